@@ -1,0 +1,44 @@
+"""copydesk: clean machine-translated news and explain every change.
+
+The pipeline's stages, one module each: :mod:`~copydesk.load` (bytes to text),
+:mod:`~copydesk.langid` (language), :mod:`~copydesk.normalize` (glossary terms),
+:mod:`~copydesk.rules` and :mod:`~copydesk.findings` (safe fixes and findings),
+:mod:`~copydesk.scores` and :mod:`~copydesk.report` (render). :func:`clean` runs them all.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from copydesk.edits import apply_edits, compose_edits, undo_edits
+from copydesk.errors import ConfigError, CopydeskError, GlossaryError, InputError, RuleFileError
+from copydesk.glossary import Glossary, load_glossary
+from copydesk.load import Document, load_bytes, load_path
+from copydesk.model import Edit, Finding, Language, Result
+from copydesk.normalize import normalize_terms, normalize_terms_and_explain
+from copydesk.pipeline import clean, clean_file
+
+__all__ = [
+    "ConfigError",
+    "CopydeskError",
+    "Document",
+    "Edit",
+    "Finding",
+    "Glossary",
+    "GlossaryError",
+    "InputError",
+    "Language",
+    "Result",
+    "RuleFileError",
+    "__version__",
+    "apply_edits",
+    "clean",
+    "clean_file",
+    "compose_edits",
+    "load_bytes",
+    "load_glossary",
+    "load_path",
+    "normalize_terms",
+    "normalize_terms_and_explain",
+    "undo_edits",
+]

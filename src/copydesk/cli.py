@@ -1,0 +1,197 @@
+"""The ``copydesk`` command line.
+
+Exit status: 0 done; 1 a finding at or above ``--fail-on``; 2 bad usage or bad input,
+with one ``copydesk error: ...`` line on stderr and never a traceback. Library errors are
+turned into that line in one place, :func:`main`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+import click
+
+from copydesk import __version__
+from copydesk.errors import CopydeskError, InputError
+from copydesk.load import load_bytes, load_path
+from copydesk.model import SEVERITIES, Result, severity_rank
+
+
+class ExitStatus(IntEnum):
+    """Exit codes of every command."""
+
+    OK = 0
+    FINDINGS = 1
+    ERROR = 2
+
+
+FORMATS = ("text", "json", "md", "html")
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f"--date must be YYYY-MM-DD, got {value!r}"
+        raise click.BadParameter(msg) from None
+
+
+def _settings_options(f: Any) -> Any:
+    for option in reversed(
+        [
+            click.option("--lang", "lang", help="Article language (ISO 639-1); default: detected."),
+            click.option("--suggest-only", is_flag=True, help="Apply nothing; list every change as a suggestion."),
+            click.option("--date", callback=_date, help="Publication date YYYY-MM-DD, to anchor relative dates."),
+            click.option("--reference", type=click.Path(dir_okay=False), help="A reference translation: adds BLEU, chrF++ and TER."),
+            click.option("--glossary", "glossary_dir", type=click.Path(file_okay=False), help="Glossary folder (default: the shipped one)."),
+            click.option("--rules", "rules_dir", type=click.Path(file_okay=False), help="Rule folder (default: the shipped one)."),
+            click.option("--style", "style_file", type=click.Path(dir_okay=False), help="House-style file (default: copydesk.toml or [tool.copydesk] found from here)."),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+def _settings(glossary_dir: str | None, rules_dir: str | None, style_file: str | None,
+              suggest_only: bool, date: dt.date | None) -> Any:  # fmt: skip
+    from copydesk.pipeline import default_settings
+
+    return default_settings(
+        glossary_dir=glossary_dir,
+        rules_dir=rules_dir,
+        style_file=style_file,
+        suggest_only=suggest_only,
+        date=date,
+    )
+
+
+def _read_reference(path: str | None) -> str | None:
+    return load_path(path).text if path else None
+
+
+def render(result: Result, fmt: str) -> str:
+    """The report in one of FORMATS."""
+    from copydesk.report import render_json, render_markdown, render_text
+
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "md":
+        return render_markdown(result)
+    if fmt == "html":
+        from copydesk.report_html import render_html
+
+        return render_html(result)
+    return render_text(result)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="copydesk")
+def cli() -> None:
+    """Clean machine-translated news and explain every change."""
+
+
+@cli.command()
+@click.argument("file")
+@_settings_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Exit 1 when a finding is at or above this severity (default: never).")
+def check(file: str, lang: str | None, suggest_only: bool, date: dt.date | None,
+          reference: str | None, glossary_dir: str | None, rules_dir: str | None,
+          style_file: str | None, fmt: str, fail_on: str | None) -> int:  # fmt: skip
+    """Clean FILE (or - for stdin) and print a report."""
+    from copydesk.pipeline import clean
+
+    doc = load_bytes(sys.stdin.buffer.read(), "<stdin>") if file == "-" else load_path(file)
+    settings = _settings(glossary_dir, rules_dir, style_file, suggest_only, date)
+    result = clean(doc, settings, language=lang, reference=_read_reference(reference))
+    click.echo(render(result, fmt), nl=False)
+    if fail_on and any(severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings):
+        return ExitStatus.FINDINGS
+    return ExitStatus.OK
+
+
+@cli.command(name="clean")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@_settings_options
+def clean_command(files: tuple[str, ...], out_dir: str, lang: str | None, suggest_only: bool,
+                  date: dt.date | None, reference: str | None, glossary_dir: str | None,
+                  rules_dir: str | None, style_file: str | None) -> int:  # fmt: skip
+    """Clean each FILE into OUT: NAME.clean.txt and NAME.report.{md,json,html}.
+
+    A bad input among good ones is named on stderr with its reason; the good ones are
+    written, nothing of the bad one is, and the exit status is 2.
+    """
+    from copydesk.output import article_stem, write_outputs
+    from copydesk.pipeline import clean
+
+    stems: dict[str, str] = {}
+    for file in files:
+        stem = article_stem(file)
+        if stem in stems:
+            msg = f"{file} and {stems[stem]} would both write {stem}.*; rename one"
+            raise click.UsageError(msg)
+        stems[stem] = file
+    settings = _settings(glossary_dir, rules_dir, style_file, suggest_only, date)
+    ref = _read_reference(reference)
+    status = ExitStatus.OK
+    for file in files:
+        try:
+            result = clean(load_path(file), settings, language=lang, reference=ref)
+            written = write_outputs(result, Path(out_dir), article_stem(file))
+        except InputError as exc:
+            click.echo(f"copydesk error: {exc}", err=True)
+            status = ExitStatus.ERROR
+            continue
+        click.echo(f"{file}: {len(result.applied_edits)} change(s), {len(result.findings)} finding(s) -> {written[0]}")
+    return status
+
+
+@cli.group()
+def glossary() -> None:
+    """Glossary maintenance."""
+
+
+@glossary.command(name="lint")
+@click.option("--glossary", "glossary_dir", type=click.Path(file_okay=False), help="Glossary folder (default: the shipped one).")
+def glossary_lint(glossary_dir: str | None) -> int:
+    """Report conflicting variants, chains, hidden variants and failing examples.
+
+    Exit 1 when there is any problem.
+    """
+    from copydesk.glossary import load_glossary
+    from copydesk.lint import lint_glossary
+
+    g = load_glossary(glossary_dir)
+    problems = lint_glossary(g)
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(f"{len(g.entries)} entries in {len(g.files)} file(s), {len(problems)} problem(s)")
+    return ExitStatus.FINDINGS if problems else ExitStatus.OK
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn every expected error into one line and exit 2."""
+    try:
+        status = cli.main(args=argv, prog_name="copydesk", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("copydesk error: aborted", err=True)
+        sys.exit(ExitStatus.ERROR)
+    except click.ClickException as exc:
+        click.echo(f"copydesk error: {exc.format_message()}", err=True)
+        sys.exit(ExitStatus.ERROR)
+    except CopydeskError as exc:
+        click.echo(f"copydesk error: {exc}", err=True)
+        sys.exit(ExitStatus.ERROR)
+    except OSError as exc:
+        click.echo(f"copydesk error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+        sys.exit(ExitStatus.ERROR)
+    sys.exit(int(status) if isinstance(status, int) else 0)

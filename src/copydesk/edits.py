@@ -1,0 +1,175 @@
+"""Replaying, undoing and chaining edits.
+
+Contract: edits index the text they were made on. :func:`apply_edits` replays the applied
+ones; :func:`undo_edits` gets the input back from the cleaned text and the edits alone;
+:func:`compose_edits` chains the edits of two passes (A -> B, then B -> C) into edits on A,
+merging a second-pass edit with the first-pass edit it touches. Suggested edits
+(``applied=False``) never change text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from copydesk.model import Edit
+
+
+def _applied_sorted(edits: Iterable[Edit]) -> list[Edit]:
+    out = sorted((e for e in edits if e.applied), key=lambda e: (e.start, e.end))
+    for a, b in zip(out, out[1:], strict=False):
+        if b.start < a.end:
+            msg = f"overlapping edits: {a.rule} [{a.start}:{a.end}] and {b.rule} [{b.start}:{b.end}]"
+            raise ValueError(msg)
+    return out
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Replay the applied edits on the text they index.
+
+    >>> apply_edits("in Idleb", [Edit(3, 8, "Idleb", "Idlib", "places.idlib")])
+    'in Idlib'
+    """
+    pieces: list[str] = []
+    pos = 0
+    for e in _applied_sorted(edits):
+        if text[e.start : e.end] != e.before:
+            msg = f"edit {e.rule} expects {e.before!r} at {e.start}, found {text[e.start : e.end]!r}"
+            raise ValueError(msg)
+        pieces += [text[pos : e.start], e.after]
+        pos = e.end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def cleaned_offsets(edits: Iterable[Edit]) -> list[tuple[Edit, int, int]]:
+    """Each applied edit with the span its ``after`` occupies in the cleaned text."""
+    out = []
+    delta = 0
+    for e in _applied_sorted(edits):
+        start = e.start + delta
+        out.append((e, start, start + len(e.after)))
+        delta += len(e.after) - (e.end - e.start)
+    return out
+
+
+def undo_edits(cleaned: str, edits: Iterable[Edit]) -> str:
+    """Get the input back from the cleaned text and the edits alone.
+
+    >>> undo_edits("in Idlib", [Edit(3, 8, "Idleb", "Idlib", "places.idlib")])
+    'in Idleb'
+    """
+    pieces: list[str] = []
+    pos = 0
+    for e, start, end in cleaned_offsets(edits):
+        if cleaned[start:end] != e.after:
+            msg = f"edit {e.rule} expects {e.after!r} at {start} of the cleaned text"
+            raise ValueError(msg)
+        pieces += [cleaned[pos:start], e.before]
+        pos = end
+    pieces.append(cleaned[pos:])
+    return "".join(pieces)
+
+
+def to_input_offset(offset: int, edits: Iterable[Edit]) -> int:
+    """Map an offset in the cleaned text back to the input text.
+
+    An offset inside a changed span maps to that span's start in the input.
+    """
+    for e, start, end in reversed(cleaned_offsets(edits)):
+        if offset >= end:
+            return offset - end + e.end
+        if offset >= start:
+            return e.start
+    return offset
+
+
+def _touch(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """Do two spans overlap, or does an empty one sit on the other's edge or inside it?"""
+    if a_start == a_end or b_start == b_end:
+        return b_start <= a_end and a_start <= b_end
+    return a_start < b_end and b_start < a_end
+
+
+def compose_edits(
+    first: Sequence[Edit], second: Sequence[Edit], original: str, middle: str
+) -> list[Edit]:
+    """Chain ``first`` (``original`` -> ``middle``) and ``second`` (``middle`` -> ...).
+
+    The result indexes ``original``. Second-pass edits that touch first-pass changes are
+    merged with them into one edit whose rule names every contributor (``"a + b"``).
+
+    >>> a = [Edit(0, 1, "\u0130", "I", "en.fixes.dotted-i")]
+    >>> b = [Edit(0, 5, "Idleb", "Idlib", "places.idlib")]
+    >>> [(e.before, e.after, e.rule) for e in compose_edits(a, b, "\u0130dleb", "Idleb")]
+    [('İdleb', 'Idlib', 'en.fixes.dotted-i + places.idlib')]
+    """
+    spans = cleaned_offsets(first)  # applied first-pass edits with their span in ``middle``
+    applied_second = sorted((e for e in second if e.applied), key=lambda e: (e.start, e.end))
+    # Group, in ``middle`` coordinates, every change that touches another.
+    items: list[tuple[int, int, Edit, bool]] = [(ms, me, f, True) for f, ms, me in spans]
+    items += [(e.start, e.end, e, False) for e in applied_second]
+    items.sort(key=lambda t: (t[0], t[1]))
+    groups: list[list[tuple[int, int, Edit, bool]]] = []
+    for item in items:
+        if groups and any(_touch(g[0], g[1], item[0], item[1]) for g in groups[-1]):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+
+    def shift(pos: int, group: Sequence[Edit] = ()) -> int:
+        """``middle`` offset -> ``original`` offset, counting first edits outside ``group``."""
+        return pos - sum(
+            len(f.after) - (f.end - f.start)
+            for f, _ms, me in spans
+            if me <= pos and all(f is not g for g in group)
+        )
+
+    out: list[Edit] = []
+    for group in groups:
+        firsts = [it[2] for it in group if it[3]]
+        seconds = [it[2] for it in group if not it[3]]
+        if not seconds:
+            out.extend(firsts)
+            continue
+        if not firsts:
+            (s,) = seconds
+            out.append(replace(s, start=shift(s.start), end=shift(s.start) + (s.end - s.start)))
+            continue
+        m_start = min(it[0] for it in group)
+        m_end = max(it[1] for it in group)
+        o_start = shift(m_start, firsts)
+        o_end = o_start + (m_end - m_start) - sum(len(f.after) - (f.end - f.start) for f in firsts)
+        after = apply_edits(middle[m_start:m_end], [
+            replace(s, start=s.start - m_start, end=s.end - m_start) for s in seconds
+        ])  # fmt: skip
+        contributors = firsts + seconds  # in pipeline order
+        out.append(
+            replace(
+                seconds[0],
+                start=o_start,
+                end=o_end,
+                before=original[o_start:o_end],
+                after=after,
+                rule=" + ".join(dict.fromkeys(e.rule for e in contributors)),
+                category=" + ".join(dict.fromkeys(e.category for e in contributors)),
+            )
+        )
+    # Suggestions change nothing: map them onto ``original`` for the report.
+    for s in second:
+        if s.applied:
+            continue
+        touching = [(f, ms, me) for f, ms, me in spans if _touch(ms, me, s.start, s.end)]
+        if not touching:
+            out.append(replace(s, start=shift(s.start), end=shift(s.start) + (s.end - s.start)))
+            continue
+        m_start = min([s.start] + [ms for _f, ms, _me in touching])
+        m_end = max([s.end] + [me for _f, _ms, me in touching])
+        group = [f for f, _ms, _me in touching]
+        o_start = shift(m_start, group)
+        o_end = o_start + (m_end - m_start) - sum(len(f.after) - (f.end - f.start) for f in group)
+        after = middle[m_start : s.start] + s.after + middle[s.end : m_end]
+        out.append(replace(s, start=o_start, end=o_end, before=original[o_start:o_end], after=after))
+    out.extend(f for f in first if not f.applied)
+    out.sort(key=lambda e: (e.start, e.end, not e.applied, e.rule))
+    return out

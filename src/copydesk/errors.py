@@ -1,0 +1,27 @@
+"""Exceptions the library raises; the CLI turns each into one `copydesk error:` line.
+
+Every message is built first and says what is wrong and where (file and line for data
+files), so that a reader can act on it without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class CopydeskError(Exception):
+    """Base class of every error copydesk raises on purpose."""
+
+
+class InputError(CopydeskError):
+    """An article cannot be read: missing, a directory, empty, binary or undecodable."""
+
+
+class GlossaryError(CopydeskError):
+    """A glossary file is malformed; the message names the file and line."""
+
+
+class RuleFileError(CopydeskError):
+    """A rule file is malformed; the message names the file and line."""
+
+
+class ConfigError(CopydeskError):
+    """The house-style configuration is malformed."""

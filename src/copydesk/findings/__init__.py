@@ -1,0 +1,1 @@
+"""Checkers that look at cleaned text and report findings (never change it)."""

@@ -1,0 +1,432 @@
+"""Named code checks: the parts of a rule that a regular expression cannot express.
+
+A rule file names a check with ``extends: check`` and ``check: <name>``; the engine in
+:mod:`copydesk.rules` looks the name up in :data:`CHECKS`. A check is a pure function of the
+text and a :class:`CheckContext`; it yields :class:`Hit` spans (code-point offsets into the
+text) and, where it can, the ``replacement`` for the span, which the rule's ``suggestion`` or
+``fix`` template reaches as ``{replacement}``. Checks never change the text.
+
+Script-leak checks (Arabic punctuation, Eastern digits, invisible marks, tatweel) only report a
+span whose nearest visible neighbours are not right-to-left letters, so that an Arabic or
+Persian quotation inside an English article keeps its own punctuation, digits and joiners.
+Their replacements are idempotent: replacing every hit yields text with no hit.
+
+To add a check: write a function ``(text, context) -> Iterator[Hit]`` and decorate it with
+``@register("name")``; then reference the name from a rule file with examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+__all__ = ["CHECKS", "Check", "CheckContext", "Hit", "paragraphs", "register"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One span a check reports, with the text that would replace it where known."""
+
+    start: int
+    end: int
+    replacement: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """What a check may know besides the text: the article's date, if given."""
+
+    date: dt.date | None = None
+
+
+Check = Callable[[str, CheckContext], Iterator[Hit]]
+CHECKS: dict[str, Check] = {}
+
+
+def register(name: str) -> Callable[[Check], Check]:
+    """Add a check to :data:`CHECKS` under ``name`` (the value of ``check:`` in rule files)."""
+
+    def decorate(func: Check) -> Check:
+        if name in CHECKS:
+            msg = f"check {name!r} is registered twice"
+            raise ValueError(msg)
+        CHECKS[name] = func
+        return func
+
+    return decorate
+
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(offset, line)`` for each non-empty line: a paragraph, for news copy.
+
+    >>> list(paragraphs("One.\\n\\nTwo."))
+    [(0, 'One.'), (6, 'Two.')]
+    """
+    for match in _PARAGRAPH.finditer(text):
+        if match.group().strip():
+            yield match.start(), match.group().rstrip("\r")
+
+
+# --- script leaks -----------------------------------------------------------------------------
+
+# Bidi controls and marks, zero-width characters: invisible, so skipped when looking for the
+# visible neighbour of a span.
+BIDI_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+ZERO_WIDTH = "\u200b\u200c\u200d\ufeff\u2060"
+TATWEEL = "\u0640"
+_INVISIBLE = frozenset(BIDI_MARKS + ZERO_WIDTH)
+_HSPACE = frozenset(" \t\u00a0\u202f")
+_RTL_MARK_NAMES = ("ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO")
+
+
+def _is_rtl(char: str) -> bool:
+    """A letter or mark of a right-to-left script (tatweel counts: it only joins Arabic).
+
+    >>> _is_rtl("ب"), _is_rtl("b"), _is_rtl("٦"), _is_rtl("،")
+    (True, False, False, False)
+    """
+    if not char:
+        return False
+    category = unicodedata.category(char)
+    if unicodedata.bidirectional(char) in ("R", "AL"):
+        return category[0] in "LM"
+    return category == "Mn" and unicodedata.name(char, "").startswith(_RTL_MARK_NAMES)
+
+
+def _neighbour(text: str, index: int, step: int, skip: frozenset[str]) -> str:
+    """The first character from ``index`` in direction ``step`` that is not in ``skip``."""
+    while 0 <= index < len(text) and text[index] in skip:
+        index += step
+    return text[index] if 0 <= index < len(text) else ""
+
+
+def _outside_rtl(text: str, start: int, end: int, skip: frozenset[str]) -> bool:
+    """True when neither visible neighbour of ``text[start:end]`` is a right-to-left letter."""
+    return not (
+        _is_rtl(_neighbour(text, start - 1, -1, skip)) or _is_rtl(_neighbour(text, end, 1, skip))
+    )
+
+
+_SKIP_SPACE = _INVISIBLE | _HSPACE
+
+
+def _arabic_punctuation(mark: str, ascii_mark: str) -> Check:
+    pattern = re.compile(rf"[ \t]*{mark}")
+
+    def check(text: str, context: CheckContext) -> Iterator[Hit]:
+        for match in pattern.finditer(text):
+            if not _outside_rtl(text, match.start(), match.end(), _SKIP_SPACE):
+                continue
+            after = text[match.end() : match.end() + 1]
+            space = " " if after.isalnum() else ""
+            yield Hit(match.start(), match.end(), ascii_mark + space)
+
+    return check
+
+
+register("arabic-comma")(_arabic_punctuation("\u060c", ","))
+register("arabic-semicolon")(_arabic_punctuation("\u061b", ";"))
+register("arabic-question-mark")(_arabic_punctuation("\u061f", "?"))
+
+_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+_DIGIT_MAP = str.maketrans(
+    {**{c: str(i) for i, c in enumerate(_DIGITS)}, **{c: str(i) for i, c in enumerate(_PERSIAN_DIGITS)}}
+    | {"\u066b": ".", "\u066c": ","}
+)
+_DIGIT_RUN = re.compile(rf"(?:[0-9{_DIGITS}{_PERSIAN_DIGITS}]+[\u066b\u066c])*[0-9{_DIGITS}{_PERSIAN_DIGITS}]+")
+
+
+@register("eastern-digits")
+def eastern_digits(text: str, context: CheckContext) -> Iterator[Hit]:
+    """Eastern Arabic and Persian digit runs in Latin text, with their ASCII form.
+
+    The Arabic decimal and thousands separators are converted only inside a digit run.
+
+    >>> [h.replacement for h in eastern_digits("٦٫٥ billion", CheckContext())]
+    ['6.5']
+    """
+    for match in _DIGIT_RUN.finditer(text):
+        run = match.group()
+        fixed = run.translate(_DIGIT_MAP)
+        if fixed != run and _outside_rtl(text, match.start(), match.end(), _SKIP_SPACE):
+            yield Hit(match.start(), match.end(), fixed)
+
+
+def _strip_run(chars: str, skip: frozenset[str]) -> Check:
+    pattern = re.compile(f"[{chars}]+")
+
+    def check(text: str, context: CheckContext) -> Iterator[Hit]:
+        for match in pattern.finditer(text):
+            if _outside_rtl(text, match.start(), match.end(), skip):
+                yield Hit(match.start(), match.end(), "")
+
+    return check
+
+
+register("bidi-marks")(_strip_run(BIDI_MARKS, _SKIP_SPACE))
+register("zero-width")(_strip_run(ZERO_WIDTH, _SKIP_SPACE))
+# A tatweel's neighbours are looked for past other tatweels, never past a space: "Ahmadـ محمد"
+# keeps the tatweel that belongs to nothing Latin only when it touches Arabic.
+register("tatweel")(_strip_run(TATWEEL, _INVISIBLE | {TATWEEL}))
+
+
+# --- quotation marks and brackets -------------------------------------------------------------
+
+_INCH = re.compile(r"(?<=\d)\"")
+_LIST_MARKER = re.compile(r"(?:^|\s)[A-Za-z0-9]{1,2}\)")
+
+
+def _unmatched_quotes(line: str) -> list[int]:
+    """Offsets in ``line`` of quotation marks without a partner (straight and curly)."""
+    straight = [m.start() for m in re.finditer('"', line) if not _INCH.match(line, m.start())]
+    bad = [straight[-1]] if len(straight) % 2 else []
+    stack: list[int] = []
+    for index, char in enumerate(line):
+        if char == "“":
+            stack.append(index)
+        elif char == "”":
+            if stack:
+                stack.pop()
+            else:
+                bad.append(index)
+    return sorted(bad + stack)
+
+
+def _opens_quote(line: str) -> bool:
+    return line.lstrip()[:1] in ('"', "“")
+
+
+@register("unbalanced-quotes")
+def unbalanced_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
+    """Quotation marks without a partner in the same paragraph.
+
+    A paragraph that opens a quotation left open is not reported when the next paragraph opens
+    with a quotation mark too: that is how English continues a quotation over paragraphs.
+
+    >>> [h.start for h in unbalanced_quotes('He said “no.\\nShe left.', CheckContext())]
+    [8]
+    """
+    paras = list(paragraphs(text))
+    for number, (offset, line) in enumerate(paras):
+        continued = number + 1 < len(paras) and _opens_quote(paras[number + 1][1])
+        for index in _unmatched_quotes(line):
+            if continued and index == len(line) - len(line.lstrip()):
+                continue
+            yield Hit(offset + index, offset + index + 1)
+
+
+_PAIRS = {")": "(", "]": "["}
+
+
+@register("unbalanced-brackets")
+def unbalanced_brackets(text: str, context: CheckContext) -> Iterator[Hit]:
+    """Round and square brackets without a partner in the same paragraph.
+
+    List markers such as ``1)`` or ``b)`` are not closing brackets.
+
+    >>> [h.start for h in unbalanced_brackets("Talks (in Ankara ended.", CheckContext())]
+    [6]
+    """
+    for offset, line in paragraphs(text):
+        markers = {m.end() - 1 for m in _LIST_MARKER.finditer(line)}
+        stack: list[tuple[str, int]] = []
+        bad: list[int] = []
+        for index, char in enumerate(line):
+            if char in "([":
+                stack.append((char, index))
+            elif char in _PAIRS and index not in markers:
+                if stack and stack[-1][0] == _PAIRS[char]:
+                    stack.pop()
+                else:
+                    bad.append(index)
+        for index in sorted(bad + [i for _, i in stack]):
+            yield Hit(offset + index, offset + index + 1)
+
+
+# --- reported speech in the first person ------------------------------------------------------
+
+_REPORTING = re.compile(
+    r"\b(?:said|says|stressed|noted|added|stated|announced|claimed|confirmed|affirmed|"
+    r"emphasi[sz]ed|explained|declared|pointed\s+out|noting|stressing|adding|stating|"
+    r"claiming|confirming|emphasi[sz]ing|pointing\s+out)\b(?:\s+that\b)?",
+    re.IGNORECASE,
+)
+_FIRST_PERSON_SUBJECT = re.compile(r"\b(?:I|we|We)(?:\s+\w+)?\s*$")
+# "us" and "I" are case-sensitive: "US" is the United States.
+_FIRST_PERSON = re.compile(r"\b(?:(?i:we|our|ours|ourselves|my|myself|me)|us|I)\b")
+_THIRD_PERSON = {
+    "we": "his country",
+    "us": "his country",
+    "our": "his country's",
+    "ours": "his country's",
+    "ourselves": "themselves",
+    "i": "he",
+    "my": "his",
+    "myself": "himself",
+    "me": "him",
+}
+_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»"}
+
+
+def _quoted_spans(line: str) -> list[tuple[int, int]]:
+    """Spans of ``line`` inside quotation marks; an unclosed quotation runs to the end."""
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(line):
+        close = _QUOTE_PAIRS.get(line[index])
+        if close is None:
+            index += 1
+            continue
+        end = line.find(close, index + 1)
+        end = len(line) if end < 0 else end + 1
+        spans.append((index, end))
+        index = end
+    return spans
+
+
+def _roman_numeral_i(line: str, start: int) -> bool:
+    """``I`` after a capitalised word is a numeral or a name part ("World War I", "Phase I")."""
+    return re.search(r"\b[A-Z][a-z]*\s+$", line[:start]) is not None and line[start] == "I"
+
+
+@register("first-person-reported")
+def first_person_reported(text: str, context: CheckContext) -> Iterator[Hit]:
+    """First-person words outside quotation marks after a reporting verb in the same paragraph.
+
+    "Lavrov said that our position is clear" is direct speech that lost its quotation marks.
+    A reporting verb whose own subject is first person ("as I said") does not count.
+
+    >>> [h.replacement for h in first_person_reported(
+    ...     "Lavrov said that our position is clear.", CheckContext())]
+    ["his country's"]
+    """
+    for offset, line in paragraphs(text):
+        quoted = _quoted_spans(line)
+
+        def inside(pos: int, spans: list[tuple[int, int]] = quoted) -> bool:
+            return any(a <= pos < b for a, b in spans)
+
+        verbs = [
+            m
+            for m in _REPORTING.finditer(line)
+            if not inside(m.start()) and not _FIRST_PERSON_SUBJECT.search(line[: m.start()])
+        ]
+        if not verbs:
+            continue
+        for match in _FIRST_PERSON.finditer(line, verbs[0].end()):
+            if inside(match.start()) or _roman_numeral_i(line, match.start()):
+                continue
+            word = match.group()
+            yield Hit(offset + match.start(), offset + match.end(), _THIRD_PERSON[word.lower()])
+
+
+# --- relative dates ---------------------------------------------------------------------------
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_NUMBER = r"(?P<n>\d{1,2}|" + "|".join(_NUMBERS) + r")"
+_RELATIVE = re.compile(
+    r"(?<![\w-])(?:"
+    r"(?P<before>the\s+day\s+before\s+yesterday)|(?P<after>the\s+day\s+after\s+tomorrow)"
+    r"|(?P<yesterday>yesterday)|(?P<tomorrow>tomorrow)|(?P<lastnight>last\s+night)"
+    rf"|{_NUMBER}\s+(?P<unit>days?|weeks?)\s+ago"
+    r"|(?<!\bthe\s)(?<!\bthis\s)(?P<dir>last|next)\s+(?P<what>week|month|"
+    + "|".join(_WEEKDAYS)
+    + r")"
+    r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _day(day: dt.date) -> str:
+    return f"{_WEEKDAYS[day.weekday()]}, {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _week(day: dt.date) -> str:
+    monday = day - dt.timedelta(days=day.weekday())
+    return f"in the week of Monday, {monday.day} {_MONTHS[monday.month - 1]} {monday.year}"
+
+
+def _month(day: dt.date, step: int) -> str:
+    index = day.year * 12 + day.month - 1 + step
+    return f"in {_MONTHS[index % 12]} {index // 12}"
+
+
+def _resolve(match: re.Match[str], date: dt.date) -> str:
+    """The absolute form of a relative date, counted from ``date``."""
+    group = match.lastgroup
+    offsets = {"before": -2, "after": 2, "yesterday": -1, "tomorrow": 1}
+    if group in offsets:
+        return "on " + _day(date + dt.timedelta(days=offsets[group]))
+    if group == "lastnight":
+        return "on the night of " + _day(date - dt.timedelta(days=1))
+    if match.group("n"):
+        count = int(match.group("n")) if match.group("n").isdigit() else _NUMBERS[match["n"].lower()]
+        if match.group("unit").lower().startswith("day"):
+            return "on " + _day(date - dt.timedelta(days=count))
+        return _week(date - dt.timedelta(weeks=count))
+    step = -1 if match.group("dir").lower() == "last" else 1
+    what = match.group("what").capitalize()
+    if what == "Week":
+        return _week(date + dt.timedelta(weeks=step))
+    if what == "Month":
+        return _month(date, step)
+    # "last Tuesday" is the latest Tuesday before the date; "next Tuesday" the first after it.
+    target = _WEEKDAYS.index(what)
+    distance = ((date.weekday() - target) * -step) % 7 or 7
+    return "on " + _day(date + dt.timedelta(days=step * distance))
+
+
+@register("relative-date")
+def relative_date(text: str, context: CheckContext) -> Iterator[Hit]:
+    """Relative dates that the article's date can anchor: "yesterday", "four days ago" ...
+
+    With ``context.date`` the replacement names the date; without it, it says how to count.
+
+    >>> hit, = relative_date("It opened four days ago.", CheckContext(dt.date(2026, 11, 26)))
+    >>> hit.replacement
+    'on Sunday, 22 November 2026'
+    """
+    for match in _RELATIVE.finditer(text):
+        if context.date is not None:
+            replacement = _resolve(match, context.date)
+        else:
+            phrase = " ".join(match.group().split())
+            replacement = f"give the date ('{phrase}', counted from the article's date)"
+        yield Hit(match.start(), match.end(), replacement)

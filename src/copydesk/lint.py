@@ -1,0 +1,143 @@
+"""``copydesk glossary lint``: problems a glossary maintainer must fix before a release.
+
+Contract: :func:`lint_glossary` returns one :class:`Problem` per issue found, sorted by
+file and line; an empty list means the glossary is sound. It reports:
+
+- ``conflict``: one spelling is a variant of two entries with different house forms, or a
+  variant of one entry and a house form of another, in the same language;
+- ``chain``: a replacement text that the glossary would change again (A -> B, B -> C, or a
+  cycle), which would make cleaning cleaned text change it;
+- ``hidden``: a variant found inside another entry's house form (it never fires there,
+  since the longer form wins, but it shows a variant that is too short);
+- ``example``: an entry's own ``change``/``keep`` example that fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from copydesk.glossary import Entry, Glossary
+from copydesk.matcher import collapse_whitespace, find_candidates, fold
+from copydesk.normalize import normalize_terms
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One glossary problem, located in its file."""
+
+    kind: str
+    entry: str
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.kind}: {self.entry}: {self.message}"
+
+
+def _key(text: str) -> str:
+    return fold(collapse_whitespace(text))
+
+
+def _targets(entry: Entry, lang: str) -> list[str]:
+    out = list(entry.form_texts(lang))
+    out += [v.to[lang] for v in entry.variants if v.to and lang in v.to]
+    return out
+
+
+def _conflicts(glossary: Glossary) -> list[Problem]:
+    problems = []
+    for lang in sorted(glossary.languages()):
+        owners: dict[str, tuple[Entry, str]] = {}
+        for entry in glossary.entries:
+            if lang not in entry.forms:
+                continue
+            for text in entry.form_texts(lang):
+                owners.setdefault(_key(text), (entry, "form"))
+        for entry in glossary.entries:
+            if lang not in entry.forms:
+                continue
+            for v in entry.variants:
+                if v.to is not None and lang not in v.to:
+                    continue
+                owner = owners.get(_key(v.text))
+                if owner is None:
+                    owners[_key(v.text)] = (entry, "variant")
+                    continue
+                other, kind = owner
+                if other is entry:
+                    continue
+                mine = v.to[lang] if v.to else entry.forms[lang].first
+                theirs = other.forms[lang].first
+                if mine != theirs:
+                    problems.append(
+                        Problem(
+                            "conflict",
+                            entry.id,
+                            entry.file,
+                            v.line or entry.line,
+                            f"'{v.text}' ({lang}) is also a {kind} of {other.id} "
+                            f"({other.file}:{other.line}), which gives '{theirs}', not '{mine}'",
+                        )
+                    )
+    return problems
+
+
+def _chains_and_hidden(glossary: Glossary) -> list[Problem]:
+    problems = []
+    for entry in glossary.entries:
+        for lang in sorted(entry.forms):
+            for target in _targets(entry, lang):
+                again = normalize_terms(target, glossary, lang)
+                if again != target:
+                    problems.append(
+                        Problem(
+                            "chain",
+                            entry.id,
+                            entry.file,
+                            entry.line,
+                            f"the replacement '{target}' ({lang}) would be changed again "
+                            f"into '{again}'",
+                        )
+                    )
+                for c in find_candidates(target, glossary):
+                    other = glossary.entries[c.pattern.entry_index]
+                    whole = c.start == 0 and c.end == len(target)
+                    if c.pattern.kind == "variant" and other is not entry and not whole:
+                        problems.append(
+                            Problem(
+                                "hidden",
+                                other.id,
+                                other.file,
+                                other.line,
+                                f"variant '{c.pattern.text}' occurs inside '{target}', "
+                                f"a form of {entry.id}",
+                            )
+                        )
+    return problems
+
+
+def _examples(glossary: Glossary) -> list[Problem]:
+    problems = []
+    for entry in glossary.entries:
+        for ex in entry.examples:
+            expected = ex.text if ex.result is None else ex.result
+            got = normalize_terms(ex.text, glossary, ex.lang)
+            if got != expected:
+                problems.append(
+                    Problem(
+                        "example",
+                        entry.id,
+                        entry.file,
+                        ex.line or entry.line,
+                        f"'{ex.text}' ({ex.lang}) gives '{got}', expected '{expected}'",
+                    )
+                )
+    return problems
+
+
+def lint_glossary(glossary: Glossary) -> list[Problem]:
+    """Every problem in ``glossary`` (empty when it is sound)."""
+    problems = _conflicts(glossary) + _chains_and_hidden(glossary) + _examples(glossary)
+    unique = dict.fromkeys(problems)
+    return sorted(unique, key=lambda p: (p.file, p.line, p.kind, p.message))

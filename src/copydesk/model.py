@@ -1,0 +1,107 @@
+"""The data model shared by every stage: frozen, typed values.
+
+An :class:`Edit` is one change to the input text (offsets into the input), a
+:class:`Finding` is one doubt about the cleaned text (offsets into the cleaned
+text), and a :class:`Result` is everything one run produced. Offsets are
+code-point indices into the decoded text with line endings kept as read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["minor", "major", "critical"]
+SEVERITIES: tuple[Severity, ...] = ("minor", "major", "critical")
+
+
+def severity_rank(severity: str) -> int:
+    """Order severities: minor < major < critical.
+
+    >>> severity_rank("major") > severity_rank("minor")
+    True
+    """
+    return SEVERITIES.index(severity)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change to the input text, attributed to the entry or rule that made it.
+
+    ``start``/``end`` index the *input* text; ``before == input[start:end]``.
+    ``applied`` is False for a change that is only suggested.
+    """
+
+    start: int
+    end: int
+    before: str
+    after: str
+    rule: str
+    category: str = "Terminology"
+    applied: bool = True
+    note: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of an edit (see docs/report-schema.md)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One doubt about the cleaned text, for an editor to decide.
+
+    ``start``/``end`` index the *cleaned* text; ``text == cleaned[start:end]``.
+    """
+
+    start: int
+    end: int
+    text: str
+    rule: str
+    category: str
+    severity: Severity
+    message: str
+    suggestion: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a finding (see docs/report-schema.md)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """The article's language and how it was decided."""
+
+    code: str
+    probability: float | None = None
+    method: str = "langdetect"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a language decision."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """Everything one cleaning run produced."""
+
+    input: str
+    cleaned: str
+    edits: tuple[Edit, ...]
+    findings: tuple[Finding, ...]
+    language: Language
+    encoding: str
+    signature: str
+    scores: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    source_name: str | None = None
+
+    @property
+    def applied_edits(self) -> tuple[Edit, ...]:
+        """The edits that were applied to produce ``cleaned``."""
+        return tuple(e for e in self.edits if e.applied)
+
+    @property
+    def suggested_edits(self) -> tuple[Edit, ...]:
+        """The edits that were only suggested."""
+        return tuple(e for e in self.edits if not e.applied)

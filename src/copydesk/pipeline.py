@@ -1,0 +1,197 @@
+"""The whole pipeline: load -> language -> safe fixes and terms -> findings -> scores.
+
+Contract: :func:`clean` is a pure function of its input and settings (the same input,
+glossary, rules and house style give the same :class:`~copydesk.model.Result`), cleaning
+its own output changes nothing, and a step that does not apply to the article's language
+is skipped with a note in ``Result.notes``, never an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from copydesk.config import HouseStyle, load_house_style
+from copydesk.edits import apply_edits, compose_edits
+from copydesk.findings.spelling import SPELLING_LANGUAGES, find_misspellings
+from copydesk.findings.untranslated import find_untranslated
+from copydesk.glossary import Glossary, load_glossary
+from copydesk.langid import UNDETERMINED, detect_language, given_language
+from copydesk.load import Document, load_bytes, load_path
+from copydesk.model import Edit, Finding, Result
+from copydesk.normalize import normalize_terms_and_explain
+from copydesk.rules import RuleSet, find_issues, fix_text_and_explain, load_rules
+from copydesk.scores.mqm import count_words, mqm_score
+from copydesk.scores.reference import reference_scores
+from copydesk.scores.ter import edit_rate
+from copydesk.signature import Signature
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything besides the article that decides the output."""
+
+    glossary: Glossary
+    house_style: HouseStyle = field(default_factory=HouseStyle)
+    rules_dir: Path | None = None
+    suggest_only: bool = False
+    date: dt.date | None = None
+
+    def rules(self, language: str) -> RuleSet:
+        """The rule pack for ``language`` (empty when there is none)."""
+        return _rules(language, self.rules_dir)
+
+
+_RULES_CACHE: dict[tuple[str, Path | None], RuleSet] = {}
+
+
+def _rules(language: str, directory: Path | None) -> RuleSet:
+    key = (language, directory)
+    if key not in _RULES_CACHE:
+        _RULES_CACHE[key] = load_rules(language, directory)
+    return _RULES_CACHE[key]
+
+
+_GLOSSARY_CACHE: dict[str, Glossary] = {}
+
+
+def default_settings(
+    *,
+    glossary_dir: str | os.PathLike[str] | None = None,
+    rules_dir: str | os.PathLike[str] | None = None,
+    style_file: str | os.PathLike[str] | None = None,
+    suggest_only: bool = False,
+    date: dt.date | None = None,
+) -> Settings:
+    """Settings from the shipped (or given) glossary, rules and house style."""
+    key = str(glossary_dir)
+    glossary = _GLOSSARY_CACHE.get(key)
+    if glossary is None or glossary_dir is not None:
+        glossary = load_glossary(glossary_dir)
+        _GLOSSARY_CACHE[key] = glossary
+    return Settings(
+        glossary=glossary,
+        house_style=load_house_style(Path(style_file) if style_file else None),
+        rules_dir=Path(rules_dir) if rules_dir else None,
+        suggest_only=suggest_only,
+        date=date,
+    )
+
+
+def _fix_and_normalize(
+    text: str, language: str, settings: Settings, notes: list[str]
+) -> tuple[str, list[Edit]]:
+    ruleset = settings.rules(language)
+    if ruleset.rules:
+        fixed, fix_edits = fix_text_and_explain(text, ruleset, settings.house_style)
+    else:
+        fixed, fix_edits = text, []
+        notes.append(f"no rule pack for language '{language}': safe fixes and phrasing checks skipped")
+    if settings.suggest_only:
+        fix_edits = [_suggested(e) for e in fix_edits]
+        fixed = text
+    if language in settings.glossary.languages():
+        cleaned, term_edits = normalize_terms_and_explain(
+            fixed, settings.glossary, language, suggest_only=settings.suggest_only
+        )
+    else:
+        cleaned, term_edits = fixed, []
+        notes.append(f"no glossary forms for language '{language}': term normalisation skipped")
+    edits = compose_edits(fix_edits, term_edits, text, fixed)
+    return cleaned, edits
+
+
+def _style_hash(style: HouseStyle) -> str:
+    """A short hash of the house style's settings ("default" when nothing is set)."""
+    if style == HouseStyle():
+        return "default"
+    return hashlib.sha256(repr(style).encode()).hexdigest()[:12]
+
+
+def _suggested(edit: Edit) -> Edit:
+    from dataclasses import replace
+
+    return replace(edit, applied=False)
+
+
+def _find(cleaned: str, language: str, settings: Settings, notes: list[str]) -> list[Finding]:
+    findings: list[Finding] = []
+    ruleset = settings.rules(language)
+    if ruleset.rules:
+        findings += find_issues(cleaned, ruleset, settings.house_style, date=settings.date)
+    if language in SPELLING_LANGUAGES:
+        forms = [t for e in settings.glossary.entries for t in e.form_texts(language)]
+        known = forms + [v.text for e in settings.glossary.entries for v in e.variants]
+        findings += find_misspellings(cleaned, language, known_words=known, names=forms)
+    else:
+        notes.append(f"no spelling dictionary for language '{language}': spelling check skipped")
+    findings += find_untranslated(cleaned, language)
+    findings = [f for f in findings if settings.house_style.is_enabled(f.rule, True)]
+    return sorted(set(findings), key=lambda f: (f.start, f.end, f.rule))
+
+
+def clean(
+    source: str | bytes | Document,
+    settings: Settings | None = None,
+    *,
+    language: str | None = None,
+    reference: str | None = None,
+    name: str | None = None,
+) -> Result:
+    """Clean one article and explain every change and doubt.
+
+    ``source`` is text, raw bytes (decoded by :func:`~copydesk.load.load_bytes`) or a
+    loaded :class:`~copydesk.load.Document`. ``language`` overrides detection.
+    """
+    settings = settings or default_settings()
+    if isinstance(source, bytes):
+        doc = load_bytes(source, name or "<bytes>")
+    elif isinstance(source, str):
+        doc = Document(text=source, encoding="utf-8", name=name or "<text>")
+    else:
+        doc = source
+    text = doc.text
+    lang = given_language(language) if language else detect_language(text)
+    notes: list[str] = []
+    if lang.code == UNDETERMINED:
+        notes.append("language could not be determined: language-specific steps skipped")
+    cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes)
+    if apply_edits(text, edits) != cleaned:  # the replay guarantee, checked on every run
+        msg = "internal error: edits do not replay to the cleaned text"
+        raise RuntimeError(msg)
+    findings = _find(cleaned, lang.code, settings, notes)
+    scores: dict[str, object] = {
+        "words": count_words(cleaned),
+        "mqm": mqm_score(findings, count_words(cleaned)),
+        "edit_rate": edit_rate(text, cleaned),
+    }
+    if reference is not None:
+        scores["reference"] = reference_scores({"input": text, "cleaned": cleaned}, reference)
+    signature = Signature(
+        glossary=settings.glossary.content_hash,
+        rules=f"{lang.code}@{settings.rules(lang.code).content_hash}",
+        style=_style_hash(settings.house_style),
+        lang=lang.code,
+        mode="suggest" if settings.suggest_only else "apply",
+        date=settings.date.isoformat() if settings.date else None,
+    )
+    return Result(
+        input=text,
+        cleaned=cleaned,
+        edits=tuple(edits),
+        findings=tuple(findings),
+        language=lang,
+        encoding=doc.encoding,
+        signature=str(signature),
+        scores=scores,
+        notes=tuple(notes),
+        source_name=doc.name,
+    )
+
+
+def clean_file(path: str | os.PathLike[str], settings: Settings | None = None, **kwargs: object) -> Result:
+    """Load an article file and :func:`clean` it."""
+    return clean(load_path(path), settings, **kwargs)  # type: ignore[arg-type]

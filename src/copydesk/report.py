@@ -1,0 +1,271 @@
+"""Stage *render*: a Result as plain text, Markdown or JSON.
+
+Contract: every renderer is a pure function of a :class:`~copydesk.model.Result`.
+Markdown puts a summary first, then the article with ``~~deleted~~`` and ``**inserted**``
+text and a numbered reason per change (entry id, note, source), then the findings.
+Article text is escaped so that it can never turn into markup; the output renders in
+the Prefect UI. The JSON shape is versioned and described in ``docs/report-schema.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from typing import Any
+
+from copydesk.model import SEVERITIES, Edit, Finding, Result
+
+SCHEMA_VERSION = "1.0"
+# Change numbers in the article body; HTML such as <sup> is stripped by some renderers.
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Escape text so that Markdown shows it literally.
+
+    >>> escape_markdown("*bold* <b>x</b> | a_b")
+    '\\\\*bold\\\\* \\\\<b\\\\>x\\\\</b\\\\> \\\\| a\\\\_b'
+    """
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def visible(text: str) -> str:
+    """Show invisible and control characters as ``⟨U+200B⟩`` so a reader sees them.
+
+    >>> visible("a\\u200bb")
+    'a⟨U+200B⟩b'
+    """
+    out = []
+    for c in text:
+        if c in "\n\t ":
+            out.append(c)
+        elif unicodedata.category(c) in ("Cf", "Cc", "Zl", "Zp") or c == "\u0640":
+            out.append(f"⟨U+{ord(c):04X}⟩")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _summary_counts(result: Result) -> dict[str, Any]:
+    return {
+        "edits_applied": len(result.applied_edits),
+        "edits_suggested": len(result.suggested_edits),
+        "findings": len(result.findings),
+        "findings_by_severity": {s: sum(f.severity == s for f in result.findings) for s in SEVERITIES},
+        "findings_by_category": dict(sorted(Counter(f.category for f in result.findings).items())),
+        "edits_by_rule": dict(sorted(Counter(e.rule for e in result.applied_edits).items())),
+    }
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def to_dict(result: Result) -> dict[str, Any]:
+    """The report as a JSON-ready dict (schema: docs/report-schema.md)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "source": result.source_name,
+        "encoding": result.encoding,
+        "language": result.language.to_dict(),
+        "signature": result.signature,
+        "summary": _summary_counts(result),
+        "notes": list(result.notes),
+        "scores": result.scores,
+        "edits": [e.to_dict() for e in result.edits],
+        "findings": [f.to_dict() for f in result.findings],
+        "input": result.input,
+        "cleaned": result.cleaned,
+    }
+
+
+def render_json(result: Result) -> str:
+    """The report as one JSON object (UTF-8 text, non-ASCII kept)."""
+    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- text
+
+
+def _scores_line(result: Result) -> str:
+    mqm = result.scores.get("mqm")
+    rate = result.scores.get("edit_rate")
+    parts = []
+    if isinstance(mqm, dict) and "score" in mqm:
+        parts.append(f"MQM penalty {mqm['score']:.2f} per 100 words")
+    if isinstance(rate, dict) and "score" in rate:
+        parts.append(f"edit rate (TER) {rate['score']:.2f}")
+    return "; ".join(parts)
+
+
+def render_text(result: Result) -> str:
+    """A plain-text report for a terminal."""
+    counts = _summary_counts(result)
+    lines = [
+        f"{result.source_name or '<text>'}: language {result.language.code}, "
+        f"{counts['edits_applied']} change(s) applied, {counts['edits_suggested']} suggested, "
+        f"{counts['findings']} finding(s)",
+    ]
+    if scores := _scores_line(result):
+        lines.append(scores)
+    lines += [f"note: {n}" for n in result.notes]
+    for e in result.edits:
+        line, col = line_col(result.input, e.start)
+        mark = "applied" if e.applied else "suggested"
+        lines.append(
+            f"{line}:{col}: {mark} {visible(e.before)!r} -> {visible(e.after)!r} [{e.rule}]"
+            + (f" {e.note}" if e.note else "")
+        )
+    for f in result.findings:
+        line, col = line_col(result.cleaned, f.start)
+        suggestion = f" (suggest: {f.suggestion})" if f.suggestion else ""
+        lines.append(
+            f"{line}:{col}: {f.severity} {f.category} [{f.rule}] {visible(f.text)!r}: "
+            f"{f.message}{suggestion}"
+        )
+    lines.append(f"signature: {result.signature}")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _md_inline(text: str) -> str:
+    """Escaped text for inside ~~ ~~ / ** **: one line, visible controls."""
+    return escape_markdown(visible(text).replace("\r", "").replace("\n", " "))
+
+
+def _md_change(e: Edit, number: int) -> str:
+    before, after = _md_inline(e.before), _md_inline(e.after)
+    parts = []
+    if before.strip():
+        parts.append(f"~~{before.strip()}~~")
+    if after.strip():
+        parts.append(f"**{after.strip()}**")
+    return " ".join(parts) + " " + str(number).translate(_SUPERSCRIPT)
+
+
+def _md_article(result: Result, numbers: dict[int, int]) -> str:
+    """The input text with applied changes marked in place, one paragraph per line."""
+    pieces: list[str] = []
+    pos = 0
+    text = result.input
+    for e in sorted(result.applied_edits, key=lambda e: e.start):
+        pieces.append(escape_markdown(text[pos : e.start]))
+        pieces.append(_md_change(e, numbers[id(e)]))
+        pos = e.end
+    pieces.append(escape_markdown(text[pos:]))
+    body = "".join(pieces).replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
+    return "\n\n".join(paragraphs)
+
+
+def _md_cell(text: str | None) -> str:
+    return _md_inline(text or "").strip() or "–"
+
+
+def render_markdown(result: Result) -> str:
+    """A Markdown diff report: summary, the article with changes, reasons, findings."""
+    counts = _summary_counts(result)
+    name = escape_markdown(result.source_name or "article")
+    lang = result.language
+    prob = f" ({lang.probability:.2f})" if lang.probability is not None else ""
+    out = [
+        f"# copydesk report: {name}",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Language | {lang.code}{prob}, {lang.method} |",
+        f"| Encoding | {result.encoding} |",
+        f"| Changes applied | {counts['edits_applied']} |",
+        f"| Changes suggested | {counts['edits_suggested']} |",
+        f"| Findings | {counts['findings']} "
+        + "("
+        + ", ".join(f"{n} {s}" for s, n in counts["findings_by_severity"].items())
+        + ") |",
+    ]
+    if scores := _scores_line(result):
+        out.append(f"| Scores | {scores} |")
+    out.append(f"| Signature | `{result.signature}` |")
+    out.append("")
+    for note in result.notes:
+        out += [f"> Note: {escape_markdown(note)}", ""]
+    numbers: dict[int, int] = {}
+    for i, e in enumerate(result.edits, 1):
+        numbers[id(e)] = i
+    out += ["## Article with changes", "", _md_article(result, numbers), ""]
+    if result.edits:
+        out += [
+            "## Changes",
+            "",
+            "| # | Status | Before | After | Entry or rule | Why | Source |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for i, e in enumerate(result.edits, 1):
+            status = "applied" if e.applied else "suggested"
+            out.append(
+                f"| {i} | {status} | ~~{_md_cell(e.before)}~~ | **{_md_cell(e.after)}** "
+                f"| {_md_cell(e.rule)} | {_md_cell(e.note)} | {_md_cell(e.source)} |"
+            )
+        out.append("")
+    out += _md_findings(result)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md_findings(result: Result) -> list[str]:
+    if not result.findings:
+        return ["## Findings", "", "No findings."]
+    out = [
+        "## Findings",
+        "",
+        "| Line | Severity | Category | Text | Message | Suggestion | Rule |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in result.findings:
+        line, col = line_col(result.cleaned, f.start)
+        out.append(
+            f"| {line}:{col} | {f.severity} | {_md_cell(f.category)} | {_md_cell(f.text)} "
+            f"| {_md_cell(f.message)} | {_md_cell(f.suggestion)} | {_md_cell(f.rule)} |"
+        )
+    return out
+
+
+def findings_table(findings: list[Finding] | tuple[Finding, ...], cleaned: str) -> list[dict[str, Any]]:
+    """Findings as rows for a table artifact or a CSV."""
+    rows = []
+    for f in findings:
+        line, col = line_col(cleaned, f.start)
+        rows.append({
+            "line": line,
+            "column": col,
+            "severity": f.severity,
+            "category": f.category,
+            "rule": f.rule,
+            "text": f.text,
+            "message": f.message,
+            "suggestion": f.suggestion or "",
+        })  # fmt: skip
+    return rows
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "escape_markdown",
+    "findings_table",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "to_dict",
+]

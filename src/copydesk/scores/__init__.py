@@ -1,0 +1,1 @@
+"""Scores of a cleaning run: MQM-style penalty, edit rate, reference metrics."""

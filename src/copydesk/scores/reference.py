@@ -1,0 +1,94 @@
+"""Reference scores: BLEU, chrF++ and TER of the input and the cleaned text against a reference.
+
+Contract: :func:`reference_scores` compares each hypothesis (typically ``"input"`` and
+``"cleaned"``) with one human reference translation using sacrebleu's defaults (BLEU
+with the 13a tokeniser, ``CHRF(word_order=2)``, TER case-insensitive as in WMT), so
+the numbers are comparable with published ones; each score carries sacrebleu's
+signature. Higher is better for BLEU and chrF++, lower for TER.
+
+Segmentation: blank lines are dropped and the remaining lines are the segments when
+every hypothesis has as many non-blank lines as the reference (``"line"``). Otherwise
+each text is scored as one segment, its paragraphs joined by a space
+(``"document"``). One mode holds for all hypotheses of a call, so that the input's and
+the cleaned text's scores stay comparable. BLEU and chrF++ stay meaningful at document
+level, while TER on one long segment overstates the edits (shifts are searched only
+within a segment).
+Aligning sentences across different line breaks is out of scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from copydesk.scores.base import Score
+
+__all__ = ["reference_scores", "segment"]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def segment(
+    hypotheses: Mapping[str, str], reference: str
+) -> tuple[str, dict[str, list[str]], list[str]]:
+    """Choose the segmentation and split every text into segments.
+
+    Returns ``(mode, hypothesis segments by name, reference segments)``; ``mode`` is
+    ``"line"`` when the non-blank line counts all match, else ``"document"``.
+
+    >>> segment({"input": "a\\n\\nb"}, "A\\nB")[0]
+    'line'
+    >>> segment({"input": "a b"}, "A\\nB")
+    ('document', {'input': ['a b']}, ['A B'])
+    """
+    ref_lines = _lines(reference)
+    hyp_lines = {name: _lines(text) for name, text in hypotheses.items()}
+    if all(len(lines) == len(ref_lines) for lines in hyp_lines.values()):
+        return "line", hyp_lines, ref_lines
+    return (
+        "document",
+        {name: [" ".join(lines)] for name, lines in hyp_lines.items()},
+        [" ".join(ref_lines)],
+    )
+
+
+def reference_scores(hypotheses: Mapping[str, str], reference: str) -> dict[str, Any]:
+    """Score each hypothesis against the reference with BLEU, chrF++ and TER.
+
+    Raises ValueError when the reference holds no text. The result is JSON-ready:
+    ``{"segmentation", "segments", <name>: {"BLEU": s, "chrF++": s, "TER": s}}`` where
+    each ``s`` is :meth:`Score.to_dict` (``name``, ``score``, ``signature``, ``details``).
+
+    >>> out = reference_scores({"input": "the cat sat", "cleaned": "the cat sat"},
+    ...                        "the cat sat")
+    >>> out["segmentation"], out["cleaned"]["chrF++"]["score"], out["input"]["TER"]["score"]
+    ('line', 100.0, 0.0)
+    """
+    from sacrebleu.metrics.bleu import BLEU
+    from sacrebleu.metrics.chrf import CHRF
+    from sacrebleu.metrics.ter import TER
+
+    if not reference.strip():
+        msg = "the reference text is empty: give a human translation to score against"
+        raise ValueError(msg)
+    mode, hyp_segments, ref_segments = segment(hypotheses, reference)
+    out: dict[str, Any] = {"segmentation": mode, "segments": len(ref_segments)}
+    for name, segments in hyp_segments.items():
+        scores: dict[str, Any] = {}
+        # one metric object per hypothesis: BLEU caches reference statistics per call
+        for label, metric in (
+            ("BLEU", BLEU()),
+            ("chrF++", CHRF(word_order=2)),
+            ("TER", TER()),
+        ):
+            result = metric.corpus_score(segments, [ref_segments])
+            scores[label] = Score(
+                name=label,
+                value=round(float(result.score), 4),
+                signature=str(metric.get_signature()),
+                details={"text": str(result)},
+            ).to_dict()
+        out[name] = scores
+    return out

@@ -1,0 +1,61 @@
+"""Reproducibility signatures, in the spirit of sacreBLEU's.
+
+A signature pins everything that changes copydesk's output: its version, the content
+hashes of the glossary, the rule pack and the house style, the language, the mode
+(applying or only suggesting) and the reference date used for relative dates. Two runs
+with the same input and the same signature give the same output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from copydesk import __version__
+
+_SHORT = {
+    "copydesk": "v",
+    "glossary": "g",
+    "rules": "r",
+    "style": "s",
+    "lang": "l",
+    "mode": "m",
+    "date": "d",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """The settings of one run; ``str()`` gives the long form."""
+
+    glossary: str
+    rules: str
+    style: str
+    lang: str
+    mode: str = "apply"
+    date: str | None = None
+    version: str = __version__
+
+    def fields(self) -> list[tuple[str, str]]:
+        """The signature's fields in a fixed order."""
+        out = [
+            ("copydesk", self.version),
+            ("glossary", self.glossary),
+            ("rules", self.rules),
+            ("style", self.style),
+            ("lang", self.lang),
+            ("mode", self.mode),
+        ]
+        if self.date:
+            out.append(("date", self.date))
+        return out
+
+    def format(self, short: bool = False) -> str:
+        """``copydesk:0.1.0|glossary:…`` or, short, ``v:0.1.0|g:…``.
+
+        >>> Signature("a1b2", "en@3f9c", "default", "en").format(short=True)
+        'v:0.1.0|g:a1b2|r:en@3f9c|s:default|l:en|m:apply'
+        """
+        return "|".join(f"{_SHORT[k] if short else k}:{v}" for k, v in self.fields())
+
+    def __str__(self) -> str:
+        return self.format()

@@ -1,0 +1,57 @@
+"""The guarantees of the whole pipeline: replay, undo, idempotence, identity, determinism."""
+
+from __future__ import annotations
+
+import pytest
+
+from copydesk.edits import apply_edits, undo_edits
+from copydesk.pipeline import Settings, clean, default_settings
+
+from .conftest import SEED
+
+ARTICLES = [
+    SEED.read_text(encoding="utf-8"),
+    "Erdogan flew to Sotchi\r\non Monday; IDLEB'S villages were shelled.\r\n",
+    "قال أردوغان، في سوتشي، إن ٦٫٥ مليار دولار\u200f استثمرت. Idleb «x»\n",
+    "Turkish forces entered İdlib and Id\u200bleb\u2009province… Then",
+    "Plain English text that no rule or entry touches.\n\n  Indented   spacing\tkept.",
+]
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return default_settings()
+
+
+@pytest.mark.parametrize("text", ARTICLES)
+def test_replay_undo_idempotence(settings: Settings, text: str) -> None:
+    result = clean(text, settings, language="en")
+    assert apply_edits(result.input, result.edits) == result.cleaned
+    assert undo_edits(result.cleaned, result.edits) == text
+    again = clean(result.cleaned, settings, language="en")
+    assert again.cleaned == result.cleaned
+    assert again.applied_edits == ()
+
+
+@pytest.mark.parametrize("text", ARTICLES)
+def test_same_input_same_output(settings: Settings, text: str) -> None:
+    a = clean(text, settings)
+    b = clean(text, settings)
+    assert a == b
+
+
+def test_untouched_text_is_byte_identical(settings: Settings) -> None:
+    text = "Plain text,  with “quotes”, ‘single’, tabs\tand\r\nCRLF lines — and Кириллица.\r\n"
+    result = clean(text, settings, language="en")
+    assert result.applied_edits == ()
+    assert result.cleaned.encode("utf-8") == text.encode("utf-8")
+
+
+def test_human_references_get_no_applied_edit(settings: Settings, human_references: list[str]) -> None:
+    assert len(human_references) == 523
+    changed = []
+    for ref in human_references:
+        result = clean(ref, settings, language="en")
+        if result.applied_edits:
+            changed.append((ref, [(e.before, e.after, e.rule) for e in result.applied_edits]))
+    assert changed == []

@@ -1,0 +1,98 @@
+"""Every rule of every shipped pack proves itself on its own examples.
+
+Each flag example must trigger the rule and each pass example must not; a rule needs at least
+three of each. A rule's id must match its file path. Rules with a safe fix must be idempotent,
+and replaying their edits must reproduce the fixed text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copydesk.config import HouseStyle
+from copydesk.model import Edit
+from copydesk.rules import Rule, RuleSet, default_rules_directory, find_issues, fix_text_and_explain, load_rules
+
+MIN_EXAMPLES = 3
+PACKS_ROOT = default_rules_directory("en").parent
+LANGUAGES = sorted(p.name for p in PACKS_ROOT.iterdir() if p.is_dir())
+RULES = [rule for language in LANGUAGES for rule in load_rules(language).rules]
+FIXING = [rule for rule in RULES if rule.fix is not None]
+
+
+def _alone(rule: Rule) -> tuple[RuleSet, HouseStyle]:
+    """A rule set holding only ``rule``, with a style that enables it even if off by default."""
+    return RuleSet(rule.id.split(".")[0], (rule,), "test"), HouseStyle(enabled=(rule.id,))
+
+
+def _replay(text: str, edits: list[Edit]) -> str:
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        assert text[edit.start : edit.end] == edit.before
+        text = text[: edit.start] + edit.after + text[edit.end :]
+    return text
+
+
+def _examples(kind: str, rules: list[Rule]) -> list[object]:
+    return [
+        pytest.param(rule, text, id=f"{rule.id}-{number}")
+        for rule in rules
+        for number, text in enumerate(
+            rule.examples_flag if kind == "flag" else rule.examples_pass
+        )
+    ]
+
+
+def test_packs_are_not_empty() -> None:
+    assert "en" in LANGUAGES
+    assert len(RULES) >= 30
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_has_enough_examples(rule: Rule) -> None:
+    assert len(rule.examples_flag) >= MIN_EXAMPLES, f"{rule.file}:{rule.line}: flag examples"
+    assert len(rule.examples_pass) >= MIN_EXAMPLES, f"{rule.file}:{rule.line}: pass examples"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_id_matches_path(rule: Rule) -> None:
+    path = Path(rule.file)
+    assert rule.id == f"{path.parent.name}.{path.stem}.{rule.name}"
+    assert path.parent.parent.resolve() == PACKS_ROOT.resolve()
+
+
+@pytest.mark.parametrize(("rule", "text"), _examples("flag", RULES))
+def test_flag_example_triggers_rule(rule: Rule, text: str) -> None:
+    ruleset, style = _alone(rule)
+    findings = find_issues(text, ruleset, style)
+    assert findings, f"{rule.file}:{rule.line}: {rule.id} missed {text!r}"
+    for finding in findings:
+        assert text[finding.start : finding.end] == finding.text
+        assert finding.message == rule.message
+
+
+@pytest.mark.parametrize(("rule", "text"), _examples("pass", RULES))
+def test_pass_example_does_not_trigger_rule(rule: Rule, text: str) -> None:
+    ruleset, style = _alone(rule)
+    findings = find_issues(text, ruleset, style)
+    assert not findings, f"{rule.file}:{rule.line}: {rule.id} flagged {text!r}: {findings}"
+
+
+@pytest.mark.parametrize(("rule", "text"), _examples("flag", FIXING))
+def test_fix_is_replayable_and_idempotent(rule: Rule, text: str) -> None:
+    ruleset, style = _alone(rule)
+    fixed, edits = fix_text_and_explain(text, ruleset, style)
+    assert edits and fixed != text
+    assert all(e.rule == rule.id and e.applied and e.category == rule.category for e in edits)
+    assert [e.start for e in edits] == sorted(e.start for e in edits)
+    assert all(a.end <= b.start for a, b in zip(edits, edits[1:], strict=False))
+    assert _replay(text, edits) == fixed
+    assert fix_text_and_explain(fixed, ruleset, style) == (fixed, [])
+    assert not find_issues(fixed, ruleset, style)
+
+
+@pytest.mark.parametrize(("rule", "text"), _examples("pass", FIXING))
+def test_fix_leaves_pass_example_alone(rule: Rule, text: str) -> None:
+    ruleset, style = _alone(rule)
+    assert fix_text_and_explain(text, ruleset, style) == (text, [])
