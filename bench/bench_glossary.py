@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import SEED, real_text, realistic_glossary  # noqa: E402
+from corpus import SEED, real_text, realistic_glossary
 
-from copydesk.matcher import Automaton  # noqa: E402
-from copydesk.normalize import normalize_terms_and_explain  # noqa: E402
-from copydesk.pipeline import clean, default_settings  # noqa: E402
+from copydesk.matcher import Automaton
+from copydesk.normalize import normalize_terms_and_explain
+from copydesk.pipeline import clean, default_settings
 
 
 def timed(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -35,7 +35,9 @@ def timed(fn: Callable[[], object], repeat: int = 3) -> float:
 def main() -> None:
     text = real_text(1_000_000)
     print(f"text: {len(text):,} characters of real MT and news text")
-    print(f"{'entries':>10} {'build s':>9} {'match 1 MB s':>13} {'normalise 1 MB s':>17} {'hits':>7}")
+    print(
+        f"{'entries':>10} {'build s':>9} {'match 1 MB s':>13} {'normalise 1 MB s':>17} {'hits':>7}"
+    )
     for n in (100, 100_000):
         glossary = realistic_glossary(n)
         build = timed(lambda g=glossary: Automaton(g), repeat=1 if n > 1000 else 3)
@@ -51,7 +53,10 @@ def main() -> None:
     terms_only = timed(
         lambda: normalize_terms_and_explain(seed, settings.glossary, "en"), repeat=10
     )
-    print(f"seed article: whole pipeline {per_article * 1000:.1f} ms, glossary stage {terms_only * 1000:.2f} ms")
+    print(
+        f"seed article: whole pipeline {per_article * 1000:.1f} ms, "
+        f"glossary stage {terms_only * 1000:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

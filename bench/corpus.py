@@ -23,13 +23,16 @@ SHARED = ROOT.parent / "shared" / "data"
 
 def real_text(size: int = 1_000_000) -> str:
     """About ``size`` characters of real news and MT text."""
-    parts = [SEED.read_text(encoding="utf-8")]
+    seed = SEED.read_text(encoding="utf-8")
+    parts = [seed]
     mqm = SHARED / "mqm_en_ted_eval.jsonl"
     if mqm.exists():
         with mqm.open(encoding="utf-8") as fh:
-            for line in fh:
+            for i, line in enumerate(fh):
                 row = json.loads(line)
                 parts += [row["target"], row["reference"]]
+                if i % 100 == 99:  # news with names to normalise, between the talks
+                    parts.append(seed)
     chunks: list[str] = []
     total = 0
     for part in itertools.cycle(parts):
@@ -57,13 +60,13 @@ def _real_names() -> list[str]:
 
 
 def realistic_glossary(n: int) -> Glossary:
-    """``n`` entries whose forms and variants are real names or pairs of real names."""
+    """``n`` entries: the shipped glossary's, then pairs of real names ("Kapan Ghapan")."""
+    entries: list[Entry] = list(load_glossary().entries[:n])
     names = _real_names()
     words = sorted({w for name in names for w in name.split() if len(w) > 3})
-    entries: list[Entry] = []
     pairs = ((a, b) for a in words for b in words if a != b)
     for i, (a, b) in enumerate(pairs):
-        if i >= n:
+        if len(entries) >= n:
             break
         form = f"{a} {b}"
         variant = f"{b} {a}"

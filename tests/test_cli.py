@@ -14,7 +14,9 @@ from .conftest import FIXTURES, SEED
 GLOSSARY = str(FIXTURES / "glossary")
 
 
-def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
         [sys.executable, "-m", "copydesk", *args],
         input=stdin,
@@ -28,17 +30,42 @@ def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subp
 
 
 def test_check_json_has_the_documented_fields() -> None:
-    proc = run("check", "-", "--format", "json", "--glossary", GLOSSARY, stdin="He flew to Sotchi yesterday.\n".encode())
+    proc = run(
+        "check",
+        "-",
+        "--format",
+        "json",
+        "--glossary",
+        GLOSSARY,
+        stdin=b"He flew to Sotchi yesterday.\n",
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["cleaned"] == "He flew to Sochi yesterday.\n"
-    for key in ("cleaned", "edits", "findings", "language", "scores", "signature", "schema_version"):
+    for key in (
+        "cleaned",
+        "edits",
+        "findings",
+        "language",
+        "scores",
+        "signature",
+        "schema_version",
+    ):
         assert key in report
     (edit,) = report["edits"]
     assert {"start", "end", "before", "after", "rule", "category"} <= set(edit)
     assert (edit["before"], edit["after"], edit["rule"]) == ("Sotchi", "Sochi", "t.sochi")
     for finding in report["findings"]:
-        assert {"start", "end", "text", "rule", "category", "severity", "message", "suggestion"} <= set(finding)
+        assert {
+            "start",
+            "end",
+            "text",
+            "rule",
+            "category",
+            "severity",
+            "message",
+            "suggestion",
+        } <= set(finding)
 
 
 def test_check_markdown_and_text() -> None:
@@ -76,7 +103,12 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path, content: bytes, reason:
 
 
 def test_missing_file_directory_and_bad_usage(tmp_path: Path) -> None:
-    for args in (["check", str(tmp_path / "missing.txt")], ["check", str(tmp_path)], ["check"], ["check", str(SEED), "--format", "pdf"]):
+    for args in (
+        ["check", str(tmp_path / "missing.txt")],
+        ["check", str(tmp_path)],
+        ["check"],
+        ["check", str(SEED), "--format", "pdf"],
+    ):
         proc = run(*args)
         assert proc.returncode == 2, args
         assert proc.stderr.startswith("copydesk error: "), proc.stderr
@@ -84,7 +116,9 @@ def test_missing_file_directory_and_bad_usage(tmp_path: Path) -> None:
 
 
 def test_malformed_glossary_names_file_and_line(tmp_path: Path) -> None:
-    (tmp_path / "bad.yaml").write_text("domain: x\nentries:\n  - id: a\n    forms: {en: A\n", encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text(
+        "domain: x\nentries:\n  - id: a\n    forms: {en: A\n", encoding="utf-8"
+    )
     proc = run("check", str(SEED), "--glossary", str(tmp_path))
     assert proc.returncode == 2
     assert f"{tmp_path / 'bad.yaml'}:" in proc.stderr

@@ -47,7 +47,9 @@ def test_untouched_text_is_byte_identical(settings: Settings) -> None:
     assert result.cleaned.encode("utf-8") == text.encode("utf-8")
 
 
-def test_human_references_get_no_applied_edit(settings: Settings, human_references: list[str]) -> None:
+def test_human_references_get_no_applied_edit(
+    settings: Settings, human_references: list[str]
+) -> None:
     assert len(human_references) == 523
     changed = []
     for ref in human_references:

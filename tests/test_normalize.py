@@ -71,7 +71,10 @@ def test_language_without_forms_is_skipped(test_glossary: Glossary) -> None:
 
 
 def test_split_variant_keeps_line_break(test_glossary: Glossary) -> None:
-    text = "attacks on the calculated Turkish\nnational army in  the Syrian Liberation\r\nCommittee area"
+    text = (
+        "attacks on the calculated Turkish\nnational army in  the Syrian Liberation\r\n"
+        "Committee area"
+    )
     cleaned, edits = normalize_terms_and_explain(text, test_glossary, "en")
     assert cleaned.count("\n") == 2
     assert "\r\n" in cleaned

@@ -7,13 +7,21 @@ and replaying their edits must reproduce the fixed text.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
 from copydesk.config import HouseStyle
 from copydesk.model import Edit
-from copydesk.rules import Rule, RuleSet, default_rules_directory, find_issues, fix_text_and_explain, load_rules
+from copydesk.rules import (
+    Rule,
+    RuleSet,
+    default_rules_directory,
+    find_issues,
+    fix_text_and_explain,
+    load_rules,
+)
 
 MIN_EXAMPLES = 3
 PACKS_ROOT = default_rules_directory("en").parent
@@ -38,9 +46,7 @@ def _examples(kind: str, rules: list[Rule]) -> list[object]:
     return [
         pytest.param(rule, text, id=f"{rule.id}-{number}")
         for rule in rules
-        for number, text in enumerate(
-            rule.examples_flag if kind == "flag" else rule.examples_pass
-        )
+        for number, text in enumerate(rule.examples_flag if kind == "flag" else rule.examples_pass)
     ]
 
 
@@ -86,7 +92,7 @@ def test_fix_is_replayable_and_idempotent(rule: Rule, text: str) -> None:
     assert edits and fixed != text
     assert all(e.rule == rule.id and e.applied and e.category == rule.category for e in edits)
     assert [e.start for e in edits] == sorted(e.start for e in edits)
-    assert all(a.end <= b.start for a, b in zip(edits, edits[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(edits))
     assert _replay(text, edits) == fixed
     assert fix_text_and_explain(fixed, ruleset, style) == (fixed, [])
     assert not find_issues(fixed, ruleset, style)

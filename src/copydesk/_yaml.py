@@ -46,9 +46,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             key = str(key)
         if key in result:
             msg = f"duplicate key {key!r}"
-            raise yaml.constructor.ConstructorError(
-                None, None, msg, key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, msg, key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -68,7 +66,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 def load_yaml(path: Path, text: str, error_type: type[Exception]) -> Any:
     """Parse YAML ``text`` read from ``path``; syntax errors raise ``error_type``."""
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

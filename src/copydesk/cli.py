@@ -46,12 +46,40 @@ def _settings_options(f: Any) -> Any:
     for option in reversed(
         [
             click.option("--lang", "lang", help="Article language (ISO 639-1); default: detected."),
-            click.option("--suggest-only", is_flag=True, help="Apply nothing; list every change as a suggestion."),
-            click.option("--date", callback=_date, help="Publication date YYYY-MM-DD, to anchor relative dates."),
-            click.option("--reference", type=click.Path(dir_okay=False), help="A reference translation: adds BLEU, chrF++ and TER."),
-            click.option("--glossary", "glossary_dir", type=click.Path(file_okay=False), help="Glossary folder (default: the shipped one)."),
-            click.option("--rules", "rules_dir", type=click.Path(file_okay=False), help="Rule folder (default: the shipped one)."),
-            click.option("--style", "style_file", type=click.Path(dir_okay=False), help="House-style file (default: copydesk.toml or [tool.copydesk] found from here)."),
+            click.option(
+                "--suggest-only",
+                is_flag=True,
+                help="Apply nothing; list every change as a suggestion.",
+            ),
+            click.option(
+                "--date",
+                callback=_date,
+                help="Publication date YYYY-MM-DD, to anchor relative dates.",
+            ),
+            click.option(
+                "--reference",
+                type=click.Path(dir_okay=False),
+                help="A reference translation: adds BLEU, chrF++ and TER.",
+            ),
+            click.option(
+                "--glossary",
+                "glossary_dir",
+                type=click.Path(file_okay=False),
+                help="Glossary folder (default: the shipped one).",
+            ),
+            click.option(
+                "--rules",
+                "rules_dir",
+                type=click.Path(file_okay=False),
+                help="Rule folder (default: the shipped one).",
+            ),
+            click.option(
+                "--style",
+                "style_file",
+                type=click.Path(dir_okay=False),
+                help="House-style file (default: copydesk.toml or [tool.copydesk], "
+                "looked up from here).",
+            ),
         ]
     ):
         f = option(f)
@@ -99,8 +127,20 @@ def cli() -> None:
 @cli.command()
 @click.argument("file")
 @_settings_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Exit 1 when a finding is at or above this severity (default: never).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Exit 1 when a finding is at or above this severity (default: never).",
+)
 def check(file: str, lang: str | None, suggest_only: bool, date: dt.date | None,
           reference: str | None, glossary_dir: str | None, rules_dir: str | None,
           style_file: str | None, fmt: str, fail_on: str | None) -> int:  # fmt: skip
@@ -111,14 +151,18 @@ def check(file: str, lang: str | None, suggest_only: bool, date: dt.date | None,
     settings = _settings(glossary_dir, rules_dir, style_file, suggest_only, date)
     result = clean(doc, settings, language=lang, reference=_read_reference(reference))
     click.echo(render(result, fmt), nl=False)
-    if fail_on and any(severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings):
+    if fail_on and any(
+        severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings
+    ):
         return ExitStatus.FINDINGS
     return ExitStatus.OK
 
 
 @cli.command(name="clean")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder."
+)
 @_settings_options
 def clean_command(files: tuple[str, ...], out_dir: str, lang: str | None, suggest_only: bool,
                   date: dt.date | None, reference: str | None, glossary_dir: str | None,
@@ -149,7 +193,10 @@ def clean_command(files: tuple[str, ...], out_dir: str, lang: str | None, sugges
             click.echo(f"copydesk error: {exc}", err=True)
             status = ExitStatus.ERROR
             continue
-        click.echo(f"{file}: {len(result.applied_edits)} change(s), {len(result.findings)} finding(s) -> {written[0]}")
+        click.echo(
+            f"{file}: {len(result.applied_edits)} change(s), "
+            f"{len(result.findings)} finding(s) -> {written[0]}"
+        )
     return status
 
 
@@ -159,7 +206,12 @@ def glossary() -> None:
 
 
 @glossary.command(name="lint")
-@click.option("--glossary", "glossary_dir", type=click.Path(file_okay=False), help="Glossary folder (default: the shipped one).")
+@click.option(
+    "--glossary",
+    "glossary_dir",
+    type=click.Path(file_okay=False),
+    help="Glossary folder (default: the shipped one).",
+)
 def glossary_lint(glossary_dir: str | None) -> int:
     """Report conflicting variants, chains, hidden variants and failing examples.
 

@@ -9,6 +9,7 @@ merging a second-pass edit with the first-pass edit it touches. Suggested edits
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -17,9 +18,11 @@ from copydesk.model import Edit
 
 def _applied_sorted(edits: Iterable[Edit]) -> list[Edit]:
     out = sorted((e for e in edits if e.applied), key=lambda e: (e.start, e.end))
-    for a, b in zip(out, out[1:], strict=False):
+    for a, b in itertools.pairwise(out):
         if b.start < a.end:
-            msg = f"overlapping edits: {a.rule} [{a.start}:{a.end}] and {b.rule} [{b.start}:{b.end}]"
+            msg = (
+                f"overlapping edits: {a.rule} [{a.start}:{a.end}] and {b.rule} [{b.start}:{b.end}]"
+            )
             raise ValueError(msg)
     return out
 
@@ -34,7 +37,9 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     pos = 0
     for e in _applied_sorted(edits):
         if text[e.start : e.end] != e.before:
-            msg = f"edit {e.rule} expects {e.before!r} at {e.start}, found {text[e.start : e.end]!r}"
+            msg = (
+                f"edit {e.rule} expects {e.before!r} at {e.start}, found {text[e.start : e.end]!r}"
+            )
             raise ValueError(msg)
         pieces += [text[pos : e.start], e.after]
         pos = e.end
@@ -165,11 +170,13 @@ def compose_edits(
             continue
         m_start = min([s.start] + [ms for _f, ms, _me in touching])
         m_end = max([s.end] + [me for _f, _ms, me in touching])
-        group = [f for f, _ms, _me in touching]
-        o_start = shift(m_start, group)
-        o_end = o_start + (m_end - m_start) - sum(len(f.after) - (f.end - f.start) for f in group)
+        touched = [f for f, _ms, _me in touching]
+        o_start = shift(m_start, touched)
+        o_end = o_start + (m_end - m_start) - sum(len(f.after) - (f.end - f.start) for f in touched)
         after = middle[m_start : s.start] + s.after + middle[s.end : m_end]
-        out.append(replace(s, start=o_start, end=o_end, before=original[o_start:o_end], after=after))
+        out.append(
+            replace(s, start=o_start, end=o_end, before=original[o_start:o_end], after=after)
+        )
     out.extend(f for f in first if not f.applied)
     out.sort(key=lambda e: (e.start, e.end, not e.applied, e.rule))
     return out

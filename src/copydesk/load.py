@@ -90,11 +90,14 @@ def load_bytes(data: bytes, name: str = "<text>") -> Document:
         try:
             encoding, text = "utf-16", data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            msg = f"{name}: starts with a UTF-16 byte-order mark but is not valid UTF-16 ({exc.reason})"
+            msg = f"{name}: has a UTF-16 byte-order mark but is not valid UTF-16 ({exc.reason})"
             raise InputError(msg) from None
     else:
         if b"\x00" in data:
-            msg = f"{name}: looks like a binary file (NUL byte at byte {data.index(0)}); give copydesk a plain-text article"
+            msg = (
+                f"{name}: looks like a binary file (NUL byte at byte {data.index(0)}); "
+                "give copydesk a plain-text article"
+            )
             raise InputError(msg)
         decoded = _decode_utf8_or_none(data, name)
         if decoded is not None:
@@ -110,10 +113,7 @@ def _detect_legacy(data: bytes, name: str) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        msg = (
-            f"{name}: cannot decode the bytes in any known encoding; "
-            "re-save the article as UTF-8"
-        )
+        msg = f"{name}: cannot decode the bytes in any known encoding; re-save the article as UTF-8"
         raise InputError(msg)
     return best.encoding, str(best)
 

@@ -15,13 +15,13 @@ Severity = Literal["minor", "major", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("minor", "major", "critical")
 
 
-def severity_rank(severity: str) -> int:
+def severity_rank(severity: Severity | str) -> int:
     """Order severities: minor < major < critical.
 
     >>> severity_rank("major") > severity_rank("minor")
     True
     """
-    return SEVERITIES.index(severity)  # type: ignore[arg-type]
+    return SEVERITIES.index(severity)
 
 
 @dataclass(frozen=True, slots=True)

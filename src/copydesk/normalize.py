@@ -86,12 +86,12 @@ def _relevant(c: Candidate, entry: Entry, lang: str, text: str) -> bool:
     return _case_ok(matched, collapse_whitespace(p.text), entry.case)
 
 
-def _select(candidates: list[Candidate], glossary: Glossary, lang: str, text: str) -> list[Candidate]:
+def _select(
+    candidates: list[Candidate], glossary: Glossary, lang: str, text: str
+) -> list[Candidate]:
     """Leftmost-longest non-overlapping occurrences; a house form beats a variant."""
     valid = [
-        c
-        for c in candidates
-        if _relevant(c, glossary.entries[c.pattern.entry_index], lang, text)
+        c for c in candidates if _relevant(c, glossary.entries[c.pattern.entry_index], lang, text)
     ]
     valid.sort(key=lambda c: (c.start, -(c.end - c.start), c.pattern.kind != "form"))
     chosen: list[Candidate] = []
@@ -109,7 +109,8 @@ def normalize_terms_and_explain(
     """Normalise glossary terms and explain every change.
 
     >>> from copydesk.glossary import Entry, Form, Glossary, Variant
-    >>> g = Glossary((Entry("places.idlib", "place", {"en": Form("Idlib")}, (Variant("Idleb"),)),), "doc")
+    >>> idlib = Entry("places.idlib", "place", {"en": Form("Idlib")}, (Variant("Idleb"),))
+    >>> g = Glossary((idlib,), "doc")
     >>> normalize_terms_and_explain("Idleb’s villages", g, "en")[0]
     'Idlib’s villages'
     """

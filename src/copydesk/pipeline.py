@@ -70,7 +70,7 @@ def default_settings(
     key = str(glossary_dir)
     glossary = _GLOSSARY_CACHE.get(key)
     if glossary is None or glossary_dir is not None:
-        glossary = load_glossary(glossary_dir)
+        glossary = load_glossary(Path(glossary_dir) if glossary_dir is not None else None)
         _GLOSSARY_CACHE[key] = glossary
     return Settings(
         glossary=glossary,
@@ -89,7 +89,9 @@ def _fix_and_normalize(
         fixed, fix_edits = fix_text_and_explain(text, ruleset, settings.house_style)
     else:
         fixed, fix_edits = text, []
-        notes.append(f"no rule pack for language '{language}': safe fixes and phrasing checks skipped")
+        notes.append(
+            f"no rule pack for language '{language}': safe fixes and phrasing checks skipped"
+        )
     if settings.suggest_only:
         fix_edits = [_suggested(e) for e in fix_edits]
         fixed = text
@@ -192,6 +194,8 @@ def clean(
     )
 
 
-def clean_file(path: str | os.PathLike[str], settings: Settings | None = None, **kwargs: object) -> Result:
+def clean_file(
+    path: str | os.PathLike[str], settings: Settings | None = None, **kwargs: object
+) -> Result:
     """Load an article file and :func:`clean` it."""
     return clean(load_path(path), settings, **kwargs)  # type: ignore[arg-type]

@@ -64,7 +64,9 @@ def _summary_counts(result: Result) -> dict[str, Any]:
         "edits_applied": len(result.applied_edits),
         "edits_suggested": len(result.suggested_edits),
         "findings": len(result.findings),
-        "findings_by_severity": {s: sum(f.severity == s for f in result.findings) for s in SEVERITIES},
+        "findings_by_severity": {
+            s: sum(f.severity == s for f in result.findings) for s in SEVERITIES
+        },
         "findings_by_category": dict(sorted(Counter(f.category for f in result.findings).items())),
         "edits_by_rule": dict(sorted(Counter(e.rule for e in result.applied_edits).items())),
     }
@@ -198,7 +200,8 @@ def render_markdown(result: Result) -> str:
     ]
     if scores := _scores_line(result):
         out.append(f"| Scores | {scores} |")
-    out.append(f"| Signature | `{result.signature}` |")
+    # A pipe splits a GFM table cell even inside a code span: escape it there too.
+    out.append(f"| Signature | `{result.signature.replace('|', chr(92) + '|')}` |")
     out.append("")
     for note in result.notes:
         out += [f"> Note: {escape_markdown(note)}", ""]
@@ -242,7 +245,9 @@ def _md_findings(result: Result) -> list[str]:
     return out
 
 
-def findings_table(findings: list[Finding] | tuple[Finding, ...], cleaned: str) -> list[dict[str, Any]]:
+def findings_table(
+    findings: list[Finding] | tuple[Finding, ...], cleaned: str
+) -> list[dict[str, Any]]:
     """Findings as rows for a table artifact or a CSV."""
     rows = []
     for f in findings:

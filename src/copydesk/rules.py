@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import Any
 
 import regex  # type: ignore[import-untyped]  # NOTE: the regex module ships no type stubs
-import yaml
 
+from copydesk._yaml import LineDict, LineList, load_yaml
 from copydesk.config import HouseStyle
+from copydesk.edits import apply_edits
 from copydesk.errors import RuleFileError
 from copydesk.findings.checks import CHECKS, CheckContext
 from copydesk.model import SEVERITIES, Edit, Finding, Severity
@@ -152,82 +153,68 @@ class RuleSet:
 # --- loading ----------------------------------------------------------------------------------
 
 
-class _Where:
-    """Builds RuleFileError messages pointing at a YAML node."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def error(self, node: yaml.Node | None, message: str) -> RuleFileError:
-        if node is None:
-            return RuleFileError(f"{self.path}: {message}")
-        mark = node.start_mark
-        return RuleFileError(f"{self.path}:{mark.line + 1}:{mark.column + 1}: {message}")
-
-
-def _mapping(
-    node: yaml.Node, where: _Where, what: str, allowed: frozenset[str]
-) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-    """A mapping node's entries by key, rejecting duplicate and unknown keys."""
-    if not isinstance(node, yaml.MappingNode):
-        raise where.error(node, f"{what} must be a mapping")
-    entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-    for key, value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
-            raise where.error(key, f"{what}: keys must be plain words")
-        if key.value in entries:
-            raise where.error(key, f"{what}: duplicate key {key.value!r}")
-        if key.value not in allowed:
-            names = ", ".join(sorted(allowed))
-            raise where.error(key, f"{what}: unknown key {key.value!r} (allowed: {names})")
-        entries[key.value] = (key, value)
-    return entries
-
-
 class _Reader:
-    """Typed access to node values, with errors that name the key and its line."""
+    """Typed access to one YAML mapping's values; errors name ``file:line`` and the key."""
 
-    def __init__(self, loader: yaml.SafeLoader, where: _Where) -> None:
-        self.loader = loader
-        self.where = where
+    def __init__(
+        self, path: Path, data: Any, what: str, allowed: frozenset[str], line: int
+    ) -> None:
+        self.path = path
+        if not isinstance(data, LineDict):
+            raise self.error(line, f"{what} must be a mapping")
+        self.data = data
+        self.what = what
+        unknown = [k for k in data if k not in allowed]
+        if unknown:
+            names = ", ".join(sorted(allowed))
+            key = unknown[0]
+            raise self.error(data.line_of(key), f"{what}: unknown key {key!r} (allowed: {names})")
 
-    def value(self, node: yaml.Node) -> Any:
-        return self.loader.construct_object(node, deep=True)
+    def error(self, line: int, message: str) -> RuleFileError:
+        return RuleFileError(f"{self.path}:{line}: {message}")
 
-    def text(self, node: yaml.Node, key: str) -> str:
-        value = self.value(node)
+    def fail(self, key: str, problem: str) -> RuleFileError:
+        return self.error(self.data.line_of(key), f"{self.what}: {key!r} {problem}")
+
+    def require(self, *keys: str) -> None:
+        for key in keys:
+            if key not in self.data:
+                raise self.error(self.data.line, f"{self.what}: missing key {key!r}")
+
+    def text(self, key: str) -> str:
+        value = self.data[key]
         if not isinstance(value, str) or not value.strip():
-            raise self.where.error(node, f"{key!r} must be a non-empty string")
+            raise self.fail(key, "must be a non-empty string")
         return value
 
-    def optional_text(self, node: yaml.Node, key: str) -> str | None:
-        return None if self.value(node) is None else self.text(node, key)
+    def optional_text(self, key: str) -> str | None:
+        return None if self.data.get(key) is None else self.text(key)
 
-    def texts(self, node: yaml.Node, key: str) -> tuple[str, ...]:
-        value = self.value(node)
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.data[key]
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self.where.error(node, f"{key!r} must be a list of non-empty strings")
+            raise self.fail(key, "must be a list of non-empty strings")
         return tuple(value)
 
-    def switch(self, node: yaml.Node, key: str) -> bool:
-        value = self.value(node)
+    def switch(self, key: str) -> bool:
+        value = self.data[key]
         if isinstance(value, str) and value.lower() in ("on", "off"):
             return value.lower() == "on"
         if not isinstance(value, bool):
-            raise self.where.error(node, f"{key!r} must be on or off")
+            raise self.fail(key, "must be on or off")
         return value
 
-    def severity(self, node: yaml.Node, key: str) -> Severity:
-        value = self.value(node)
+    def severity(self, key: str) -> Severity:
+        value = self.data[key]
         if value not in SEVERITIES:
-            raise self.where.error(node, f"{key!r} must be one of {', '.join(SEVERITIES)}")
+            raise self.fail(key, f"must be one of {', '.join(SEVERITIES)}")
         return value  # type: ignore[no-any-return]
 
-    def compile(self, node: yaml.Node, key: str, source: str, flags: int = 0) -> Any:
+    def compile(self, key: str, source: str, flags: int = 0) -> Any:
         try:
             return regex.compile(source, flags)
         except regex.error as exc:
-            raise self.where.error(node, f"{key!r} is not a valid regular expression: {exc}") from exc
+            raise self.fail(key, f"is not a valid regular expression: {exc}") from exc
 
 
 def _phrase_regex(phrases: tuple[str, ...]) -> str:
@@ -237,7 +224,7 @@ def _phrase_regex(phrases: tuple[str, ...]) -> str:
 
 
 def _check_template(
-    template: str, node: yaml.Node, key: str, compiled: Any, is_check: bool, where: _Where
+    template: str, key: str, compiled: Any, is_check: bool, reader: _Reader
 ) -> None:
     """Reject template fields that the rule's matches cannot fill."""
     groups = 0 if compiled is None else compiled.groups
@@ -247,95 +234,87 @@ def _check_template(
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
     except ValueError as exc:
-        raise where.error(node, f"{key!r}: bad template ({exc}); write {{{{ for a brace")
+        raise reader.fail(key, f"is a bad template ({exc}); write {{{{ for a brace") from exc
     for name in fields:
         if not (name in names or (name.isdigit() and int(name) <= groups)):
             wanted = ", ".join([f"{{{i}}}" for i in range(groups + 1)] + sorted(names))
-            raise where.error(node, f"{key!r}: unknown field {{{name}}} (this rule has {wanted})")
+            raise reader.fail(key, f"has the unknown field {{{name}}} (this rule has {wanted})")
+
+
+def _matcher(reader: _Reader, extends: str) -> tuple[tuple[str, ...], str | None, str | None, Any]:
+    """The rule's phrases, pattern or check, and the compiled regex of the first two."""
+    key = _MATCHER_KEY[extends]
+    for other in set(_MATCHER_KEY.values()) - {key}:
+        if other in reader.data:
+            raise reader.fail(other, f"does not go with 'extends: {extends}'")
+    if key not in reader.data:
+        raise reader.error(reader.data.line, f"{reader.what}: 'extends: {extends}' needs {key!r}")
+    if extends == "phrase":
+        phrases = reader.texts(key)
+        return phrases, None, None, reader.compile(key, _phrase_regex(phrases), regex.IGNORECASE)
+    if extends == "pattern":
+        pattern = reader.text(key)
+        return (), pattern, None, reader.compile(key, pattern)
+    check = reader.text(key)
+    if check not in CHECKS:
+        raise reader.fail(key, f"names no known check (known: {', '.join(sorted(CHECKS))})")
+    return (), None, check, None
+
+
+def _examples(reader: _Reader) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if "examples" not in reader.data:
+        return (), ()
+    what = f"{reader.what} examples"
+    examples = _Reader(
+        reader.path, reader.data["examples"], what, _EXAMPLE_KEYS, reader.data.line_of("examples")
+    )
+    flag = examples.texts("flag") if "flag" in examples.data else ()
+    passing = examples.texts("pass") if "pass" in examples.data else ()
+    return flag, passing
 
 
 def _load_rule(
-    node: yaml.Node,
-    reader: _Reader,
-    defaults: dict[str, Any],
-    prefix: str,
-    path: Path,
-    file_source: str,
+    item: Any, line: int, path: Path, defaults: dict[str, Any], prefix: str, source: str
 ) -> Rule:
-    where = reader.where
-    entries = _mapping(node, where, "rule", _RULE_KEYS)
-    if "name" not in entries:
-        raise where.error(node, "rule: missing key 'name'")
-    name_node = entries["name"][1]
-    name = reader.text(name_node, "name")
+    named = isinstance(item, dict) and isinstance(item.get("name"), str)
+    reader = _Reader(path, item, f"rule {item['name']!r}" if named else "rule", _RULE_KEYS, line)
+    reader.require("name")
+    name = reader.text("name")
     if not _NAME.match(name):
-        raise where.error(name_node, f"'name' {name!r} must match ^[a-z0-9-]+$")
-    label = f"rule {name!r}"
-    for required in ("extends", "message"):
-        if required not in entries:
-            raise where.error(node, f"{label}: missing key {required!r}")
-    extends_node = entries["extends"][1]
-    extends = reader.value(extends_node)
+        msg = "must match ^[a-z0-9-]+$"
+        raise reader.fail(key="name", problem=msg)
+    reader.what = f"rule {name!r}"
+    reader.require("extends", "message")
+    extends = reader.data["extends"]
     if extends not in EXTENDS:
-        raise where.error(extends_node, f"{label}: 'extends' must be one of {', '.join(EXTENDS)}")
-    matcher_key = _MATCHER_KEY[extends]
-    for other in set(_MATCHER_KEY.values()) - {matcher_key}:
-        if other in entries:
-            raise where.error(entries[other][0], f"{label}: {other!r} does not go with {extends}")
-    if matcher_key not in entries:
-        raise where.error(node, f"{label}: 'extends: {extends}' needs the key {matcher_key!r}")
-    matcher_node = entries[matcher_key][1]
-
-    phrases: tuple[str, ...] = ()
-    pattern: str | None = None
-    check: str | None = None
-    compiled: Any = None
-    if extends == "phrase":
-        phrases = reader.texts(matcher_node, "phrases")
-        compiled = reader.compile(matcher_node, "phrases", _phrase_regex(phrases), regex.IGNORECASE)
-    elif extends == "pattern":
-        pattern = reader.text(matcher_node, "pattern")
-        compiled = reader.compile(matcher_node, "pattern", pattern)
-    else:
-        check = reader.text(matcher_node, "check")
-        if check not in CHECKS:
-            known = ", ".join(sorted(CHECKS))
-            raise where.error(matcher_node, f"{label}: unknown check {check!r} (known: {known})")
+        msg = f"must be one of {', '.join(EXTENDS)}"
+        raise reader.fail(key="extends", problem=msg)
+    phrases, pattern, check, compiled = _matcher(reader, extends)
 
     values: dict[str, Any] = dict(defaults)
-    for key in ("category", "message", "suggestion", "fix", "link"):
-        if key in entries:
-            read = reader.text if key in ("category", "message") else reader.optional_text
-            values[key] = read(entries[key][1], key)
-    if "severity" in entries:
-        values["severity"] = reader.severity(entries["severity"][1], "severity")
-    if "default" in entries:
-        values["default"] = reader.switch(entries["default"][1], "default")
+    for key in ("category", "message"):
+        if key in reader.data:
+            values[key] = reader.text(key)
+    for key in ("suggestion", "link"):
+        if key in reader.data:
+            values[key] = reader.optional_text(key)
+    if reader.data.get("fix") is not None:
+        # An empty fix is allowed: it deletes the match.
+        if not isinstance(reader.data["fix"], str):
+            msg = "must be a replacement template (a string)"
+            raise reader.fail(key="fix", problem=msg)
+        values["fix"] = reader.data["fix"]
+    if "severity" in reader.data:
+        values["severity"] = reader.severity("severity")
+    if "default" in reader.data:
+        values["default"] = reader.switch("default")
     if "category" not in values:
-        raise where.error(node, f"{label}: missing key 'category' (no file default either)")
+        reader.require("category")
     for key in ("suggestion", "fix"):
         if values.get(key) is not None:
-            _check_template(
-                values[key], entries[key][1], key, compiled, extends == "check", where
-            )
-
-    exceptions: tuple[str, ...] = ()
-    exception_regexes: tuple[Any, ...] = ()
-    if "exceptions" in entries:
-        exceptions_node = entries["exceptions"][1]
-        exceptions = reader.texts(exceptions_node, "exceptions")
-        exception_regexes = tuple(
-            reader.compile(exceptions_node, "exceptions", e) for e in exceptions
-        )
-
-    flag: tuple[str, ...] = ()
-    passing: tuple[str, ...] = ()
-    if "examples" in entries:
-        examples = _mapping(entries["examples"][1], where, f"{label} examples", _EXAMPLE_KEYS)
-        if "flag" in examples:
-            flag = reader.texts(examples["flag"][1], "examples.flag")
-        if "pass" in examples:
-            passing = reader.texts(examples["pass"][1], "examples.pass")
+            _check_template(values[key], key, compiled, extends == "check", reader)
+    exceptions = reader.texts("exceptions") if "exceptions" in reader.data else ()
+    flag, passing = _examples(reader)
 
     return Rule(
         id=f"{prefix}.{name}",
@@ -349,73 +328,57 @@ def _load_rule(
         examples_flag=flag,
         examples_pass=passing,
         file=str(path),
-        line=node.start_mark.line + 1,
+        line=reader.data.line,
         phrases=phrases,
         pattern=pattern,
         check=check,
         exceptions=exceptions,
         link=values.get("link"),
-        source=file_source,
+        source=source,
         _regex=compiled,
-        _exception_regexes=exception_regexes,
+        _exception_regexes=tuple(reader.compile("exceptions", e) for e in exceptions),
     )
 
 
 def _load_file(path: Path, data: bytes, language: str) -> list[Rule]:
-    where = _Where(path)
     if not _NAME.match(path.stem):
-        raise where.error(None, "a rule file's name must match ^[a-z0-9-]+$ plus .yaml")
+        msg = f"{path}: a rule file's name must match ^[a-z0-9-]+$ and end in .yaml"
+        raise RuleFileError(msg)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise where.error(None, f"not UTF-8 (byte {exc.start})") from exc
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            raise where.error(None, "the file is empty; it needs source and rules")
-        reader = _Reader(loader, where)
-        entries = _mapping(root, where, "rule file", _FILE_KEYS)
-        for required in ("source", "rules"):
-            if required not in entries:
-                raise where.error(root, f"rule file: missing key {required!r}")
-        file_source = reader.text(entries["source"][1], "source")
-        defaults: dict[str, Any] = {}
-        if "defaults" in entries:
-            for key, (_, value) in _mapping(
-                entries["defaults"][1], where, "defaults", _DEFAULT_KEYS
-            ).items():
-                if key == "severity":
-                    defaults[key] = reader.severity(value, key)
-                elif key == "default":
-                    defaults[key] = reader.switch(value, key)
-                else:
-                    defaults[key] = reader.text(value, key)
-        rules_node = entries["rules"][1]
-        if not isinstance(rules_node, yaml.SequenceNode):
-            raise where.error(rules_node, "'rules' must be a list of rules")
-        prefix = f"{language}.{path.stem}"
-        rules = [
-            _load_rule(n, reader, defaults, prefix, path, file_source) for n in rules_node.value
-        ]
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "malformed YAML"
-        if mark is None:
-            raise where.error(None, f"YAML syntax error: {problem}") from exc
-        msg = f"{path}:{mark.line + 1}:{mark.column + 1}: YAML syntax error: {problem}"
+        msg = f"{path}: not UTF-8 (byte {exc.start})"
         raise RuleFileError(msg) from exc
-    except yaml.YAMLError as exc:
-        raise where.error(None, f"YAML error: {exc}") from exc
-    finally:
-        loader.dispose()
-    seen: dict[str, Rule] = {}
-    for rule in rules:
+    document = load_yaml(path, text, RuleFileError)
+    if document is None:
+        msg = f"{path}:1: the file is empty; it needs 'source' and 'rules'"
+        raise RuleFileError(msg)
+    top = _Reader(path, document, "rule file", _FILE_KEYS, 1)
+    top.require("source", "rules")
+    source = top.text("source")
+    defaults: dict[str, Any] = {}
+    if "defaults" in top.data:
+        given = _Reader(
+            path, top.data["defaults"], "defaults", _DEFAULT_KEYS, top.data.line_of("defaults")
+        )
+        for key in given.data:
+            read = {"severity": given.severity, "default": given.switch}.get(key, given.text)
+            defaults[key] = read(key)
+    items = top.data["rules"]
+    if not isinstance(items, LineList):
+        msg = "must be a list of rules"
+        raise top.fail(key="rules", problem=msg)
+    prefix = f"{language}.{path.stem}"
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
+    for item, line in zip(items, items.item_lines, strict=True):
+        rule = _load_rule(item, line, path, defaults, prefix, source)
         if rule.id in seen:
-            msg = f"{path}:{rule.line}: duplicate rule name {rule.name!r} (first at line "
-            msg += f"{seen[rule.id].line})"
+            first = seen[rule.id]
+            msg = f"{path}:{rule.line}: duplicate rule name {rule.name!r} (first at line {first})"
             raise RuleFileError(msg)
-        seen[rule.id] = rule
+        seen[rule.id] = rule.line
+        rules.append(rule)
     return rules
 
 
@@ -521,13 +484,7 @@ def fix_text_and_explain(
                 )
                 candidates.append((hit.start, order, hit.end, edit))
     edits: list[Edit] = []
-    for start, _, end, edit in sorted(candidates, key=lambda c: (c[0], c[1])):
+    for start, _, _, edit in sorted(candidates, key=lambda c: (c[0], c[1])):
         if not edits or start >= edits[-1].end:
             edits.append(edit)
-    pieces: list[str] = []
-    position = 0
-    for edit in edits:
-        pieces += [text[position : edit.start], edit.after]
-        position = edit.end
-    pieces.append(text[position:])
-    return "".join(pieces), edits
+    return apply_edits(text, edits), edits

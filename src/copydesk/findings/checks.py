@@ -137,10 +137,15 @@ register("arabic-question-mark")(_arabic_punctuation("\u061f", "?"))
 _DIGITS = "٠١٢٣٤٥٦٧٨٩"
 _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 _DIGIT_MAP = str.maketrans(
-    {**{c: str(i) for i, c in enumerate(_DIGITS)}, **{c: str(i) for i, c in enumerate(_PERSIAN_DIGITS)}}
+    {
+        **{c: str(i) for i, c in enumerate(_DIGITS)},
+        **{c: str(i) for i, c in enumerate(_PERSIAN_DIGITS)},
+    }
     | {"\u066b": ".", "\u066c": ","}
 )
-_DIGIT_RUN = re.compile(rf"(?:[0-9{_DIGITS}{_PERSIAN_DIGITS}]+[\u066b\u066c])*[0-9{_DIGITS}{_PERSIAN_DIGITS}]+")
+_DIGIT_RUN = re.compile(
+    rf"(?:[0-9{_DIGITS}{_PERSIAN_DIGITS}]+[\u066b\u066c])*[0-9{_DIGITS}{_PERSIAN_DIGITS}]+"
+)
 
 
 @register("eastern-digits")
@@ -229,7 +234,8 @@ _PAIRS = {")": "(", "]": "["}
 def unbalanced_brackets(text: str, context: CheckContext) -> Iterator[Hit]:
     """Round and square brackets without a partner in the same paragraph.
 
-    List markers such as ``1)`` or ``b)`` are not closing brackets.
+    A list marker such as ``1)`` or ``b)`` is not a closing bracket, unless a bracket is open
+    ("in the country (the UK)").
 
     >>> [h.start for h in unbalanced_brackets("Talks (in Ankara ended.", CheckContext())]
     [6]
@@ -241,10 +247,10 @@ def unbalanced_brackets(text: str, context: CheckContext) -> Iterator[Hit]:
         for index, char in enumerate(line):
             if char in "([":
                 stack.append((char, index))
-            elif char in _PAIRS and index not in markers:
+            elif char in _PAIRS:
                 if stack and stack[-1][0] == _PAIRS[char]:
                     stack.pop()
-                else:
+                elif index not in markers:
                     bad.append(index)
         for index in sorted(bad + [i for _, i in stack]):
             yield Hit(offset + index, offset + index + 1)
@@ -261,6 +267,12 @@ _REPORTING = re.compile(
 _FIRST_PERSON_SUBJECT = re.compile(r"\b(?:I|we|We)(?:\s+\w+)?\s*$")
 # "us" and "I" are case-sensitive: "US" is the United States.
 _FIRST_PERSON = re.compile(r"\b(?:(?i:we|our|ours|ourselves|my|myself|me)|us|I)\b")
+# The newspaper's own voice: "our correspondent", "according to our sources".
+_HOUSE_VOICE = re.compile(
+    r"\s+(?:correspondents?|reporters?|sources?|newspaper|paper|website|channel|agency|"
+    r"readers|editors?|team)\b",
+    re.IGNORECASE,
+)
 _THIRD_PERSON = {
     "we": "his country",
     "us": "his country",
@@ -322,6 +334,8 @@ def first_person_reported(text: str, context: CheckContext) -> Iterator[Hit]:
             continue
         for match in _FIRST_PERSON.finditer(line, verbs[0].end()):
             if inside(match.start()) or _roman_numeral_i(line, match.start()):
+                continue
+            if match.group().lower() == "our" and _HOUSE_VOICE.match(line, match.end()):
                 continue
             word = match.group()
             yield Hit(offset + match.start(), offset + match.end(), _THIRD_PERSON[word.lower()])
@@ -397,7 +411,9 @@ def _resolve(match: re.Match[str], date: dt.date) -> str:
     if group == "lastnight":
         return "on the night of " + _day(date - dt.timedelta(days=1))
     if match.group("n"):
-        count = int(match.group("n")) if match.group("n").isdigit() else _NUMBERS[match["n"].lower()]
+        count = (
+            int(match.group("n")) if match.group("n").isdigit() else _NUMBERS[match["n"].lower()]
+        )
         if match.group("unit").lower().startswith("day"):
             return "on " + _day(date - dt.timedelta(days=count))
         return _week(date - dt.timedelta(weeks=count))

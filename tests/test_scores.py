@@ -1,0 +1,231 @@
+"""Scores: MQM penalty, edit rate (TER) and reference metrics, checked against hand values."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from copydesk.model import Finding
+from copydesk.scores.base import METRICS, Metric, Score, get_metric
+from copydesk.scores.mqm import count_words, finding_weight, mqm_score
+from copydesk.scores.reference import reference_scores, segment
+from copydesk.scores.ter import EditRate, edit_rate, edit_rate_score, pair_lines
+
+EPSILON = 1e-2
+
+
+def _f(severity: str, category: str = "Fluency/Spelling") -> Finding:
+    return Finding(0, 1, "x", "test.rule", category, severity, "message")  # type: ignore[arg-type]
+
+
+# -- MQM ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("findings", "words", "penalty", "score"),
+    [
+        ([], 100, 0.0, 0.0),
+        ([_f("minor")], 100, 1.0, 1.0),
+        ([_f("major", "Accuracy/Untranslated")], 50, 5.0, 10.0),
+        ([_f("critical", "Accuracy/Mistranslation")], 200, 25.0, 12.5),
+        ([_f("minor", "Fluency/Punctuation")] * 3, 10, 0.3, 3.0),
+        ([_f("major", "Fluency/Punctuation")], 100, 5.0, 5.0),  # only minor punctuation is 0.1
+        ([_f("minor"), _f("major"), _f("critical")], 310, 31.0, 10.0),
+        ([_f("minor")], 0, 1.0, 100.0),  # no words counts as one word
+    ],
+)
+def test_mqm_penalty(findings: list[Finding], words: int, penalty: float, score: float) -> None:
+    out = mqm_score(findings, words)
+    assert out["penalty"] == pytest.approx(penalty, abs=EPSILON)
+    assert out["score"] == pytest.approx(score, abs=EPSILON)
+    assert out["word_count"] == words
+    assert out["findings"] == len(findings)
+
+
+def test_mqm_counts_per_category_and_severity() -> None:
+    findings = [
+        _f("minor"),
+        _f("minor"),
+        _f("major", "Accuracy/Untranslated"),
+        _f("minor", "Fluency/Punctuation"),
+    ]
+    out = mqm_score(findings, 100)
+    assert out["by_category"] == {
+        "Accuracy/Untranslated": 1,
+        "Fluency/Punctuation": 1,
+        "Fluency/Spelling": 2,
+    }
+    assert out["by_severity"] == {"minor": 3, "major": 1, "critical": 0}
+    assert out["by_category_severity"]["Fluency/Spelling"] == {"minor": 2}
+    assert out["signature"].startswith("mqm|")
+
+
+def test_mqm_rejects_negative_word_count() -> None:
+    with pytest.raises(ValueError, match="word_count"):
+        mqm_score([], -1)
+
+
+@pytest.mark.parametrize(
+    ("severity", "category", "weight"),
+    [
+        ("minor", "Fluency/Spelling", 1.0),
+        ("minor", "Fluency/Punctuation", 0.1),
+        ("major", "Style/Awkward", 5.0),
+        ("critical", "Accuracy/Untranslated", 25.0),
+    ],
+)
+def test_finding_weight(severity: str, category: str, weight: float) -> None:
+    assert finding_weight(_f(severity, category)) == weight
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", 0),
+        ("one", 1),
+        ("Putin said — twice — that", 4),
+        ("$6.5 billion, and 1.5 billion.", 5),
+        ("line one\nline two\r\n", 4),
+        ("Erdogan’s al-Sham", 2),
+    ],
+)
+def test_count_words(text: str, words: int) -> None:
+    assert count_words(text) == words
+
+
+# -- edit rate (TER) ------------------------------------------------------------------
+
+TEN_LINES = "\n".join(f"line {i} has five words" for i in range(10))  # 50 words
+
+
+def _change_one_word(text: str, line: int) -> str:
+    lines = text.split("\n")
+    lines[line] = lines[line].replace("five", "six")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("input_text", "cleaned", "expected"),
+    [
+        (TEN_LINES, TEN_LINES, 0.0),
+        ("", "", 0.0),
+        # one substitution in 50 reference words
+        (TEN_LINES, _change_one_word(TEN_LINES, 3), 2.0),
+        # case-sensitive: a capital is an edit
+        ("the regime said", "The regime said", 100 / 3),
+        # one substitution in the four words of the cleaned text
+        ("the regime forces\nsaid", "the government forces\nsaid", 25.0),
+        # a deleted word: 1 edit over 3 cleaned words
+        ("a b c d", "a b c", 100 / 3),
+        # an extra line in the input: its two words are deletions against an empty line
+        ("a b c d\ne f", "a b c d", 50.0),
+    ],
+)
+def test_edit_rate(input_text: str, cleaned: str, expected: float) -> None:
+    score = edit_rate_score(input_text, cleaned)
+    assert score.value == pytest.approx(expected, abs=EPSILON)
+    assert edit_rate(input_text, cleaned)["score"] == pytest.approx(expected, abs=EPSILON)
+
+
+def test_edit_rate_is_per_line_and_signed() -> None:
+    score = edit_rate_score(TEN_LINES, _change_one_word(TEN_LINES, 9))
+    assert score.details["edits"] == 1
+    assert score.details["reference_words"] == 50
+    assert score.details["lines"] == 10
+    assert score.signature is not None
+    assert "case:mixed" in score.signature and "tok:tercom" in score.signature
+
+
+def test_pair_lines_pads_the_shorter_side() -> None:
+    assert pair_lines("a", "a\nb\nc") == (["a", "", ""], ["a", "b", "c"])
+
+
+# -- reference scores -----------------------------------------------------------------
+
+CAT = "the cat sat on the mat"
+CAT_REF = "the cat sat on a mat"
+
+
+@pytest.mark.parametrize(
+    ("hypothesis", "reference", "metric", "expected"),
+    [
+        (CAT_REF, CAT_REF, "BLEU", 100.0),
+        (CAT_REF, CAT_REF, "chrF++", 100.0),
+        (CAT_REF, CAT_REF, "TER", 0.0),
+        # n-gram precisions 5/6, 3/5, 2/4, 1/3, equal lengths: (1/12) ** 0.25
+        (CAT, CAT_REF, "BLEU", 100 * (1 / 12) ** 0.25),
+        # one substitution in six reference words
+        (CAT, CAT_REF, "TER", 100 / 6),
+        # nothing in common
+        ("xyz qqq", "abc def", "chrF++", 0.0),
+        ("xyz qqq", "abc def", "TER", 100.0),
+        # TER against a reference is case-insensitive, as in WMT
+        ("The Cat", "the cat", "TER", 0.0),
+    ],
+)
+def test_reference_scores(hypothesis: str, reference: str, metric: str, expected: float) -> None:
+    out = reference_scores({"input": hypothesis}, reference)
+    assert out["input"][metric]["score"] == pytest.approx(expected, abs=EPSILON)
+
+
+def test_reference_scores_carry_signatures_and_segmentation() -> None:
+    out = reference_scores(
+        {"input": f"{CAT}\n\nhello there", "cleaned": f"{CAT_REF}\nhello there"},
+        f"{CAT_REF}\nhello there",
+    )
+    assert (out["segmentation"], out["segments"]) == ("line", 2)
+    assert out["cleaned"]["BLEU"]["score"] == pytest.approx(100.0)
+    assert "tok:13a" in out["input"]["BLEU"]["signature"]
+    assert "nw:2" in out["input"]["chrF++"]["signature"]
+    assert "case:lc" in out["input"]["TER"]["signature"]
+
+
+def test_reference_scores_fall_back_to_document() -> None:
+    mode, hyps, refs = segment({"input": "a b\nc", "cleaned": "a b c"}, "a b\nc")
+    assert mode == "document"
+    assert hyps == {"input": ["a b c"], "cleaned": ["a b c"]} and refs == ["a b c"]
+    out = reference_scores({"input": "a b\nc d", "cleaned": "a b c d"}, "a b\nc d")
+    assert out["segmentation"] == "document"
+    assert out["cleaned"]["TER"]["score"] == out["input"]["TER"]["score"] == 0.0
+
+
+def test_reference_scores_need_a_reference() -> None:
+    with pytest.raises(ValueError, match="reference"):
+        reference_scores({"input": "a"}, " \n ")
+
+
+# -- base -----------------------------------------------------------------------------
+
+
+def test_score_is_frozen_and_serialisable() -> None:
+    score = Score("TER", 2.0, "sig", {"edits": 1})
+    assert score.to_dict() == {
+        "name": "TER",
+        "score": 2.0,
+        "signature": "sig",
+        "details": {"edits": 1},
+    }
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        score.value = 3.0  # type: ignore[misc]
+
+
+def test_metric_is_abstract() -> None:
+    with pytest.raises(TypeError):
+        Metric()  # type: ignore[abstract]
+
+
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_registered_metrics(name: str) -> None:
+    metric = get_metric(name)()
+    assert metric.name == name
+    findings = [_f("major")]
+    score = metric.score(TEN_LINES, TEN_LINES, findings)
+    assert isinstance(score, Score) and score.signature
+
+
+def test_registered_metrics_values() -> None:
+    assert get_metric("mqm")().score("", TEN_LINES, [_f("major")]).value == pytest.approx(10.0)
+    assert EditRate().score(TEN_LINES, _change_one_word(TEN_LINES, 0)).value == pytest.approx(2.0)
+    with pytest.raises(KeyError, match="unknown metric"):
+        get_metric("meteor")

@@ -1,0 +1,66 @@
+"""The seed article (Erdogan and Putin in Sochi) comes out as reviewed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from copydesk.model import Result
+from copydesk.pipeline import clean, default_settings
+
+from .conftest import FIXTURES, SEED
+
+EXPECTED_CHANGES = [
+    ("Sotchi", "Sochi"),
+    ("Qarabakh", "Karabakh"),
+    ("Idleb", "Idlib"),
+    ("the Syrian Liberation Committee", "Hayat Tahrir al-Sham (HTS)"),
+    ("the calculated Turkish national army", "the Turkish-backed Syrian National Army"),
+    ("Ghosn al-Zaytoun", "Olive Branch"),
+    ("Basselhasya", "Baselhaya"),
+    ("Syrian Front for Liberation", "National Front for Liberation"),
+]
+KEPT = ["Basufan", "Barad", "Afrin", "Hama", "Latakia", "Aleppo", "Recep Tayyip Erdogan",
+        "Vladimir Putin", "Mustafa Sejari", "Kurdistan Workers’ Party", "S-400", "$6.5 billion",
+        "$1.5 billion", "“The agreement", "mid-July 2019.”"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def result() -> Result:
+    return clean(SEED.read_bytes(), default_settings(), name=str(SEED))
+
+
+def test_seed_changes(result: Result) -> None:
+    assert [(e.before, e.after) for e in result.edits if e.applied] == EXPECTED_CHANGES
+    assert result.suggested_edits == ()
+    cleaned = result.cleaned
+    assert "the Karabakh region" in cleaned
+    assert "the National Front for Liberation" in cleaned
+    assert "Olive Branch area" in cleaned
+    assert "the Hayat Tahrir al-Sham" not in cleaned
+
+
+def test_seed_keeps_names_numbers_quotes(result: Result) -> None:
+    for kept in KEPT:
+        assert kept in result.cleaned, kept
+
+
+def test_seed_matches_reviewed_fixtures(result: Result) -> None:
+    reviewed = (FIXTURES / "seed" / "sochi-summit.clean.txt").read_bytes().decode("utf-8")
+    assert result.cleaned == reviewed
+    edits = json.loads((FIXTURES / "seed" / "sochi-summit.edits.json").read_text(encoding="utf-8"))
+    keys = ("start", "end", "before", "after", "rule", "category", "applied")
+    assert [{k: e.to_dict()[k] for k in keys} for e in result.edits] == edits
+
+
+def test_seed_in_french_keeps_sotchi() -> None:
+    article = (
+        "Le président turc Recep Tayyip Erdogan s'est rendu à Sotchi pour rencontrer "
+        "Vladimir Poutine. Les frappes ont visé Idleb et la région du Karabakh.\n"
+    )
+    result = clean(article, default_settings())
+    assert result.language.code == "fr"
+    assert "Sotchi" in result.cleaned
+    assert "Idleb" in result.cleaned
+    assert result.applied_edits == ()
