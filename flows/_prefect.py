@@ -78,7 +78,7 @@ def artifact_key(name: str, kind: str) -> str:
     slug alike ("Sochi summit" and "sochi-summit") apart, so each keeps its own history.
 
     >>> artifact_key("Sochi summit", "report")
-    'sochi-summit-b40f1f8e-report'
+    'sochi-summit-32c61b2c-report'
     >>> artifact_key("sochi-summit", "report") != artifact_key("Sochi summit", "report")
     True
     """

@@ -253,7 +253,9 @@ def test_unplaceable_edits_and_findings_are_listed() -> None:
 
 def test_empty_finding_is_a_caret_and_empty_article_renders() -> None:
     text = "He said no one"
-    point = Finding(7, 7, "", "en.punctuation.missing-comma", "Fluency/Punctuation", "minor", "comma?")
+    point = Finding(
+        7, 7, "", "en.punctuation.missing-comma", "Fluency/Punctuation", "minor", "comma?"
+    )
     page = render_html(_result(text, (), (point,)))
     assert '<mark class="point minor" title="en.punctuation.missing-comma: comma?">‸</mark>' in page
     assert "".join(_parse(page).article) == text

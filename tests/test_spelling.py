@@ -140,6 +140,7 @@ def test_unknown_lowercase_word(word: str, suggestion: str | None) -> None:
         "The colour of the organised centre travelled.",  # British spelling
         "Он сказал «мир» and left.",  # another script: the untranslated checker's job
         "A pre-war multiverse of supermassive thermoregulation.",  # prefixes, rare words
+        "A pre - tax and post‐war budget.",  # spaced and Unicode hyphens
         "Forensics, etc.",  # abbreviation
         "ok so um we go",  # one and two letters
     ],

@@ -21,7 +21,10 @@ FRENCH = (
     "Le président turc a rencontré son homologue russe pour discuter de plusieurs "
     "questions importantes entre les deux pays."
 )
-GERMAN = "Der türkische Präsident ist nach Sotschi gereist, um seinen russischen Amtskollegen zu treffen."
+GERMAN = (
+    "Der türkische Präsident ist nach Sotschi gereist, um seinen russischen "
+    "Amtskollegen zu treffen."
+)
 CHINESE = "我们对宇宙的大部分了解都来自于光"
 
 

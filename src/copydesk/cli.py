@@ -228,6 +228,87 @@ def glossary_lint(glossary_dir: str | None) -> int:
     return ExitStatus.FINDINGS if problems else ExitStatus.OK
 
 
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Measure precision and false alarms on annotated and human text."""
+
+
+def _print_json_or_text(data: Any, fmt: str, text: str) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text)
+
+
+@eval_group.command(name="mqm")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--limit", type=int, default=None, help="Only the first N segments.")
+def eval_mqm(file: str, fmt: str, limit: int | None) -> int:
+    """Precision, recall and correlation on MQM-annotated MT (JSONL)."""
+    from copydesk.evaluate import evaluate_mqm, load_mqm
+    from copydesk.pipeline import default_settings
+
+    segments = load_mqm(file)[:limit]
+    report = evaluate_mqm(segments, default_settings())
+    o, fa, corr = report["overall"], report["false_alarms_on_clean_segments"], report["correlation"]
+    lines = [
+        f"{report['segments']} segments, {report['words']} words",
+        f"flags {o['flags']}, right {o['right']}, precision "
+        + ("n/a" if o["precision"] is None else f"{o['precision']:.3f}")
+        + f" (95% CI {o['ci95'][0]:.3f}-{o['ci95'][1]:.3f})",
+        f"false alarms on clean segments: {fa['flags']} in {fa['words']} words "
+        f"({fa['per_1000_words']:.2f} per 1,000)",
+        f"correlation with human MQM: pearson {corr['pearson']}, kendall {corr['kendall_tau_b']}",
+        "per rule (flags, right, precision):",
+    ]
+    for rule, row in report["rules"].items():
+        p = "n/a" if row["precision"] is None else f"{row['precision']:.2f}"
+        lines.append(f"  {rule}: {row['flags']} {row['right']} {p}")
+    lines.append("recall per human category (spans, found):")
+    for cat, row in report["recall"].items():
+        lines.append(f"  {cat}: {row['spans']} {row['found']} {row['recall']:.3f}")
+    _print_json_or_text(report, fmt, "\n".join(lines))
+    return ExitStatus.OK
+
+
+@eval_group.command(name="clean")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--field", "field_name", default="reference", show_default=True, help="Field to read from .jsonl files.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def eval_clean(files: tuple[str, ...], field_name: str, fmt: str) -> int:
+    """Edits and findings per 1,000 words on human-written text (likely false alarms)."""
+    from copydesk.evaluate import evaluate_clean, read_texts
+    from copydesk.pipeline import default_settings
+
+    report = evaluate_clean(read_texts(files, field_name), default_settings())
+    lines = [
+        f"{report['texts']} texts, {report['words']} words: {report['edits']} edits "
+        f"({report['edits_per_1000_words']:.2f}/1,000 words), {report['findings']} findings "
+        f"({report['findings_per_1000_words']:.2f}/1,000 words)",
+    ]
+    lines += [f"  {r}: {v['edits']} edits, {v['findings']} findings" for r, v in report["rules"].items()]
+    _print_json_or_text(report, fmt, "\n".join(lines))
+    return ExitStatus.OK
+
+
+@eval_group.command(name="scorecard")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--out", "out_file", default="docs/rule-scorecard.md", show_default=True, type=click.Path(dir_okay=False))
+def eval_scorecard(file: str, out_file: str) -> int:
+    """Run both evaluations on an MQM JSONL file and write the rule scorecard."""
+    from copydesk.evaluate import evaluate_clean, evaluate_mqm, load_mqm, read_texts
+    from copydesk.output import atomic_write_text
+    from copydesk.pipeline import default_settings
+    from copydesk.scorecard import render_scorecard
+
+    settings = default_settings()
+    mqm = evaluate_mqm(load_mqm(file), settings)
+    human = evaluate_clean(read_texts([file], "reference"), settings)
+    atomic_write_text(Path(out_file), render_scorecard(mqm, human, Path(file).name))
+    click.echo(f"wrote {out_file}")
+    return ExitStatus.OK
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every expected error into one line and exit 2."""
     try:

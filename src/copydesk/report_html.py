@@ -218,10 +218,19 @@ def _render_article(result: Result) -> tuple[str, list[Edit], list[Finding]]:
     return "".join(out), unplaced_edits, unplaced_findings
 
 
+# Score keys left out of the summary: the findings table already counts by category and
+# severity, and weights and details repeat what the signature says.
+_QUIET_SCORE_KEYS = frozenset(
+    {"by_category", "by_severity", "by_category_severity", "weights", "details", "name"}
+)
+
+
 def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
     """Flatten nested score dicts into (dotted key, leaf value) rows."""
     if isinstance(value, Mapping):
         for key, sub in value.items():
+            if str(key) in _QUIET_SCORE_KEYS:
+                continue
             yield from _flatten(sub, f"{prefix}.{key}" if prefix else str(key))
     elif hasattr(value, "to_dict") and callable(value.to_dict):
         yield from _flatten(value.to_dict(), prefix)

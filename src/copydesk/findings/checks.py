@@ -17,6 +17,7 @@ To add a check: write a function ``(text, context) -> Iterator[Hit]`` and decora
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import unicodedata
@@ -264,7 +265,10 @@ _REPORTING = re.compile(
     r"claiming|confirming|emphasi[sz]ing|pointing\s+out)\b(?:\s+that\b)?",
     re.IGNORECASE,
 )
+# Looked for in the few characters before a word only (a bounded window keeps it linear).
+_WINDOW = 40
 _FIRST_PERSON_SUBJECT = re.compile(r"\b(?:I|we|We)(?:\s+\w+)?\s*$")
+_CAPITALISED_BEFORE = re.compile(r"\b[A-Z][a-z]*\s+$")
 # "us" and "I" are case-sensitive: "US" is the United States.
 _FIRST_PERSON = re.compile(r"\b(?:(?i:we|our|ours|ourselves|my|myself|me)|us|I)\b")
 # The newspaper's own voice: "our correspondent", "according to our sources".
@@ -305,7 +309,9 @@ def _quoted_spans(line: str) -> list[tuple[int, int]]:
 
 def _roman_numeral_i(line: str, start: int) -> bool:
     """``I`` after a capitalised word is a numeral or a name part ("World War I", "Phase I")."""
-    return re.search(r"\b[A-Z][a-z]*\s+$", line[:start]) is not None and line[start] == "I"
+    if line[start] != "I":
+        return False
+    return _CAPITALISED_BEFORE.search(line, max(0, start - _WINDOW), start) is not None
 
 
 @register("first-person-reported")
@@ -321,14 +327,17 @@ def first_person_reported(text: str, context: CheckContext) -> Iterator[Hit]:
     """
     for offset, line in paragraphs(text):
         quoted = _quoted_spans(line)
+        starts = [a for a, _ in quoted]
 
         def inside(pos: int, spans: list[tuple[int, int]] = quoted) -> bool:
-            return any(a <= pos < b for a, b in spans)
+            index = bisect.bisect_right(starts, pos) - 1  # spans are sorted and disjoint
+            return index >= 0 and pos < spans[index][1]
 
         verbs = [
             m
             for m in _REPORTING.finditer(line)
-            if not inside(m.start()) and not _FIRST_PERSON_SUBJECT.search(line[: m.start()])
+            if not inside(m.start())
+            and not _FIRST_PERSON_SUBJECT.search(line, max(0, m.start() - _WINDOW), m.start())
         ]
         if not verbs:
             continue

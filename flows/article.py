@@ -1,0 +1,121 @@
+"""Flow ``clean-article``: one article -> cleaned text, reports and Prefect artifacts.
+
+Contract: give a ``path`` or a ``text`` with an ``article_id``. The flow writes
+``STEM.clean.txt`` and ``STEM.report.{md,json,html}`` into ``out_dir`` with
+:func:`copydesk.output.write_outputs` (atomically), and publishes three artifacts keyed by
+the article id (:func:`flows._prefect.artifact_key`): ``…-report`` (the Markdown diff
+report), ``…-findings`` (a table) and ``…-summary`` (edits and findings per category,
+scores). The flow run is named ``copyedit ARTICLE_ID``. A bad article raises
+:class:`copydesk.errors.InputError`; nothing is written for it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from copydesk.errors import InputError
+from copydesk.load import Document, load_bytes, load_path
+from copydesk.model import Result
+from copydesk.output import article_stem, write_outputs
+from copydesk.pipeline import Settings, clean, default_settings
+from flows._artifacts import publish_article_artifacts
+from flows._prefect import retry_unless_input_error
+
+__all__ = ["clean_article", "output_stem"]
+
+
+@task(retries=2, retry_delay_seconds=1, retry_condition_fn=retry_unless_input_error, cache_policy=NO_CACHE)
+def load_settings(glossary_dir: str | None, rules_dir: str | None, style_file: str | None) -> Settings:
+    """Read the glossary, rules and house style."""
+    return default_settings(glossary_dir=glossary_dir, rules_dir=rules_dir, style_file=style_file)
+
+
+@task(retries=2, retry_delay_seconds=1, retry_condition_fn=retry_unless_input_error, cache_policy=NO_CACHE)
+def read_article(path: str) -> Document:
+    """Read and decode one article file."""
+    return load_path(path)
+
+
+@task(cache_policy=NO_CACHE)
+def clean_document(doc: Document, settings: Settings, language: str | None) -> Result:
+    """Clean one decoded article."""
+    return clean(doc, settings, language=language)
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def write_article(result: Result, out_dir: str, stem: str) -> list[str]:
+    """Write the cleaned text and the reports, all or nothing."""
+    return [str(p) for p in write_outputs(result, Path(out_dir), stem)]
+
+
+@task(cache_policy=NO_CACHE)
+def publish_artifacts(result: Result, article_id: str, report_path: str) -> dict[str, str]:
+    """Publish the report, findings and summary artifacts."""
+    return publish_article_artifacts(result, article_id, report_path)
+
+
+def output_stem(article_id: str, path: str | None = None) -> str:
+    """The file stem of an article's outputs: the file's stem, or the id made file-safe.
+
+    >>> output_stem("x", "inbox/sochi-summit.txt")
+    'sochi-summit'
+    >>> output_stem("wire/2024 05/Sochi summit")
+    'wire-2024-05-Sochi-summit'
+    """
+    if path is not None:
+        return article_stem(path)
+    return re.sub(r"[^\w.-]+", "-", article_id).strip(".-") or "article"
+
+
+def _article_id(path: str | None, article_id: str | None) -> str:
+    return article_id or (article_stem(path) if path else "article")
+
+
+def _run_name() -> str:
+    params = flow_run.parameters
+    return f"copyedit {_article_id(params.get('path'), params.get('article_id'))}"
+
+
+@flow(name="clean-article", flow_run_name=_run_name)
+def clean_article(
+    path: str | None = None,
+    text: str | None = None,
+    article_id: str | None = None,
+    out_dir: str = "out",
+    language: str | None = None,
+    glossary_dir: str | None = None,
+    rules_dir: str | None = None,
+    style_file: str | None = None,
+) -> dict[str, Any]:
+    """Clean one article (a file, or text with an id) into ``out_dir`` and publish artifacts.
+
+    Returns the article id, the flow run name, the paths written, the artifact keys, the
+    counts of changes and findings, and the signature.
+    """
+    if (path is None) == (text is None):
+        msg = "clean-article needs a path or a text (with an article_id), not both"
+        raise InputError(msg)
+    article = _article_id(path, article_id)
+    settings = load_settings(glossary_dir, rules_dir, style_file)
+    # Text goes through load_bytes too, so that empty or binary text is refused alike.
+    doc = read_article(path) if path else load_bytes((text or "").encode("utf-8"), article)
+    result = clean_document(doc, settings, language)
+    written = write_article(result, out_dir, output_stem(article, path))
+    report_path = next(p for p in written if p.endswith(".report.md"))
+    keys = publish_artifacts(result, article, report_path)
+    return {
+        "article_id": article,
+        "flow_run_name": flow_run.name,
+        "outputs": written,
+        "artifacts": keys,
+        "edits": len(result.applied_edits),
+        "suggested": len(result.suggested_edits),
+        "findings": len(result.findings),
+        "signature": result.signature,
+    }

@@ -1,0 +1,309 @@
+"""Measuring trust: precision against professional MQM annotations, false alarms on human text.
+
+Contract: :func:`evaluate_mqm` runs the pipeline on each MT segment of an MQM file (the
+format of ``../shared/data/mqm_en_ted_eval.jsonl``) and counts a flag (a finding, mapped back
+through the edits onto the MT text, or an applied edit) as right when it overlaps a human
+error span of the same segment. :func:`evaluate_clean` runs it on human-written text, where
+every flag is a likely false alarm. Both are deterministic and need no network.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from copydesk.edits import to_input_offset
+from copydesk.errors import InputError
+from copydesk.pipeline import Settings, clean
+from copydesk.scores.mqm import count_words, finding_weight
+
+MIN_FINDINGS_FOR_FIGURE = 20  # no per-category precision from fewer flags
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A human error span on the MT side."""
+
+    start: int
+    end: int
+    category: str
+    severity: str
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One annotated MT segment."""
+
+    key: str
+    target: str
+    reference: str
+    mqm_score: float
+    spans: tuple[Span, ...]
+    n_errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One copydesk flag on an MT segment, in MT-text offsets."""
+
+    start: int
+    end: int
+    rule: str
+    category: str
+    kind: str  # "finding" or "edit"
+
+
+def load_mqm(path: str | Path) -> list[Segment]:
+    """Read an MQM JSONL file; a malformed line is an :class:`InputError` naming it."""
+    p = Path(path)
+    if not p.is_file():
+        msg = f"{p}: no such file"
+        raise InputError(msg)
+    segments = []
+    with p.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                spans = tuple(
+                    Span(e["start"], e["end"], e["category"], e["severity"].lower())
+                    for e in row.get("errors", [])
+                    if e.get("side", "target") == "target"
+                )
+                segments.append(
+                    Segment(
+                        key=f"{row.get('system', '')}/{row.get('doc', '')}/{row.get('seg_id', lineno)}",
+                        target=row["target"],
+                        reference=row.get("reference", ""),
+                        mqm_score=float(row.get("mqm_score", 0.0)),
+                        spans=spans,
+                        n_errors=int(row.get("n_errors", len(row.get("errors", [])))),
+                    )
+                )
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                msg = f"{p}:{lineno}: not an MQM segment ({exc.__class__.__name__}: {exc})"
+                raise InputError(msg) from None
+    return segments
+
+
+def wilson_interval(right: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a proportion.
+
+    >>> [round(x, 3) for x in wilson_interval(8, 10)]
+    [0.49, 0.943]
+    """
+    if total == 0:
+        return (0.0, 1.0)
+    p = right / total
+    denom = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denom
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Pearson correlation; None when a side is constant.
+
+    >>> pearson([1, 2, 3], [2, 4, 7])
+    0.9933992677987828
+    """
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def kendall_tau_b(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Kendall's tau-b (ties handled); None when a side is constant.
+
+    >>> kendall_tau_b([1, 2, 3, 4], [1, 3, 2, 4])
+    0.6666666666666666
+    """
+    concordant = discordant = ties_x = ties_y = 0
+    n = len(xs)
+    for i in range(n):
+        xi, yi = xs[i], ys[i]
+        for j in range(i + 1, n):
+            dx = xs[j] - xi
+            dy = ys[j] - yi
+            if dx == 0 and dy == 0:
+                continue
+            if dx == 0:
+                ties_x += 1
+            elif dy == 0:
+                ties_y += 1
+            elif (dx > 0) == (dy > 0):
+                concordant += 1
+            else:
+                discordant += 1
+    denom = math.sqrt((concordant + discordant + ties_x) * (concordant + discordant + ties_y))
+    return None if denom == 0 else (concordant - discordant) / denom
+
+
+def _category_matches(flag_category: str, human_category: str) -> bool:
+    """Same MQM category, allowing a coarser flag ("Terminology" vs "Terminology/...")."""
+    f = flag_category.split(" + ")[-1].lower()
+    h = human_category.lower()
+    return h.startswith(f) or f.startswith(h)
+
+
+def _flags(text: str, settings: Settings) -> tuple[list[Flag], float, int]:
+    result = clean(text, settings, language="en")
+    flags = [
+        Flag(e.start, max(e.end, e.start + 1), e.rule, e.category, "edit")
+        for e in result.applied_edits
+    ]
+    for f in result.findings:
+        start = to_input_offset(f.start, result.edits)
+        end = max(start + 1, to_input_offset(f.end, result.edits))
+        flags.append(Flag(start, end, f.rule, f.category, "finding"))
+    penalty = sum(finding_weight(f) for f in result.findings)
+    return flags, penalty, count_words(text)
+
+
+@dataclass
+class _Tally:
+    flags: int = 0
+    right: int = 0
+    right_same_category: int = 0
+    categories: Counter[str] = field(default_factory=Counter)
+
+    def row(self) -> dict[str, Any]:
+        low, high = wilson_interval(self.right, self.flags)
+        return {
+            "flags": self.flags,
+            "right": self.right,
+            "precision": self.right / self.flags if self.flags else None,
+            "ci95": [round(low, 4), round(high, 4)],
+            "right_same_category": self.right_same_category,
+            "precision_same_category": (
+                self.right_same_category / self.flags if self.flags else None
+            ),
+        }
+
+
+def evaluate_mqm(segments: Sequence[Segment], settings: Settings) -> dict[str, Any]:
+    """Precision per rule and category, recall per human category, false alarms, correlation."""
+    by_rule: dict[str, _Tally] = defaultdict(_Tally)
+    by_category: dict[str, _Tally] = defaultdict(_Tally)
+    human_total: Counter[str] = Counter()
+    human_found: Counter[str] = Counter()
+    clean_words = clean_flags = 0
+    ours: list[float] = []
+    theirs: list[float] = []
+    words_total = 0
+    for seg in segments:
+        flags, penalty, words = _flags(seg.target, settings)
+        words_total += words
+        ours.append(penalty)
+        theirs.append(seg.mqm_score)
+        if seg.n_errors == 0:
+            clean_words += words
+            clean_flags += len(flags)
+        for span in seg.spans:
+            human_total[span.category] += 1
+            if any(f.start < span.end and span.start < f.end for f in flags):
+                human_found[span.category] += 1
+        for flag in flags:
+            hits = [s for s in seg.spans if flag.start < s.end and s.start < flag.end]
+            same = any(_category_matches(flag.category, s.category) for s in hits)
+            for tally in (by_rule[flag.rule], by_category[flag.category]):
+                tally.flags += 1
+                tally.right += bool(hits)
+                tally.right_same_category += same
+    categories = {}
+    for name, tally in sorted(by_category.items()):
+        row = tally.row()
+        if tally.flags < MIN_FINDINGS_FOR_FIGURE:
+            row["precision"] = row["precision_same_category"] = None
+            row["note"] = f"fewer than {MIN_FINDINGS_FOR_FIGURE} flags: no figure"
+        categories[name] = row
+    total = _Tally(
+        flags=sum(t.flags for t in by_rule.values()),
+        right=sum(t.right for t in by_rule.values()),
+        right_same_category=sum(t.right_same_category for t in by_rule.values()),
+    )
+    return {
+        "segments": len(segments),
+        "words": words_total,
+        "overall": total.row(),
+        "rules": {name: tally.row() for name, tally in sorted(by_rule.items())},
+        "categories": categories,
+        "recall": {
+            cat: {"spans": n, "found": human_found[cat], "recall": human_found[cat] / n}
+            for cat, n in sorted(human_total.items())
+        },
+        "false_alarms_on_clean_segments": {
+            "segments": sum(1 for s in segments if s.n_errors == 0),
+            "words": clean_words,
+            "flags": clean_flags,
+            "per_1000_words": 1000 * clean_flags / clean_words if clean_words else 0.0,
+        },
+        "correlation": {
+            "pearson": pearson(ours, theirs) if len(ours) > 1 else None,
+            "kendall_tau_b": kendall_tau_b(ours, theirs) if len(ours) > 1 else None,
+        },
+    }
+
+
+def evaluate_clean(texts: Iterable[str], settings: Settings) -> dict[str, Any]:
+    """Edits and findings per 1,000 words on human text: each one a likely false alarm."""
+    words = n_texts = 0
+    edits: Counter[str] = Counter()
+    findings: Counter[str] = Counter()
+    for text in texts:
+        n_texts += 1
+        result = clean(text, settings, language="en")
+        words += count_words(text)
+        edits.update(e.rule for e in result.applied_edits)
+        findings.update(f.rule for f in result.findings)
+    per_k = (lambda n: 1000 * n / words) if words else (lambda n: 0.0)
+    rules = sorted(set(edits) | set(findings))
+    return {
+        "texts": n_texts,
+        "words": words,
+        "edits": sum(edits.values()),
+        "findings": sum(findings.values()),
+        "edits_per_1000_words": per_k(sum(edits.values())),
+        "findings_per_1000_words": per_k(sum(findings.values())),
+        "rules": {
+            r: {
+                "edits": edits[r],
+                "findings": findings[r],
+                "per_1000_words": per_k(edits[r] + findings[r]),
+            }
+            for r in rules
+        },
+    }
+
+
+def read_texts(paths: Sequence[str | Path], field_name: str = "reference") -> list[str]:
+    """Texts to evaluate: ``.jsonl`` files give their distinct ``field_name`` values,
+    other files are one text each."""
+    texts: dict[str, None] = {}
+    for path in paths:
+        p = Path(path)
+        if p.suffix == ".jsonl":
+            with p.open(encoding="utf-8") as fh:
+                for lineno, line in enumerate(fh, 1):
+                    if line.strip():
+                        try:
+                            texts.setdefault(json.loads(line)[field_name], None)
+                        except (ValueError, KeyError) as exc:
+                            msg = f"{p}:{lineno}: no '{field_name}' field ({exc})"
+                            raise InputError(msg) from None
+        else:
+            from copydesk.load import load_path
+
+            texts.setdefault(load_path(p).text, None)
+    return list(texts)

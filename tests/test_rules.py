@@ -1,0 +1,247 @@
+"""The rule loader, the engine, and the English pack on the seed article and human prose."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from copydesk.config import HouseStyle
+from copydesk.errors import RuleFileError
+from copydesk.rules import RuleSet, find_issues, fix_text_and_explain, load_rules
+from tests.conftest import SEED
+
+GOOD_RULE = """\
+source: "test"
+defaults: {category: Style/Awkward}
+rules:
+  - name: worth
+    extends: phrase
+    phrases: ["worth mentioning"]
+    message: "Filler."
+"""
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def english() -> RuleSet:
+    return load_rules("en")
+
+
+# --- loader -----------------------------------------------------------------------------------
+
+
+def test_loads_minimal_file_with_defaults(tmp_path: Path) -> None:
+    _write(tmp_path, "calques.yaml", GOOD_RULE)
+    ruleset = load_rules("xx", tmp_path)
+    (rule,) = ruleset.rules
+    assert rule.id == "xx.calques.worth"
+    assert (rule.category, rule.severity, rule.default_on) == ("Style/Awkward", "minor", True)
+    assert (rule.line, rule.source, rule.fix) == (4, "test", None)
+    assert len(ruleset.content_hash) == 12
+
+
+def test_content_hash_follows_the_bytes(tmp_path: Path) -> None:
+    path = _write(tmp_path, "calques.yaml", GOOD_RULE)
+    first = load_rules("xx", tmp_path).content_hash
+    assert load_rules("xx", tmp_path).content_hash == first
+    path.write_text(GOOD_RULE + "# comment\n", encoding="utf-8")
+    assert load_rules("xx", tmp_path).content_hash != first
+
+
+def test_language_without_folder_is_empty(tmp_path: Path) -> None:
+    assert load_rules("zz").rules == ()
+    assert load_rules("xx", tmp_path / "missing").rules == ()
+
+
+def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", GOOD_RULE + "  - name: [unclosed\n")
+    with pytest.raises(RuleFileError, match=rf"^{path}:9:\d+: YAML"):
+        load_rules("xx", tmp_path)
+
+
+def test_unknown_key_names_file_line_and_key(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", GOOD_RULE + "    severty: major\n")
+    with pytest.raises(RuleFileError, match=rf"^{path}:8: rule 'worth': unknown key 'severty'"):
+        load_rules("xx", tmp_path)
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", "sourse: x\n" + GOOD_RULE)
+    with pytest.raises(RuleFileError, match=rf"^{path}:1: .*unknown key 'sourse'"):
+        load_rules("xx", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "problem"),
+    [
+        (("extends: phrase", "extends: regex"), 5, "'extends' must be one of"),
+        (
+            ('phrase\n    phrases: ["worth mentioning"]', "pattern\n    pattern: '(x'"),
+            6,
+            "not a valid",
+        ),
+        (
+            ('phrase\n    phrases: ["worth mentioning"]', "check\n    check: nope"),
+            6,
+            "no known check",
+        ),
+        (("extends: phrase", "extends: pattern"), 6, "'phrases' does not go with"),
+        (("    message", '    suggestion: "{2}"\n    message'), 7, "unknown field {2}"),
+        (("name: worth", "name: Worth_It"), 4, "must match"),
+        (("defaults: {category: Style/Awkward}", "defaults: {severity: high}"), 2, "severity"),
+        (("defaults: {category: Style/Awkward}\n", ""), 3, "missing key 'category'"),
+        (('    message: "Filler."\n', ""), 4, "missing key 'message'"),
+    ],
+)
+def test_bad_values_name_the_line(
+    tmp_path: Path, change: tuple[str, str], line: int, problem: str
+) -> None:
+    path = _write(tmp_path, "bad.yaml", GOOD_RULE.replace(*change))
+    with pytest.raises(RuleFileError) as caught:
+        load_rules("xx", tmp_path)
+    assert str(caught.value).startswith(f"{path}:{line}:")
+    assert problem in str(caught.value)
+
+
+def test_duplicate_rule_names(tmp_path: Path) -> None:
+    rule = GOOD_RULE.split("rules:\n")[1]
+    _write(tmp_path, "dup.yaml", GOOD_RULE + rule)
+    with pytest.raises(RuleFileError, match=r"dup.yaml:8: duplicate rule name 'worth'"):
+        load_rules("xx", tmp_path)
+
+
+def test_loader_accepts_missing_examples(tmp_path: Path) -> None:
+    # The loader accepts a rule without examples; test_rule_examples fails it.
+    _write(tmp_path, "calques.yaml", GOOD_RULE)
+    assert load_rules("xx", tmp_path).rules[0].examples_flag == ()
+
+
+# --- engine -----------------------------------------------------------------------------------
+
+
+def test_phrase_is_whole_word_case_insensitive_any_space(tmp_path: Path) -> None:
+    _write(tmp_path, "calques.yaml", GOOD_RULE)
+    ruleset = load_rules("xx", tmp_path)
+    text = "Worth\nmentioning: a trustworth mentioning, worth mentioningly."
+    assert [f.text for f in find_issues(text, ruleset)] == ["Worth\nmentioning"]
+
+
+def test_exceptions_drop_overlapping_matches(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "x.yaml",
+        GOOD_RULE + "    exceptions: ['(?i)nothing worth']\n",
+    )
+    ruleset = load_rules("xx", tmp_path)
+    found = find_issues("Nothing worth mentioning. It is worth mentioning.", ruleset)
+    assert [f.start for f in found] == [32]
+
+
+def test_house_style_enables_disables_and_sets_severity(english: RuleSet) -> None:
+    text = "The regime said it is worth mentioning that the talks failed."
+    assert {f.rule for f in find_issues(text, english)} == {"en.calques.worth-mentioning"}
+    style = HouseStyle(
+        disabled=("en.calques",), enabled=("en.house",), severity={"en.house": "major"}
+    )
+    (finding,) = find_issues(text, english, style)
+    assert (finding.rule, finding.severity, finding.suggestion) == (
+        "en.house.the-regime",
+        "major",
+        "The government",
+    )
+
+
+def test_findings_are_sorted_and_spans_match(english: RuleSet) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    findings = find_issues(text, english)
+    assert findings == sorted(findings, key=lambda f: (f.start, f.end, f.rule))
+    assert all(text[f.start : f.end] == f.text for f in findings)
+
+
+def test_relative_dates_name_the_day_when_the_date_is_known(english: RuleSet) -> None:
+    text = "He left four days ago, came back yesterday and flies again next Friday."
+    found = find_issues(text, english, date=dt.date(2026, 11, 26))
+    assert [(f.text, f.suggestion) for f in found] == [
+        ("four days ago", "on Sunday, 22 November 2026"),
+        ("yesterday", "on Wednesday, 25 November 2026"),
+        ("next Friday", "on Friday, 27 November 2026"),
+    ]
+    undated = find_issues("He left four days ago.", english)
+    assert undated[0].suggestion is not None
+    assert "four days ago" in undated[0].suggestion
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("the day before yesterday", "on Tuesday, 24 November 2026"),
+        ("last Thursday", "on Thursday, 19 November 2026"),
+        ("next Thursday", "on Thursday, 3 December 2026"),
+        ("last Monday", "on Monday, 23 November 2026"),
+        ("last week", "in the week of Monday, 16 November 2026"),
+        ("next month", "in December 2026"),
+        ("two weeks ago", "in the week of Monday, 9 November 2026"),
+        ("last night", "on the night of Wednesday, 25 November 2026"),
+    ],
+)
+def test_relative_date_arithmetic(english: RuleSet, phrase: str, expected: str) -> None:
+    (finding,) = find_issues(f"It happened {phrase}.", english, date=dt.date(2026, 11, 26))
+    assert finding.suggestion == expected
+
+
+def test_first_person_only_outside_quotes_and_after_reporting(english: RuleSet) -> None:
+    text = (
+        "Lavrov said that our talks went well and “our partners agree”, adding that I mean it.\n"
+        "We arrived late and our hosts waited.\n"
+    )
+    found = [
+        (f.text, f.start) for f in find_issues(text, english) if f.rule.endswith("first-person")
+    ]
+    assert found == [("our", 17), ("I", text.index("I mean"))]
+
+
+# --- the seed article -------------------------------------------------------------------------
+
+
+def test_seed_findings(english: RuleSet) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    findings = find_issues(text, english, date=dt.date(2026, 11, 26))
+
+    def found(phrase: str, rule: str, within: str | None = None) -> bool:
+        base = text.index(within) if within else 0
+        start = text.index(phrase, base)
+        return any(f.rule == rule and f.start <= start < f.end for f in findings)
+
+    assert found("according to the planned plan", "en.pleonasms.according-to-planned-plan")
+    assert found("a few days ago", "en.dates.vague-relative")
+    assert found("four days ago", "en.dates.relative-day")
+    assert found("great contradiction", "en.intensifiers.great-abstract")
+    assert found("forces strikes", "en.possessives.plural-without-apostrophe")
+    assert found("future… Major", "en.punctuation.glued-ellipsis")
+    first_person = "en.reported-speech.first-person"
+    for phrase in ("our cooperation", "I mean", "our positions", "our investments"):
+        assert found(phrase, first_person, within="Putin said that"), phrase
+    dated = next(f for f in findings if f.text == "four days ago")
+    assert dated.suggestion == "on Sunday, 22 November 2026"
+    assert fix_text_and_explain(text, english) == (text, [])
+
+
+# --- precision on human prose -----------------------------------------------------------------
+
+MAX_FINDINGS_PER_1000_WORDS = 1.0
+
+
+def test_human_references_are_almost_clean(english: RuleSet, human_references: list[str]) -> None:
+    words = sum(len(r.split()) for r in human_references)
+    findings = [f for r in human_references for f in find_issues(r, english)]
+    rate = 1000 * len(findings) / words
+    assert rate < MAX_FINDINGS_PER_1000_WORDS, [(f.rule, f.text) for f in findings]
+    assert all(fix_text_and_explain(r, english)[1] == [] for r in human_references)
