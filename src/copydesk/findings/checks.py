@@ -291,20 +291,27 @@ _THIRD_PERSON = {
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»"}
 
 
-def _quoted_spans(line: str) -> list[tuple[int, int]]:
-    """Spans of ``line`` inside quotation marks; an unclosed quotation runs to the end."""
-    spans: list[tuple[int, int]] = []
-    index = 0
-    while index < len(line):
-        close = _QUOTE_PAIRS.get(line[index])
-        if close is None:
-            index += 1
-            continue
-        end = line.find(close, index + 1)
-        end = len(line) if end < 0 else end + 1
-        spans.append((index, end))
-        index = end
-    return spans
+class _Quoted:
+    """The spans of a paragraph inside quotation marks; an unclosed quotation runs to the end."""
+
+    def __init__(self, line: str) -> None:
+        self.spans: list[tuple[int, int]] = []
+        index = 0
+        while index < len(line):
+            close = _QUOTE_PAIRS.get(line[index])
+            if close is None:
+                index += 1
+                continue
+            end = line.find(close, index + 1)
+            end = len(line) if end < 0 else end + 1
+            self.spans.append((index, end))
+            index = end
+        self.starts = [start for start, _ in self.spans]
+
+    def covers(self, pos: int) -> bool:
+        """Whether ``pos`` is inside a quotation (spans are sorted and disjoint)."""
+        index = bisect.bisect_right(self.starts, pos) - 1
+        return index >= 0 and pos < self.spans[index][1]
 
 
 def _roman_numeral_i(line: str, start: int) -> bool:
@@ -326,27 +333,21 @@ def first_person_reported(text: str, context: CheckContext) -> Iterator[Hit]:
     ["his country's"]
     """
     for offset, line in paragraphs(text):
-        quoted = _quoted_spans(line)
-        starts = [a for a, _ in quoted]
-
-        def inside(pos: int, spans: list[tuple[int, int]] = quoted) -> bool:
-            index = bisect.bisect_right(starts, pos) - 1  # spans are sorted and disjoint
-            return index >= 0 and pos < spans[index][1]
-
+        quoted = _Quoted(line)
         verbs = [
             m
             for m in _REPORTING.finditer(line)
-            if not inside(m.start())
+            if not quoted.covers(m.start())
             and not _FIRST_PERSON_SUBJECT.search(line, max(0, m.start() - _WINDOW), m.start())
         ]
         if not verbs:
             continue
         for match in _FIRST_PERSON.finditer(line, verbs[0].end()):
-            if inside(match.start()) or _roman_numeral_i(line, match.start()):
-                continue
-            if match.group().lower() == "our" and _HOUSE_VOICE.match(line, match.end()):
-                continue
             word = match.group()
+            if quoted.covers(match.start()) or _roman_numeral_i(line, match.start()):
+                continue
+            if word.lower() == "our" and _HOUSE_VOICE.match(line, match.end()):
+                continue
             yield Hit(offset + match.start(), offset + match.end(), _THIRD_PERSON[word.lower()])
 
 
