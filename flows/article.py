@@ -112,6 +112,7 @@ def clean_article(
     return {
         "article_id": article,
         "flow_run_name": flow_run.name,
+        "flow_run_id": str(flow_run.id),
         "outputs": written,
         "artifacts": keys,
         "edits": len(result.applied_edits),

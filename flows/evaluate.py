@@ -156,6 +156,7 @@ def evaluate(
     create_table_artifact(table=fit_rows(rows)[0], key=key, description=description[:2000])
     return {
         "flow_run_name": flow_run.name,
+        "flow_run_id": str(flow_run.id),
         "articles": len(used),
         "segments": len(refs),
         "scores": rows,

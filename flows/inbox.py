@@ -300,6 +300,7 @@ def clean_inbox(
     )
     return {
         "flow_run_name": flow_run.name,
+        "flow_run_id": str(flow_run.id),
         "outbox": outbox,
         "quarantine": quarantine,
         "cleaned": sorted(o.name for o in outcomes if o.status == "cleaned"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import random
+
 import pytest
 
 from copydesk.edits import apply_edits
@@ -23,6 +26,7 @@ def english() -> RuleSet:
         ("The «Astana» and „Minsk“ formats.", "The “Astana” and “Minsk” formats."),
         ("Ale\u200bppo\u200f and Latـakia\ufeff.", "Aleppo and Latakia."),
         ("The end ، \u200f", "The end, "),
+        ("He said «Aleppo\u200f has ٣ gates».", "He said “Aleppo has 3 gates”."),
     ],
 )
 def test_fixes(english: RuleSet, text: str, fixed: str) -> None:
@@ -69,3 +73,15 @@ def test_mixed_article_changes_only_the_latin_parts(english: RuleSet) -> None:
 def test_house_rules_never_fix(english: RuleSet) -> None:
     text = "Regime forces shelled the town; the Zionist entity denied it."
     assert fix_text_and_explain(text, english) == (text, [])
+
+
+def test_fixes_are_idempotent_on_random_mixes(english: RuleSet) -> None:
+    # Removing a mark changes its neighbours' context; passes repeat until nothing changes.
+    alphabet = "ab Z.,1\n،؛؟٠٣۵٫٬«»„“”İبمـ\u200e\u200f\u202b\u200b\u200c\ufeff"
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20)))
+        fixed, edits = fix_text_and_explain(text, english)
+        assert apply_edits(text, edits) == fixed
+        assert all(a.end <= b.start for a, b in itertools.pairwise(edits))
+        assert fix_text_and_explain(fixed, english) == (fixed, []), repr(text)

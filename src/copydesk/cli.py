@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +20,9 @@ from copydesk import __version__
 from copydesk.errors import CopydeskError, InputError
 from copydesk.load import load_bytes, load_path
 from copydesk.model import SEVERITIES, Result, severity_rank
+
+if TYPE_CHECKING:
+    from copydesk.pipeline import Settings
 
 
 class ExitStatus(IntEnum):
@@ -74,6 +78,12 @@ def _settings_options(f: Any) -> Any:
                 help="Rule folder (default: the shipped one).",
             ),
             click.option(
+                "--memory",
+                "memory_file",
+                type=click.Path(dir_okay=False),
+                help="False-alarm memory (default: false-alarms.yaml beside the glossary).",
+            ),
+            click.option(
                 "--style",
                 "style_file",
                 type=click.Path(dir_okay=False),
@@ -86,21 +96,29 @@ def _settings_options(f: Any) -> Any:
     return f
 
 
-def _settings(glossary_dir: str | None, rules_dir: str | None, style_file: str | None,
-              suggest_only: bool, date: dt.date | None) -> Any:  # fmt: skip
+@dataclass(frozen=True)
+class RunOptions:
+    """What the shared options ask for: settings, a given language, a reference text."""
+
+    settings: Settings
+    language: str | None
+    reference: str | None
+
+
+def _run_options(opts: dict[str, Any]) -> RunOptions:
+    """Build settings from the shared options (see :func:`_settings_options`)."""
     from copydesk.pipeline import default_settings
 
-    return default_settings(
-        glossary_dir=glossary_dir,
-        rules_dir=rules_dir,
-        style_file=style_file,
-        suggest_only=suggest_only,
-        date=date,
+    settings = default_settings(
+        glossary_dir=opts["glossary_dir"],
+        rules_dir=opts["rules_dir"],
+        style_file=opts["style_file"],
+        memory_file=opts["memory_file"],
+        suggest_only=opts["suggest_only"],
+        date=opts["date"],
     )
-
-
-def _read_reference(path: str | None) -> str | None:
-    return load_path(path).text if path else None
+    reference = load_path(opts["reference"]).text if opts["reference"] else None
+    return RunOptions(settings, opts["lang"], reference)
 
 
 def render(result: Result, fmt: str) -> str:
@@ -141,15 +159,13 @@ def cli() -> None:
     default=None,
     help="Exit 1 when a finding is at or above this severity (default: never).",
 )
-def check(file: str, lang: str | None, suggest_only: bool, date: dt.date | None,
-          reference: str | None, glossary_dir: str | None, rules_dir: str | None,
-          style_file: str | None, fmt: str, fail_on: str | None) -> int:  # fmt: skip
+def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
     """Clean FILE (or - for stdin) and print a report."""
     from copydesk.pipeline import clean
 
     doc = load_bytes(sys.stdin.buffer.read(), "<stdin>") if file == "-" else load_path(file)
-    settings = _settings(glossary_dir, rules_dir, style_file, suggest_only, date)
-    result = clean(doc, settings, language=lang, reference=_read_reference(reference))
+    run = _run_options(opts)
+    result = clean(doc, run.settings, language=run.language, reference=run.reference)
     click.echo(render(result, fmt), nl=False)
     if fail_on and any(
         severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings
@@ -164,9 +180,7 @@ def check(file: str, lang: str | None, suggest_only: bool, date: dt.date | None,
     "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder."
 )
 @_settings_options
-def clean_command(files: tuple[str, ...], out_dir: str, lang: str | None, suggest_only: bool,
-                  date: dt.date | None, reference: str | None, glossary_dir: str | None,
-                  rules_dir: str | None, style_file: str | None) -> int:  # fmt: skip
+def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     """Clean each FILE into OUT: NAME.clean.txt and NAME.report.{md,json,html}.
 
     A bad input among good ones is named on stderr with its reason; the good ones are
@@ -182,12 +196,13 @@ def clean_command(files: tuple[str, ...], out_dir: str, lang: str | None, sugges
             msg = f"{file} and {stems[stem]} would both write {stem}.*; rename one"
             raise click.UsageError(msg)
         stems[stem] = file
-    settings = _settings(glossary_dir, rules_dir, style_file, suggest_only, date)
-    ref = _read_reference(reference)
+    run = _run_options(opts)
     status = ExitStatus.OK
     for file in files:
         try:
-            result = clean(load_path(file), settings, language=lang, reference=ref)
+            result = clean(
+                load_path(file), run.settings, language=run.language, reference=run.reference
+            )
             written = write_outputs(result, Path(out_dir), article_stem(file))
         except InputError as exc:
             click.echo(f"copydesk error: {exc}", err=True)
@@ -198,6 +213,48 @@ def clean_command(files: tuple[str, ...], out_dir: str, lang: str | None, sugges
             f"{len(result.findings)} finding(s) -> {written[0]}"
         )
     return status
+
+
+@cli.command()
+@click.argument("file")
+@click.option(
+    "--rule", required=True, help="Rule id (or id prefix) of the finding(s) to mark as fine."
+)
+@click.option("--text", "text_filter", default=None, help="Only findings whose text contains this.")
+@click.option("--line", "line_filter", type=int, default=None, help="Only findings on this line.")
+@click.option("--note", default="", help="Why it is fine (kept in the memory file).")
+@_settings_options
+def ignore(file: str, rule: str, text_filter: str | None, line_filter: int | None, note: str,
+           **opts: Any) -> int:  # fmt: skip
+    """Mark findings in FILE as fine so that later runs do not raise them again."""
+    from copydesk.glossary import default_glossary_dir
+    from copydesk.memory import default_memory_path, remember
+    from copydesk.pipeline import clean
+    from copydesk.report import line_col
+
+    run = _run_options(opts)
+    result = clean(load_path(file), run.settings, language=run.language)
+    chosen = [
+        f
+        for f in result.findings
+        if f.rule.startswith(rule)
+        and (text_filter is None or text_filter in f.text)
+        and (line_filter is None or line_col(result.cleaned, f.start)[0] == line_filter)
+    ]
+    if not chosen:
+        msg = f"no finding of rule '{rule}' matches in {file} (see `copydesk check {file}`)"
+        raise click.UsageError(msg)
+    glossary_dir = opts["glossary_dir"]
+    path = (
+        Path(opts["memory_file"])
+        if opts["memory_file"]
+        else default_memory_path(Path(glossary_dir) if glossary_dir else default_glossary_dir())
+    )
+    added = remember(path, result.cleaned, chosen, note)
+    for item in added:
+        click.echo(f"ignored {item.rule}: '{item.context}' ({item.fingerprint})")
+    click.echo(f"{len(added)} new item(s) in {path}")
+    return ExitStatus.OK
 
 
 @cli.group()
@@ -241,7 +298,9 @@ def _print_json_or_text(data: Any, fmt: str, text: str) -> None:
 
 @eval_group.command(name="mqm")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
 @click.option("--limit", type=int, default=None, help="Only the first N segments.")
 def eval_mqm(file: str, fmt: str, limit: int | None) -> int:
     """Precision, recall and correlation on MQM-annotated MT (JSONL)."""
@@ -273,8 +332,16 @@ def eval_mqm(file: str, fmt: str, limit: int | None) -> int:
 
 @eval_group.command(name="clean")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--field", "field_name", default="reference", show_default=True, help="Field to read from .jsonl files.")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option(
+    "--field",
+    "field_name",
+    default="reference",
+    show_default=True,
+    help="Field to read from .jsonl files.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
 def eval_clean(files: tuple[str, ...], field_name: str, fmt: str) -> int:
     """Edits and findings per 1,000 words on human-written text (likely false alarms)."""
     from copydesk.evaluate import evaluate_clean, read_texts
@@ -286,14 +353,22 @@ def eval_clean(files: tuple[str, ...], field_name: str, fmt: str) -> int:
         f"({report['edits_per_1000_words']:.2f}/1,000 words), {report['findings']} findings "
         f"({report['findings_per_1000_words']:.2f}/1,000 words)",
     ]
-    lines += [f"  {r}: {v['edits']} edits, {v['findings']} findings" for r, v in report["rules"].items()]
+    lines += [
+        f"  {r}: {v['edits']} edits, {v['findings']} findings" for r, v in report["rules"].items()
+    ]
     _print_json_or_text(report, fmt, "\n".join(lines))
     return ExitStatus.OK
 
 
 @eval_group.command(name="scorecard")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--out", "out_file", default="docs/rule-scorecard.md", show_default=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    "out_file",
+    default="docs/rule-scorecard.md",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+)
 def eval_scorecard(file: str, out_file: str) -> int:
     """Run both evaluations on an MQM JSONL file and write the rule scorecard."""
     from copydesk.evaluate import evaluate_clean, evaluate_mqm, load_mqm, read_texts

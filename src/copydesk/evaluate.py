@@ -78,7 +78,7 @@ def load_mqm(path: str | Path) -> list[Segment]:
                 )
                 segments.append(
                     Segment(
-                        key=f"{row.get('system', '')}/{row.get('doc', '')}/{row.get('seg_id', lineno)}",
+                        key="/".join(str(row.get(k, lineno)) for k in ("system", "doc", "seg_id")),
                         target=row["target"],
                         reference=row.get("reference", ""),
                         mqm_score=float(row.get("mqm_score", 0.0)),

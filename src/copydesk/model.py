@@ -95,6 +95,7 @@ class Result:
     scores: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     source_name: str | None = None
+    suppressed: tuple[Finding, ...] = ()  # findings the false-alarm memory held back
 
     @property
     def applied_edits(self) -> tuple[Edit, ...]:

@@ -18,9 +18,10 @@ from copydesk.config import HouseStyle, load_house_style
 from copydesk.edits import apply_edits, compose_edits
 from copydesk.findings.spelling import SPELLING_LANGUAGES, find_misspellings
 from copydesk.findings.untranslated import find_untranslated
-from copydesk.glossary import Glossary, load_glossary
+from copydesk.glossary import Glossary, default_glossary_dir, load_glossary
 from copydesk.langid import UNDETERMINED, detect_language, given_language
 from copydesk.load import Document, load_bytes, load_path
+from copydesk.memory import FalseAlarmMemory, default_memory_path, load_memory
 from copydesk.model import Edit, Finding, Result
 from copydesk.normalize import normalize_terms_and_explain
 from copydesk.rules import RuleSet, find_issues, fix_text_and_explain, load_rules
@@ -39,6 +40,7 @@ class Settings:
     rules_dir: Path | None = None
     suggest_only: bool = False
     date: dt.date | None = None
+    memory: FalseAlarmMemory = field(default_factory=FalseAlarmMemory)
 
     def rules(self, language: str) -> RuleSet:
         """The rule pack for ``language`` (empty when there is none)."""
@@ -63,10 +65,14 @@ def default_settings(
     glossary_dir: str | os.PathLike[str] | None = None,
     rules_dir: str | os.PathLike[str] | None = None,
     style_file: str | os.PathLike[str] | None = None,
+    memory_file: str | os.PathLike[str] | None = None,
     suggest_only: bool = False,
     date: dt.date | None = None,
 ) -> Settings:
-    """Settings from the shipped (or given) glossary, rules and house style."""
+    """Settings from the shipped (or given) glossary, rules, house style and memory.
+
+    The false-alarm memory defaults to ``false-alarms.yaml`` beside the glossary folder.
+    """
     key = str(glossary_dir)
     glossary = _GLOSSARY_CACHE.get(key)
     if glossary is None or glossary_dir is not None:
@@ -78,6 +84,13 @@ def default_settings(
         rules_dir=Path(rules_dir) if rules_dir else None,
         suggest_only=suggest_only,
         date=date,
+        memory=load_memory(
+            Path(memory_file)
+            if memory_file
+            else default_memory_path(
+                Path(glossary_dir) if glossary_dir is not None else default_glossary_dir()
+            )
+        ),
     )
 
 
@@ -164,7 +177,9 @@ def clean(
     if apply_edits(text, edits) != cleaned:  # the replay guarantee, checked on every run
         msg = "internal error: edits do not replay to the cleaned text"
         raise RuntimeError(msg)
-    findings = _find(cleaned, lang.code, settings, notes)
+    findings, suppressed = settings.memory.split(
+        cleaned, _find(cleaned, lang.code, settings, notes)
+    )
     scores: dict[str, object] = {
         "words": count_words(cleaned),
         "mqm": mqm_score(findings, count_words(cleaned)),
@@ -179,6 +194,7 @@ def clean(
         lang=lang.code,
         mode="suggest" if settings.suggest_only else "apply",
         date=settings.date.isoformat() if settings.date else None,
+        memory=settings.memory.content_hash,
     )
     return Result(
         input=text,
@@ -191,6 +207,7 @@ def clean(
         scores=scores,
         notes=tuple(notes),
         source_name=doc.name,
+        suppressed=tuple(suppressed),
     )
 
 

@@ -69,7 +69,14 @@ def _summary_counts(result: Result) -> dict[str, Any]:
         },
         "findings_by_category": dict(sorted(Counter(f.category for f in result.findings).items())),
         "edits_by_rule": dict(sorted(Counter(e.rule for e in result.applied_edits).items())),
+        "suppressed": len(result.suppressed),
+        "suppressed_by_rule": dict(sorted(Counter(f.rule for f in result.suppressed).items())),
     }
+
+
+def _suppressed_text(counts: dict[str, Any]) -> str:
+    by_rule = ", ".join(f"{rule} {n}" for rule, n in counts["suppressed_by_rule"].items())
+    return f"{counts['suppressed']} finding(s) suppressed by the false-alarm memory ({by_rule})"
 
 
 # ---------------------------------------------------------------- JSON
@@ -123,6 +130,8 @@ def render_text(result: Result) -> str:
     if scores := _scores_line(result):
         lines.append(scores)
     lines += [f"note: {n}" for n in result.notes]
+    if result.suppressed:
+        lines.append(f"note: {_suppressed_text(counts)}")
     for e in result.edits:
         line, col = line_col(result.input, e.start)
         mark = "applied" if e.applied else "suggested"
@@ -205,6 +214,8 @@ def render_markdown(result: Result) -> str:
     out.append("")
     for note in result.notes:
         out += [f"> Note: {escape_markdown(note)}", ""]
+    if result.suppressed:
+        out += [f"> Note: {escape_markdown(_suppressed_text(counts))}", ""]
     numbers: dict[int, int] = {}
     for i, e in enumerate(result.edits, 1):
         numbers[id(e)] = i

@@ -35,7 +35,7 @@ import regex  # type: ignore[import-untyped]  # NOTE: the regex module ships no 
 
 from copydesk._yaml import LineDict, LineList, load_yaml
 from copydesk.config import HouseStyle
-from copydesk.edits import apply_edits
+from copydesk.edits import apply_edits, compose_edits
 from copydesk.errors import RuleFileError
 from copydesk.findings.checks import CHECKS, CheckContext
 from copydesk.model import SEVERITIES, Edit, Finding, Severity
@@ -449,28 +449,16 @@ def find_issues(
     return sorted(findings, key=lambda f: (f.start, f.end, f.rule))
 
 
-def fix_text_and_explain(
-    text: str, ruleset: RuleSet, config: HouseStyle | None = None
-) -> tuple[str, list[Edit]]:
-    """Apply the enabled rules' safe fixes; return the fixed text and one Edit per change.
-
-    Where two fixes overlap, the one that starts first wins (on a tie, the earlier rule).
-
-    >>> fixed, edits = fix_text_and_explain("Talks in «Sochi»، then Ankara.", load_rules("en"))
-    >>> fixed
-    'Talks in “Sochi”, then Ankara.'
-    >>> [e.rule for e in edits]
-    ['en.script.guillemets', 'en.script.arabic-comma']
-    """
+def _fix_once(text: str, rules: list[Rule]) -> list[Edit]:
+    """One pass of fixes: where two overlap, the one that starts first (or, on a tie, comes
+    first in the pack) wins."""
     context = CheckContext()
-    candidates: list[tuple[int, int, int, Edit]] = []
-    for order, rule in enumerate(_active(ruleset, config)):
-        if rule.fix is None:
-            continue
+    candidates: list[tuple[int, int, Edit]] = []
+    for order, rule in enumerate(rules):
         for hit in rule.hits(text, context):
-            after = rule.fix.format(*hit.args, **hit.named)
+            after = _fill(rule.fix, hit)
             before = text[hit.start : hit.end]
-            if after != before:
+            if after is not None and after != before:
                 edit = Edit(
                     start=hit.start,
                     end=hit.end,
@@ -482,9 +470,42 @@ def fix_text_and_explain(
                     note=rule.message,
                     source=rule.source,
                 )
-                candidates.append((hit.start, order, hit.end, edit))
+                candidates.append((hit.start, order, edit))
     edits: list[Edit] = []
-    for start, _, _, edit in sorted(candidates, key=lambda c: (c[0], c[1])):
+    for start, _, edit in sorted(candidates, key=lambda c: (c[0], c[1])):
         if not edits or start >= edits[-1].end:
             edits.append(edit)
-    return apply_edits(text, edits), edits
+    return edits
+
+
+# Every fix removes a character that no fix produces, so passes end; this bounds pathological
+# input (each extra pass only happens when one fix changed another's context).
+MAX_FIX_PASSES = 8
+
+
+def fix_text_and_explain(
+    text: str, ruleset: RuleSet, config: HouseStyle | None = None
+) -> tuple[str, list[Edit]]:
+    """Apply the enabled rules' safe fixes; return the fixed text and one Edit per change.
+
+    Fixes run again on their own output until nothing changes (a removed mark can reveal a
+    digit run that was next to it), and the passes' edits are composed into edits on ``text``;
+    an edit made of two passes touching each other names both rules (``"a + b"``).
+
+    >>> fixed, edits = fix_text_and_explain("Talks in «Sochi»، then Ankara.", load_rules("en"))
+    >>> fixed
+    'Talks in “Sochi”, then Ankara.'
+    >>> [e.rule for e in edits]
+    ['en.script.guillemets', 'en.script.guillemets', 'en.script.arabic-comma']
+    """
+    rules = [rule for rule in _active(ruleset, config) if rule.fix is not None]
+    current = text
+    edits: list[Edit] = []
+    for _ in range(MAX_FIX_PASSES):
+        new = _fix_once(current, rules)
+        if not new:
+            break
+        fixed = apply_edits(current, new)
+        edits = compose_edits(edits, new, text, current) if edits else new
+        current = fixed
+    return current, edits

@@ -20,6 +20,7 @@ _SHORT = {
     "lang": "l",
     "mode": "m",
     "date": "d",
+    "memory": "f",
 }
 
 
@@ -33,6 +34,7 @@ class Signature:
     lang: str
     mode: str = "apply"
     date: str | None = None
+    memory: str = "none"
     version: str = __version__
 
     def fields(self) -> list[tuple[str, str]]:
@@ -47,6 +49,8 @@ class Signature:
         ]
         if self.date:
             out.append(("date", self.date))
+        if self.memory != "none":
+            out.append(("memory", self.memory))
         return out
 
     def format(self, short: bool = False) -> str:

@@ -178,9 +178,31 @@ def _strip_run(chars: str, skip: frozenset[str]) -> Check:
 
 register("bidi-marks")(_strip_run(BIDI_MARKS, _SKIP_SPACE))
 register("zero-width")(_strip_run(ZERO_WIDTH, _SKIP_SPACE))
-# A tatweel's neighbours are looked for past other tatweels, never past a space: "Ahmadـ محمد"
-# keeps the tatweel that belongs to nothing Latin only when it touches Arabic.
+# A tatweel only stretches a joined Arabic letter, so its neighbours are looked for past other
+# tatweels and invisible marks but not past spaces: it stays only where it touches Arabic.
 register("tatweel")(_strip_run(TATWEEL, _INVISIBLE | {TATWEEL}))
+
+
+_OTHER_SCRIPT_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def _foreign_quotes(pattern: str) -> Check:
+    compiled = re.compile(pattern)
+
+    def check(text: str, context: CheckContext) -> Iterator[Hit]:
+        for match in compiled.finditer(text):
+            if _OTHER_SCRIPT_LETTER.search(match.group(1)):
+                continue  # a quotation in Arabic or Cyrillic keeps its own marks
+            yield Hit(match.start(), match.start() + 1, "“")
+            yield Hit(match.end() - 1, match.end(), "”")
+
+    return check
+
+
+# Only the marks are reported, never the words between them, so that other fixes inside the
+# quotation (digits, invisible marks) do not overlap these.
+register("guillemets")(_foreign_quotes("«([^«»\n]*)»"))
+register("low-high-quotes")(_foreign_quotes("„([^„“”\n]*)[“”]"))
 
 
 # --- quotation marks and brackets -------------------------------------------------------------

@@ -1,0 +1,167 @@
+"""The false-alarm memory: findings an editor marked as fine, never raised again.
+
+Contract: a memory is a YAML file (default ``false-alarms.yaml`` beside the glossary
+folder) listing ``{rule, context, fingerprint, note, date}`` items. A finding's fingerprint
+is a hash of its rule id and its *normalised context* (the flagged text with up to
+:data:`CONTEXT_WORDS` words either side in the same paragraph, case-folded, quotes and
+whitespace normalised), so a marked finding stays suppressed when the article is edited
+elsewhere, and comes back when its own wording changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from copydesk._yaml import LineDict, LineList, load_yaml
+from copydesk.errors import ConfigError
+from copydesk.model import Finding
+
+CONTEXT_WORDS = 3
+MEMORY_FILE = "false-alarms.yaml"
+_WORD = re.compile(r"\S+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES).casefold()
+    return " ".join(text.split())
+
+
+def finding_context(text: str, finding: Finding) -> str:
+    """The flagged text with a few words either side, within its paragraph, normalised.
+
+    >>> t = "Putin said the visit was of great importance to both sides."
+    >>> s = t.index("great")
+    >>> f = Finding(s, s + 16, "great importance", "r", "c", "minor", "m")
+    >>> finding_context(t, f)
+    'visit was of great importance to both sides.'
+    """
+    line_start = text.rfind("\n", 0, finding.start) + 1
+    line_end = text.find("\n", finding.end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = _WORD.findall(text[line_start : finding.start])[-CONTEXT_WORDS:]
+    after = _WORD.findall(text[finding.end : line_end])[:CONTEXT_WORDS]
+    return _normalise(" ".join([*before, text[finding.start : finding.end], *after]))
+
+
+def fingerprint(rule: str, context: str) -> str:
+    """A short stable hash of a rule id and a normalised context."""
+    return hashlib.sha256(f"{rule}\0{context}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class FalseAlarm:
+    """One finding an editor marked as fine."""
+
+    rule: str
+    context: str
+    note: str = ""
+    date: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """The hash findings are compared by."""
+        return fingerprint(self.rule, self.context)
+
+
+@dataclass(frozen=True, slots=True)
+class FalseAlarmMemory:
+    """The false alarms of one memory file."""
+
+    items: tuple[FalseAlarm, ...] = ()
+    path: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """Changes when the set of suppressed fingerprints changes ("none" when empty)."""
+        if not self.items:
+            return "none"
+        joined = "\n".join(sorted(i.fingerprint for i in self.items))
+        return hashlib.sha256(joined.encode()).hexdigest()[:12]
+
+    def split(self, text: str, findings: Sequence[Finding]) -> tuple[list[Finding], list[Finding]]:
+        """(kept, suppressed): findings whose fingerprint is in the memory are suppressed."""
+        if not self.items:
+            return list(findings), []
+        known = {i.fingerprint for i in self.items}
+        kept, suppressed = [], []
+        for f in findings:
+            target = suppressed if fingerprint(f.rule, finding_context(text, f)) in known else kept
+            target.append(f)
+        return kept, suppressed
+
+
+def default_memory_path(glossary_dir: Path) -> Path:
+    """``false-alarms.yaml`` beside the glossary folder."""
+    return glossary_dir.resolve().parent / MEMORY_FILE
+
+
+def load_memory(path: Path | None) -> FalseAlarmMemory:
+    """Read a memory file; a missing file is an empty memory."""
+    if path is None or not path.exists():
+        return FalseAlarmMemory(path=str(path) if path else None)
+    data = load_yaml(path, path.read_text(encoding="utf-8"), ConfigError)
+    if data is None:
+        return FalseAlarmMemory(path=str(path))
+    items_raw = data.get("ignored") if isinstance(data, LineDict) else None
+    if not isinstance(items_raw, LineList):
+        msg = f"{path}:1: a false-alarm memory must be a mapping with an 'ignored' list"
+        raise ConfigError(msg)
+    items = []
+    for raw, line in zip(items_raw, items_raw.item_lines, strict=True):
+        if (
+            not isinstance(raw, LineDict)
+            or not isinstance(raw.get("rule"), str)
+            or not isinstance(raw.get("context"), str)
+        ):
+            msg = f"{path}:{line}: each ignored item needs 'rule' and 'context' strings"
+            raise ConfigError(msg)
+        items.append(
+            FalseAlarm(
+                rule=raw["rule"],
+                context=_normalise(raw["context"]),
+                note=str(raw.get("note") or ""),
+                date=str(raw.get("date") or ""),
+            )
+        )
+    return FalseAlarmMemory(items=tuple(items), path=str(path))
+
+
+def remember(
+    path: Path, text: str, findings: Iterable[Finding], note: str = "", today: dt.date | None = None
+) -> list[FalseAlarm]:
+    """Add findings of ``text`` to the memory file at ``path``; returns the new items."""
+    from copydesk.output import atomic_write_text
+
+    memory = load_memory(path)
+    known = {i.fingerprint for i in memory.items}
+    date = (today or dt.date.today()).isoformat()
+    added = []
+    for f in findings:
+        item = FalseAlarm(f.rule, finding_context(text, f), note, date)
+        if item.fingerprint not in known:
+            known.add(item.fingerprint)
+            added.append(item)
+    if added:
+        items = [*memory.items, *added]
+        doc = {
+            "ignored": [
+                {"rule": i.rule, "context": i.context, "fingerprint": i.fingerprint,
+                 "note": i.note, "date": i.date}
+                for i in items
+            ]
+        }  # fmt: skip
+        header = (
+            "# Findings an editor marked as fine: copydesk does not raise them again.\n"
+            "# Written by `copydesk ignore`; an item can be removed by hand.\n"
+        )
+        atomic_write_text(path, header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    return added

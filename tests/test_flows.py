@@ -1,0 +1,422 @@
+"""The Prefect flows: artifacts, inbox semantics, the CLI, and the Dask path.
+
+Flow tests share one session-scoped ``prefect_test_harness`` with heartbeats off (a harness
+costs about 8 s to start; a flow call then 0.1-0.7 s). Task logic is tested with ``.fn()``
+or through the plain helpers, without Prefect. Two ``slow`` tests start Prefect in
+subprocesses: the CLI in ephemeral mode, and clean-inbox on a local Dask cluster against a
+``prefect server start`` on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("prefect")
+
+from copydesk.output import OUTPUT_SUFFIXES  # noqa: E402
+from copydesk.pipeline import default_settings  # noqa: E402
+from flows._prefect import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows, settings_key  # noqa: E402
+from flows.article import clean_article, output_stem  # noqa: E402
+from flows.evaluate import align, evaluate  # noqa: E402
+from flows.inbox import MANIFEST_NAME, clean_chunk, clean_inbox, write_manifest_file  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "sochi-summit.txt"
+GLOSSARY = ROOT / "tests" / "fixtures" / "glossary"
+KEY_RE = re.compile(r"^[a-z0-9-]*$")
+BAD_FILES = {
+    "empty.txt": b"",
+    "binary.txt": b"\x00\x01\x02\x03PK\x05\x06 binary",
+    "undecodable.txt": "café ’ ".encode() + b"\xff\xfe\xfa",
+}
+
+
+# ---------------------------------------------------------------- fixtures and helpers
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect backend for every flow test, heartbeats off."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows._prefect import heartbeats_off
+
+    with prefect_test_harness(), heartbeats_off():
+        yield
+
+
+@pytest.fixture
+def glossary(tmp_path: Path) -> Path:
+    """A private copy of the test glossary, so that a test may change it."""
+    return Path(shutil.copytree(GLOSSARY, tmp_path / "glossary"))
+
+
+def make_inbox(folder: Path, count: int, bad: dict[str, bytes] | None = None) -> Path:
+    """``count`` seed-size articles that differ slightly, plus ``bad`` files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seed = SEED.read_text(encoding="utf-8")
+    for i in range(count):
+        (folder / f"story-{i:04d}.txt").write_text(f"{seed}\nStory {i} was filed in Sotchi.\n", encoding="utf-8")
+    for name, data in (bad or {}).items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def artifacts(key: str) -> list[Any]:
+    """Every version of the artifact ``key``, newest first."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        return client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+            sort=ArtifactSort.CREATED_DESC,
+        )
+
+
+def outputs_of(outbox: Path) -> list[str]:
+    return sorted(p.name for p in outbox.iterdir())
+
+
+# ---------------------------------------------------------------- without Prefect
+
+
+def test_artifact_keys_are_valid_and_unique() -> None:
+    names = ["Sochi summit", "sochi-summit", "SOCHI SUMMIT!", "Сочи", "", "x" * 300]
+    keys = [artifact_key(n, "report") for n in names]
+    assert all(KEY_RE.match(k) for k in keys)
+    assert len(set(keys)) == len(names)
+    assert artifact_key("Sochi summit", "report") == artifact_key("Sochi summit", "report")
+
+
+def test_fit_markdown_and_rows_stay_under_the_limit() -> None:
+    big = "| a | b |\n" * 20_000
+    fitted = fit_markdown(big, full_text_at="out/x.report.md")
+    assert len(fitted.encode()) <= ARTIFACT_LIMIT
+    assert "Report truncated" in fitted and "out/x.report.md" in fitted
+    rows, left_out = fit_rows([{"text": "é" * 100}] * 2000)
+    assert len(json.dumps(rows, ensure_ascii=False).encode()) <= ARTIFACT_LIMIT
+    assert left_out == 2000 - len(rows) > 0
+
+
+def test_output_stem() -> None:
+    assert output_stem("any", "inbox/sochi-summit.txt") == "sochi-summit"
+    assert output_stem("../etc/passwd") == "etc-passwd"
+
+
+def test_settings_key_follows_the_glossary(glossary: Path) -> None:
+    before = settings_key(default_settings(glossary_dir=glossary))
+    assert before == settings_key(default_settings(glossary_dir=glossary))
+    with (glossary / "test.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("# a reviewed change\n")
+    assert settings_key(default_settings(glossary_dir=glossary)) != before
+
+
+def test_evaluate_alignment() -> None:
+    segments = align("a", "one\n\ntwo\n", "One\n\ntwo\n", "one\n\n2\n")
+    assert segments.raw == ("one", "two") and segments.cleaned == ("One", "two")
+    assert "reference has 3" in align("b", "one\ntwo", "one\ntwo", "1\n2\n3").problem
+
+
+def test_clean_chunk_quarantines_and_continues(tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 2, {"binary.txt": BAD_FILES["binary.txt"]})
+    settings = default_settings(glossary_dir=GLOSSARY)
+    paths = [str(p) for p in sorted(inbox.iterdir())]
+    outcomes = clean_chunk.fn(paths, settings, str(tmp_path / "out"), str(tmp_path / "q"))
+    assert [o.status for o in outcomes] == ["quarantined", "cleaned", "cleaned"]
+    assert "binary" in (tmp_path / "q" / "binary.error.txt").read_text(encoding="utf-8")
+    assert (tmp_path / "q" / "binary.txt").exists() and not (inbox / "binary.txt").exists()
+
+
+# ---------------------------------------------------------------- flows
+
+
+def test_clean_article_writes_outputs_and_artifacts(prefect_harness: None, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = clean_article(path=str(SEED), out_dir=str(out), glossary_dir=str(GLOSSARY))
+    assert result["flow_run_name"] == "copyedit sochi-summit"
+    assert outputs_of(out) == sorted(f"sochi-summit{s}" for s in OUTPUT_SUFFIXES)
+    keys = result["artifacts"]
+    assert all(KEY_RE.match(k) for k in keys.values())
+    report = artifacts(keys["report"])[0]
+    assert report.type == "markdown"
+    assert report.data == (out / "sochi-summit.report.md").read_text(encoding="utf-8")
+    assert "~~Sotchi~~" in report.data and "**Sochi**" in report.data
+    findings = artifacts(keys["findings"])[0]
+    assert findings.type == "table"
+    rows = json.loads(findings.data)
+    assert len(rows) == result["findings"] and {"line", "severity", "rule", "message"} <= set(rows[0])
+    summary = artifacts(keys["summary"])[0].data
+    assert "Changes by category" in summary and "Terminology" in summary
+    assert result["signature"] in summary
+
+
+def test_clean_article_text_ids_keep_separate_histories(prefect_harness: None, tmp_path: Path) -> None:
+    text = "He flew to Sotchi on Monday.\n"
+    a = clean_article(text=text, article_id="Wire 7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY))
+    b = clean_article(text=text, article_id="wire-7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY))
+    again = clean_article(text=text, article_id="Wire 7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY))
+    assert a["flow_run_name"] == "copyedit Wire 7"
+    assert a["artifacts"]["report"] != b["artifacts"]["report"]
+    assert again["artifacts"] == a["artifacts"]
+    assert len(artifacts(a["artifacts"]["report"])) == 2  # a version per run: a history
+    assert len(artifacts(b["artifacts"]["report"])) == 1
+
+
+def test_clean_article_truncates_a_large_report(prefect_harness: None, tmp_path: Path) -> None:
+    text = "He flew to Sotchi and then to Idleb.\n" * 4000
+    result = clean_article(text=text, article_id="long", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY))
+    data = artifacts(result["artifacts"]["report"])[0].data
+    assert len(data.encode()) <= ARTIFACT_LIMIT < (tmp_path / "long.report.md").stat().st_size
+    assert "Report truncated" in data
+
+
+def test_clean_article_refuses_bad_input(prefect_harness: None, tmp_path: Path) -> None:
+    from copydesk.errors import InputError
+
+    with pytest.raises(InputError, match="empty"):
+        clean_article(text="   \n", article_id="blank", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY))
+    assert not list(tmp_path.iterdir())
+
+
+def test_inbox_skips_reclean_and_retries(prefect_harness: None, tmp_path: Path, glossary: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 4, {"binary.txt": BAD_FILES["binary.txt"]})
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    params = {"inbox": str(inbox), "glossary_dir": str(glossary), "chunk_size": 2}
+
+    first = clean_inbox(**params)
+    assert first["outbox"] == str(outbox) and first["quarantine"] == str(quarantine)  # siblings
+    assert len(first["cleaned"]) == 4 and list(first["quarantined"]) == ["binary.txt"]
+    assert "binary file" in (quarantine / "binary.error.txt").read_text(encoding="utf-8")
+
+    assert clean_inbox(**params)["cleaned"] == []  # unchanged: nothing to do
+
+    (inbox / "story-0001.txt").write_text("He flew to Idleb.\n", encoding="utf-8")
+    changed = clean_inbox(**params)
+    assert changed["cleaned"] == ["story-0001.txt"] and len(changed["skipped"]) == 3
+    assert (outbox / "story-0001.clean.txt").read_text(encoding="utf-8") == "He flew to Idlib.\n"
+
+    with (glossary / "test.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("# reviewed\n")
+    assert len(clean_inbox(**params)["cleaned"]) == 4  # a changed glossary re-cleans all
+
+    (inbox / "binary.txt").write_bytes(BAD_FILES["binary.txt"])  # reappears, still bad
+    assert list(clean_inbox(**params)["quarantined"]) == ["binary.txt"]
+    (inbox / "binary.txt").write_text("Fixed: he flew to Sotchi.\n", encoding="utf-8")  # reappears, fixed
+    retried = clean_inbox(**params)
+    assert retried["cleaned"] == ["binary.txt"] and not retried["quarantined"]
+    assert not (quarantine / "binary.txt").exists() and not (quarantine / "binary.error.txt").exists()
+
+    summary = artifacts(first["artifacts"]["summary"])
+    assert len(summary) == 6 and "Quarantined" in summary[-1].data
+    progress = artifacts(first["artifacts"]["progress"])[0]
+    assert progress.type == "progress" and float(progress.data) == 100.0
+
+
+def test_inbox_resumes_after_a_crash(prefect_harness: None, tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 6)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    settings = default_settings(glossary_dir=GLOSSARY)
+    names = sorted(p.name for p in inbox.iterdir())
+    # A killed run: the first chunk was written and recorded, the second left a temp file.
+    done = clean_chunk.fn([str(inbox / n) for n in names[:3]], settings, str(outbox), str(quarantine))
+    write_manifest_file(outbox, {
+        n.removesuffix(".txt"): {"sha256": o.sha256, "settings": settings_key(settings), "source": n}
+        for n, o in zip(names[:3], done, strict=True)
+    })  # fmt: skip
+    (outbox / f".{names[3]}.clean.txt.k1ll3d.tmp").write_text("half an artic", encoding="utf-8")
+
+    result = clean_inbox(inbox=str(inbox), outbox=str(outbox), glossary_dir=str(GLOSSARY), chunk_size=2)
+    assert result["skipped"] == names[:3] and result["cleaned"] == names[3:]
+    assert not list(outbox.glob("*.tmp")) and not list(outbox.glob(".*.tmp"))
+    expected = sorted(n.removesuffix(".txt") + s for n in names for s in OUTPUT_SUFFIXES)
+    assert outputs_of(outbox) == sorted([*expected, MANIFEST_NAME])
+    manifest = json.loads((outbox / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert sorted(manifest["articles"]) == [n.removesuffix(".txt") for n in names]
+
+
+def test_inbox_of_200_with_3_bad_files(prefect_harness: None, tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 197, BAD_FILES)
+    params = {"inbox": str(inbox), "glossary_dir": str(GLOSSARY), "chunk_size": 50}
+    result = clean_inbox(**params)
+    assert len(result["cleaned"]) == 197
+    assert sorted(result["quarantined"]) == sorted(BAD_FILES)
+    quarantine = Path(result["quarantine"])
+    reasons = {n: (quarantine / n.replace(".txt", ".error.txt")).read_text(encoding="utf-8") for n in BAD_FILES}
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["undecodable.txt"]
+    assert sorted(p.name for p in inbox.iterdir()) == sorted(f"story-{i:04d}.txt" for i in range(197))
+    outbox = Path(result["outbox"])
+    assert len(list(outbox.glob("*.clean.txt"))) == 197 and not list(outbox.glob(".*.tmp"))
+
+    again = clean_inbox(**params)
+    assert again["cleaned"] == [] and again["quarantined"] == {} and len(again["skipped"]) == 197
+
+
+def test_evaluate_publishes_scores(prefect_harness: None, tmp_path: Path) -> None:
+    folder = tmp_path / "eval"
+    folder.mkdir()
+    mt = "He flew to Sotchi.\nThe talks in Idleb went on.\n"
+    ref = "He flew to Sochi.\nThe talks in Idlib went on.\n"
+    for i in range(3):
+        (folder / f"a{i}.txt").write_text(mt, encoding="utf-8")
+        (folder / f"a{i}.ref.txt").write_text(ref, encoding="utf-8")
+    (folder / "bad.txt").write_text("one line\n", encoding="utf-8")
+    (folder / "bad.ref.txt").write_text("one\ntwo\n", encoding="utf-8")
+    result = evaluate(folder=str(folder), glossary_dir=str(GLOSSARY))
+    assert result["articles"] == 3 and result["segments"] == 6 and list(result["left_out"]) == ["bad"]
+    scores = {row["metric"]: row for row in result["scores"]}
+    assert scores["BLEU"]["cleaned"] == 100.0 > scores["BLEU"]["raw"]
+    assert scores["TER"]["cleaned"] == 0.0 < scores["TER"]["raw"]
+    assert "nw:2" in scores["chrF++"]["signature"]
+    table = json.loads(artifacts(result["artifact"])[0].data)
+    assert [row["metric"] for row in table] == ["BLEU", "chrF++", "TER"]
+
+
+def test_prefect_yaml_declares_the_scheduled_inbox() -> None:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    (deployment,) = [d for d in config["deployments"] if d["entrypoint"] == "flows/inbox.py:clean_inbox"]
+    assert deployment["concurrency_limit"] == 1
+    assert deployment["schedules"][0]["cron"] == "*/15 * * * *"
+    assert deployment["work_pool"]["name"]
+    assert "definitions" in config
+
+
+# ---------------------------------------------------------------- slow: Prefect in subprocesses
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _quiet_env(prefect_home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(
+        PREFECT_HOME=str(prefect_home),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="WARNING",
+    )
+    return env
+
+
+CLI = "from copydesk.cli import cli, main; from flows.cli import run; cli.add_command(run); main()"
+
+
+@pytest.mark.slow
+def test_cli_clean_article_in_ephemeral_mode(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-c", CLI, "run", "clean-article", str(SEED), "--out", str(out), "--glossary", str(GLOSSARY)]
+    proc = subprocess.run(cmd, env=_quiet_env(tmp_path / "prefect"), capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "flow run: copyedit sochi-summit" in proc.stdout
+    assert str(out / "sochi-summit.clean.txt") in proc.stdout
+    assert outputs_of(out) == sorted(f"sochi-summit{s}" for s in OUTPUT_SUFFIXES)
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(BAD_FILES["undecodable.txt"])
+    cmd = [sys.executable, "-c", CLI, "run", "clean-article", str(bad), "--out", str(out)]
+    proc = subprocess.run(cmd, env=_quiet_env(tmp_path / "prefect"), capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2 and proc.stderr.startswith("copydesk error: ") and "Traceback" not in proc.stderr
+
+
+DASK_RUN = textwrap.dedent(
+    """
+    import json, sys
+    from distributed import LocalCluster
+    from flows._prefect import heartbeats_off
+    from flows.inbox import clean_inbox
+
+    if __name__ == "__main__":
+        inbox, glossary = sys.argv[1:3]
+        with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+            with heartbeats_off():
+                result = clean_inbox(inbox, glossary_dir=glossary, chunk_size=5,
+                                     dask_address=cluster.scheduler_address)
+            result["dask_task_prefixes"] = sorted(cluster.scheduler.task_prefixes)
+        print(json.dumps(result))
+    """
+)
+
+
+@pytest.fixture
+def prefect_server(tmp_path: Path) -> Iterator[str]:
+    """A real ``prefect server start`` on a free loopback port; yields its API URL."""
+    port = _free_port()
+    env = _quiet_env(tmp_path / "server-home")
+    env.update(PREFECT_SERVER_API_HOST="127.0.0.1", PREFECT_SERVER_API_PORT=str(port), PREFECT_UI_ENABLED="false")
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 45
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("prefect server did not start:\n" + (tmp_path / "server.log").read_text())
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _api(url: str, path: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(
+        url + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.mark.slow
+def test_inbox_on_a_dask_cluster_against_a_server(tmp_path: Path, prefect_server: str) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 20, {"binary.txt": BAD_FILES["binary.txt"]})
+    env = _quiet_env(tmp_path / "client-home")
+    env["PREFECT_API_URL"] = prefect_server
+    proc = subprocess.run(
+        [sys.executable, "-c", DASK_RUN, str(inbox), str(GLOSSARY)],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(result["cleaned"]) == 20 and list(result["quarantined"]) == ["binary.txt"]
+    assert "clean_chunk" in result["dask_task_prefixes"]  # the chunks ran on the cluster
+    task_runs = _api(prefect_server, "/task_runs/filter", {
+        "flow_runs": {"id": {"any_": [result["flow_run_id"]]}},
+        "task_runs": {"name": {"like_": "clean-chunk"}},
+    })  # fmt: skip
+    assert len(task_runs) == 5 and {t["state_type"] for t in task_runs} == {"COMPLETED"}
+    keys = _api(prefect_server, "/artifacts/filter", {"artifacts": {"key": {"any_": [result["artifacts"]["summary"]]}}})
+    assert "Quarantined" in keys[0]["data"]
