@@ -92,7 +92,8 @@ class FalseAlarmMemory:
         if not self.items:
             return list(findings), []
         known = {i.fingerprint for i in self.items}
-        kept, suppressed = [], []
+        kept: list[Finding] = []
+        suppressed: list[Finding] = []
         for f in findings:
             target = suppressed if fingerprint(f.rule, finding_context(text, f)) in known else kept
             target.append(f)

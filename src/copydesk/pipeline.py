@@ -53,7 +53,8 @@ _RULES_CACHE: dict[tuple[str, Path | None], RuleSet] = {}
 def _rules(language: str, directory: Path | None) -> RuleSet:
     key = (language, directory)
     if key not in _RULES_CACHE:
-        _RULES_CACHE[key] = load_rules(language, directory)
+        # ``directory`` is the rules root (like the shipped ``rules/``): one folder per language.
+        _RULES_CACHE[key] = load_rules(language, directory / language if directory else None)
     return _RULES_CACHE[key]
 
 
