@@ -64,3 +64,47 @@ def test_seed_in_french_keeps_sotchi() -> None:
     assert "Sotchi" in result.cleaned
     assert "Idleb" in result.cleaned
     assert result.applied_edits == ()
+
+
+def test_seed_findings_match_reviewed_fixture(result: Result) -> None:
+    reviewed = json.loads(
+        (FIXTURES / "seed" / "sochi-summit.findings.json").read_text(encoding="utf-8")
+    )
+    assert all(row["review"].startswith(("right:", "accepted noise:")) for row in reviewed)
+    keys = ("start", "end", "text", "rule", "category", "severity", "suggestion")
+    assert [{k: f.to_dict()[k] for k in keys} for f in result.findings] == [
+        {k: row[k] for k in keys} for row in reviewed
+    ]
+
+
+@pytest.mark.parametrize(
+    "flagged",
+    [
+        "according to the planned plan",
+        "a few days ago",
+        "four days ago",
+        "forces strikes",
+        "great contradiction",
+        "future… Major",
+    ],
+)
+def test_seed_flags_with_suggestions(result: Result, flagged: str) -> None:
+    hits = [f for f in result.findings if flagged in f.text]
+    assert hits and all(f.suggestion for f in hits)
+
+
+def test_seed_flags_first_person_in_reported_speech(result: Result) -> None:
+    paragraph = result.cleaned.splitlines()[3]
+    assert paragraph.startswith("In contrast, Putin said that our cooperation")
+    offset = result.cleaned.index(paragraph)
+    first_person = [
+        result.cleaned[f.start : f.end + 13]
+        for f in result.findings
+        if f.rule == "en.reported-speech.first-person"
+    ]
+    assert "our cooperation" in first_person[0]
+    assert any(s.startswith("our investments") for s in first_person)
+    assert all(offset <= f.start < offset + len(paragraph) for f in result.findings
+               if f.rule == "en.reported-speech.first-person")  # fmt: skip
+    assert not any("calculated" in f.text for f in result.findings)
+    assert "calculated" not in result.cleaned

@@ -181,9 +181,10 @@ def clean(
     findings, suppressed = settings.memory.split(
         cleaned, _find(cleaned, lang.code, settings, notes)
     )
+    words = count_words(cleaned)
     scores: dict[str, object] = {
-        "words": count_words(cleaned),
-        "mqm": mqm_score(findings, count_words(cleaned)),
+        "words": words,
+        "mqm": mqm_score(findings, words),
         "edit_rate": edit_rate(text, cleaned),
     }
     if reference is not None:

@@ -138,6 +138,22 @@ def _checker(language: str) -> SpellChecker:
     return SpellChecker(language=language, distance=1)
 
 
+def known_word_ratio(text: str, language: str) -> float | None:
+    """Share of ``text``'s words that ``language``'s dictionary knows (None: no dictionary).
+
+    >>> known_word_ratio("The talks went on for hours.", "en")
+    1.0
+    """
+    lang = _base_language(language)
+    if lang not in SPELLING_LANGUAGES:
+        return None
+    words = [w.lower() for _s, _e, w in split_words(text) if w.isalpha()]
+    if not words:
+        return None
+    checker = _checker(lang)
+    return sum(1 for w in words if w in checker) / len(words)
+
+
 def _base_language(language: str) -> str:
     return language.strip().lower().replace("_", "-").split("-")[0]
 

@@ -40,6 +40,7 @@ from functools import lru_cache
 from typing import Any
 
 from copydesk.findings._words import letter_script
+from copydesk.findings.spelling import known_word_ratio
 from copydesk.model import Finding
 
 __all__ = [
@@ -63,6 +64,9 @@ CATEGORY = "Accuracy/Untranslated"
 
 #: langdetect's probability of the other language must reach this...
 MIN_PROBABILITY = 0.9
+# A paragraph with at least this share of words in the article language's dictionary
+# is taken to be in that language without asking langdetect.
+SAME_LANGUAGE_KNOWN_RATIO = 0.85
 #: ...on a paragraph of at least this many letters...
 MIN_PARAGRAPH_LETTERS = 40
 #: ...and this many words.
@@ -281,6 +285,11 @@ def find_untranslated(text: str, language: str) -> list[Finding]:
             continue
         letters = sum(c.isalpha() for c in paragraph)
         if letters < MIN_PARAGRAPH_LETTERS or len(paragraph.split()) < MIN_PARAGRAPH_WORDS:
+            continue
+        # langdetect costs milliseconds per paragraph; a paragraph whose words the
+        # article language's dictionary nearly all knows is in that language.
+        ratio = known_word_ratio(paragraph, lang)
+        if ratio is not None and ratio >= SAME_LANGUAGE_KNOWN_RATIO:
             continue
         top = _top_language(paragraph)
         if top is None:

@@ -1,0 +1,117 @@
+"""The cost of Prefect around copydesk: clean-inbox against the core alone, same articles.
+
+Run: ``python bench/bench_inbox.py [--count 1000] [--chunk-size 25] [--glossary DIR]``.
+Builds ``count`` seed-size articles (copies of ``seeds/sochi-summit.txt``, each with a small
+change of its own) in a temporary folder, then times, in one run:
+
+1. the core: :func:`copydesk.pipeline.clean` over every article's bytes in a loop;
+2. the core plus the files: the same, plus :func:`copydesk.output.write_outputs`;
+3. the ``clean-inbox`` flow (Prefect ephemeral mode, heartbeats off) on the same inbox; the
+   temporary server is started by a trivial flow first and timed apart;
+4. the flow again on the unchanged inbox (everything skipped).
+
+and prints each time, per article, and the ratio flow / core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "sochi-summit.txt"
+
+
+def make_articles(folder: Path, count: int) -> list[Path]:
+    """``count`` seed-size articles, each with a small change of its own."""
+    seed = SEED.read_text(encoding="utf-8")
+    lines = seed.splitlines()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        varied = list(lines)
+        varied[i % len(varied)] += f" (update {i})"
+        path = folder / f"article-{i:05d}.txt"
+        path.write_text("\n".join(varied) + f"\nFiled from Sotchi, item {i}.\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--chunk-size", type=int, default=25)
+    parser.add_argument("--glossary", default=None, help="Glossary folder (default: shipped).")
+    args = parser.parse_args(argv)
+
+    import flows  # noqa: F401  (quiet Prefect defaults before Prefect is imported)
+    from copydesk.load import load_bytes
+    from copydesk.output import article_stem, write_outputs
+    from copydesk.pipeline import clean, default_settings
+
+    with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as tmp:
+        work = Path(tmp)
+        os.environ.setdefault("PREFECT_HOME", str(work / "prefect"))
+        paths = make_articles(work / "inbox", args.count)
+        settings = default_settings(glossary_dir=args.glossary)
+        clean(SEED.read_text(encoding="utf-8"), settings)  # warm the caches for both sides
+
+        t0 = time.perf_counter()
+        for path in paths:
+            clean(load_bytes(path.read_bytes(), path.name), settings)
+        core = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        for path in paths:
+            result = clean(load_bytes(path.read_bytes(), path.name), settings)
+            write_outputs(result, work / "core-out", article_stem(path))
+        core_files = time.perf_counter() - t0
+
+        from prefect import flow
+
+        from flows._prefect import heartbeats_off
+        from flows.inbox import clean_inbox
+
+        @flow
+        def start_prefect() -> None:
+            """Starts the ephemeral server so that its start is not billed to the inbox."""
+
+        with heartbeats_off():
+            t0 = time.perf_counter()
+            start_prefect()
+            startup = time.perf_counter() - t0
+
+            t0 = time.perf_counter()
+            first = clean_inbox(
+                str(work / "inbox"), glossary_dir=args.glossary, chunk_size=args.chunk_size
+            )
+            flow_time = time.perf_counter() - t0
+
+            t0 = time.perf_counter()
+            second = clean_inbox(
+                str(work / "inbox"), glossary_dir=args.glossary, chunk_size=args.chunk_size
+            )
+            rerun = time.perf_counter() - t0
+
+    n = args.count
+    assert len(first["cleaned"]) == n and len(second["skipped"]) == n, "unexpected flow result"
+    print(f"{n} seed-size articles, chunks of {args.chunk_size}, {os.cpu_count()} CPU(s)")
+    print(f"{'':34}{'total s':>9}{'ms/article':>12}")
+    for label, seconds in (
+        ("core: clean() in a loop", core),
+        ("core + write_outputs()", core_files),
+        ("clean-inbox flow", flow_time),
+        ("clean-inbox again (all skipped)", rerun),
+    ):
+        print(f"{label:34}{seconds:9.2f}{1000 * seconds / n:12.2f}")
+    print(f"Prefect ephemeral server start (once): {startup:.2f} s")
+    print(f"ratio flow / core: {flow_time / core:.2f}")
+    print(f"ratio flow / (core + files): {flow_time / core_files:.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
