@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import real_text  # noqa: E402
+from corpus import real_text
 
-from copydesk.pipeline import clean, default_settings  # noqa: E402
+from copydesk.pipeline import clean, default_settings
 
 
 def _wall(cmd: list[str]) -> tuple[float, int]:

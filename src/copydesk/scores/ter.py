@@ -58,7 +58,7 @@ def edit_rate_score(input_text: str, cleaned: str) -> Score:
     # fast (TER's shift search costs milliseconds per line) and gives the same corpus TER.
     changed = [(h, r) for h, r in zip(hypotheses, references, strict=True) if h != r]
     unchanged_words = sum(
-        len(metric._preprocess_segment(r).split())  # noqa: SLF001 - TER's own tokeniser
+        len(metric._preprocess_segment(r).split())
         for h, r in zip(hypotheses, references, strict=True)
         if h == r
     )
@@ -69,10 +69,8 @@ def edit_rate_score(input_text: str, cleaned: str) -> Score:
     else:  # sacrebleu fills in its signature only once it has scored something
         metric.corpus_score(hypotheses[:1], [references[:1]])
     ref_words += unchanged_words
-    if ref_words > 0:
-        value = 100 * edits / ref_words
-    else:
-        value = 100.0 if edits > 0 else 0.0
+    # TER's convention: an empty reference scores 100 when there were edits, else 0.
+    value = 100 * edits / ref_words if ref_words > 0 else (100.0 if edits > 0 else 0.0)
     return Score(
         name=EditRate.name,
         value=round(value, 4),
