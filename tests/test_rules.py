@@ -159,6 +159,13 @@ def test_house_style_enables_disables_and_sets_severity(english: RuleSet) -> Non
     )
 
 
+def test_thousands_separator_is_a_house_choice(english: RuleSet) -> None:
+    text = "The camp holds 40000 people."
+    assert find_issues(text, english) == []
+    (finding,) = find_issues(text, english, HouseStyle(enabled=("en.numbers",)))
+    assert (finding.rule, finding.text) == ("en.numbers.thousands-separator", "40000")
+
+
 def test_findings_are_sorted_and_spans_match(english: RuleSet) -> None:
     text = SEED.read_text(encoding="utf-8")
     findings = find_issues(text, english)
