@@ -379,7 +379,8 @@ def eval_scorecard(file: str, out_file: str) -> int:
     settings = default_settings()
     mqm = evaluate_mqm(load_mqm(file), settings)
     human = evaluate_clean(read_texts([file], "reference"), settings)
-    atomic_write_text(Path(out_file), render_scorecard(mqm, human, Path(file).name))
+    off = [(r.id, r.message) for r in settings.rules("en").rules if not r.default_on]
+    atomic_write_text(Path(out_file), render_scorecard(mqm, human, Path(file).name, off))
     click.echo(f"wrote {out_file}")
     return ExitStatus.OK
 
