@@ -52,12 +52,17 @@ def summary_markdown(result: Result, article_id: str) -> str:
     if applied or suggested:
         out += ["| Category | Applied | Suggested |", "|---|---|---|"]
         for category in sorted(set(applied) | set(suggested)):
-            out.append(f"| {escape_markdown(category)} | {applied[category]} | {suggested[category]} |")
+            out.append(
+                f"| {escape_markdown(category)} | {applied[category]} | {suggested[category]} |"
+            )
     else:
         out.append("No changes.")
     out += ["", "## Findings by category", ""]
     if result.findings:
-        out += ["| Category | " + " | ".join(SEVERITIES) + " | Total |", "|---|" + "---|" * (len(SEVERITIES) + 1)]
+        out += [
+            "| Category | " + " | ".join(SEVERITIES) + " | Total |",
+            "|---|" + "---|" * (len(SEVERITIES) + 1),
+        ]
         by_category: dict[str, Counter[str]] = {}
         for f in result.findings:
             by_category.setdefault(f.category, Counter())[f.severity] += 1
@@ -69,7 +74,9 @@ def summary_markdown(result: Result, article_id: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def publish_article_artifacts(result: Result, article_id: str, report_path: str | None = None) -> dict[str, str]:
+def publish_article_artifacts(
+    result: Result, article_id: str, report_path: str | None = None
+) -> dict[str, str]:
     """Create the report, findings and summary artifacts of one article; returns their keys."""
     keys = {kind: artifact_key(article_id, kind) for kind in ("report", "findings", "summary")}
     create_markdown_artifact(
@@ -80,7 +87,9 @@ def publish_article_artifacts(result: Result, article_id: str, report_path: str 
     rows, left_out = fit_rows(findings_table(result.findings, result.cleaned))
     note = f" ({left_out} more not shown; see the JSON report)" if left_out else ""
     table: list[dict[str, Any]] = rows or [{"line": "", "severity": "", "message": "No findings."}]
-    create_table_artifact(table=table, key=keys["findings"], description=f"Findings of {article_id}{note}")
+    create_table_artifact(
+        table=table, key=keys["findings"], description=f"Findings of {article_id}{note}"
+    )
     create_markdown_artifact(
         markdown=fit_markdown(summary_markdown(result, article_id)),
         key=keys["summary"],

@@ -1,9 +1,10 @@
 """Shared pieces of the flows: Prefect defaults, artifact keys and sizes, settings keys.
 
-Contract: importing this module imports no Prefect. :func:`apply_env_defaults` sets quiet,
-offline defaults (analytics off, console logs at WARNING) without overriding anything the
-user set; :func:`heartbeats_off` turns flow-run heartbeats off for one-shot runs, where
-each sync flow run would otherwise wait about a second for its heartbeat thread.
+Contract: importing this module imports neither Prefect nor copydesk's pipeline.
+:func:`apply_env_defaults` sets quiet, offline defaults (analytics off, console logs at
+WARNING) without overriding anything the user set; :func:`heartbeats_off` turns flow-run
+heartbeats off for one-shot runs, where each sync flow run would otherwise wait about a
+second for its heartbeat thread.
 :func:`artifact_key` gives every article (or folder) its own valid, collision-free key, and
 :func:`fit_markdown` / :func:`fit_rows` keep artifacts under :data:`ARTIFACT_LIMIT` bytes.
 :func:`settings_key` changes whenever anything that changes the output changes.
@@ -17,13 +18,10 @@ import os
 import re
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import copydesk
-from copydesk.errors import CopydeskError
-from copydesk.pipeline import Settings
-from copydesk.rules import default_rules_directory
+if TYPE_CHECKING:
+    from copydesk.pipeline import Settings
 
 #: Environment defaults applied when ``flows`` is imported (only where unset).
 ENV_DEFAULTS: dict[str, str] = {
@@ -87,7 +85,9 @@ def artifact_key(name: str, kind: str) -> str:
     return f"{slug}-{digest}-{slugify(kind)}"
 
 
-def fit_markdown(markdown: str, limit: int = ARTIFACT_LIMIT, full_text_at: str | None = None) -> str:
+def fit_markdown(
+    markdown: str, limit: int = ARTIFACT_LIMIT, full_text_at: str | None = None
+) -> str:
     """``markdown`` cut at a line boundary to fit ``limit`` UTF-8 bytes, with a note.
 
     >>> fit_markdown("a\\nb\\n", limit=100)
@@ -111,7 +111,9 @@ def fit_markdown(markdown: str, limit: int = ARTIFACT_LIMIT, full_text_at: str |
     return "".join(kept).rstrip("\n") + note
 
 
-def fit_rows(rows: list[dict[str, Any]], limit: int = ARTIFACT_LIMIT) -> tuple[list[dict[str, Any]], int]:
+def fit_rows(
+    rows: list[dict[str, Any]], limit: int = ARTIFACT_LIMIT
+) -> tuple[list[dict[str, Any]], int]:
     """The leading rows whose JSON fits ``limit`` bytes, and how many were left out.
 
     >>> fit_rows([{"a": "x" * 50}] * 10, limit=200)[1]
@@ -120,7 +122,8 @@ def fit_rows(rows: list[dict[str, Any]], limit: int = ARTIFACT_LIMIT) -> tuple[l
     kept: list[dict[str, Any]] = []
     used = 2
     for row in rows:
-        used += len(json.dumps(row, ensure_ascii=False).encode("utf-8")) + 1
+        # Prefect stores the table as json.dumps(table): ASCII-escaped, ", " between rows.
+        used += len(json.dumps(row).encode("utf-8")) + 2
         if used > limit:
             break
         kept.append(row)
@@ -132,33 +135,14 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*.yaml")):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:12]
-
-
 def settings_key(settings: Settings) -> str:
-    """Everything besides the article that decides the output, as one short string.
-
-    It pins the copydesk version, the glossary's content hash, a hash of every rule file
-    (all languages: the article's language is only known after loading it), the house
-    style, the mode and the date. A changed glossary or rule file changes the key.
-    """
-    rules_root = settings.rules_dir or default_rules_directory("en").parent
-    style = hashlib.sha256(repr(settings.house_style).encode()).hexdigest()[:12]
-    mode = "suggest" if settings.suggest_only else "apply"
-    date = settings.date.isoformat() if settings.date else "-"
-    return (
-        f"copydesk:{copydesk.__version__}|glossary:{settings.glossary.content_hash}"
-        f"|rules:{_tree_hash(rules_root)}|style:{style}|mode:{mode}|date:{date}"
-    )
+    """Everything besides the article that decides the output (see ``Settings.key``)."""
+    return settings.key()
 
 
 def retry_unless_input_error(_task: Any, _task_run: Any, state: Any) -> bool:
     """A ``retry_condition_fn``: retry I/O failures, never a bad input or a bad glossary."""
+    from copydesk.errors import CopydeskError
+
     exc = state.result(raise_on_failure=False)
     return not isinstance(exc, CopydeskError)

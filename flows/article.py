@@ -30,13 +30,25 @@ from flows._prefect import retry_unless_input_error
 __all__ = ["clean_article", "output_stem"]
 
 
-@task(retries=2, retry_delay_seconds=1, retry_condition_fn=retry_unless_input_error, cache_policy=NO_CACHE)
-def load_settings(glossary_dir: str | None, rules_dir: str | None, style_file: str | None) -> Settings:
+@task(
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=retry_unless_input_error,
+    cache_policy=NO_CACHE,
+)
+def load_settings(
+    glossary_dir: str | None, rules_dir: str | None, style_file: str | None
+) -> Settings:
     """Read the glossary, rules and house style."""
     return default_settings(glossary_dir=glossary_dir, rules_dir=rules_dir, style_file=style_file)
 
 
-@task(retries=2, retry_delay_seconds=1, retry_condition_fn=retry_unless_input_error, cache_policy=NO_CACHE)
+@task(
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=retry_unless_input_error,
+    cache_policy=NO_CACHE,
+)
 def read_article(path: str) -> Document:
     """Read and decode one article file."""
     return load_path(path)
@@ -98,8 +110,8 @@ def clean_article(
     Returns the article id, the flow run name, the paths written, the artifact keys, the
     counts of changes and findings, and the signature.
     """
-    if (path is None) == (text is None):
-        msg = "clean-article needs a path or a text (with an article_id), not both"
+    if (path is None) == (text is None) or (text is not None and not article_id):
+        msg = "clean-article needs a path, or a text with an article_id (not both)"
         raise InputError(msg)
     article = _article_id(path, article_id)
     settings = load_settings(glossary_dir, rules_dir, style_file)

@@ -24,11 +24,26 @@ DEFAULT_DEPLOYMENT = "inbox"
 def _settings_options(f: Any) -> Any:
     for option in reversed(
         [
-            click.option("--glossary", "glossary_dir", type=click.Path(file_okay=False, exists=True), help="Glossary folder (default: the shipped one)."),
-            click.option("--rules", "rules_dir", type=click.Path(file_okay=False, exists=True), help="Rule folder (default: the shipped one)."),
-            click.option("--style", "style_file", type=click.Path(dir_okay=False, exists=True), help="House-style file (default: copydesk.toml found from here)."),
+            click.option(
+                "--glossary",
+                "glossary_dir",
+                type=click.Path(file_okay=False, exists=True),
+                help="Glossary folder (default: the shipped one).",
+            ),
+            click.option(
+                "--rules",
+                "rules_dir",
+                type=click.Path(file_okay=False, exists=True),
+                help="Rule folder (default: the shipped one).",
+            ),
+            click.option(
+                "--style",
+                "style_file",
+                type=click.Path(dir_okay=False, exists=True),
+                help="House-style file (default: copydesk.toml found from here).",
+            ),
         ]
-    ):  # fmt: skip
+    ):
         f = option(f)
     return f
 
@@ -36,6 +51,15 @@ def _settings_options(f: Any) -> Any:
 @click.group(name="run")
 def run() -> None:
     """Run the Prefect flows (needs the 'flows' extra: pip install 'copydesk[flows]')."""
+
+
+def _check_settings(
+    glossary_dir: str | None, rules_dir: str | None, style_file: str | None
+) -> None:
+    """Load the glossary and house style now: a bad one fails before Prefect starts."""
+    from copydesk.pipeline import default_settings
+
+    default_settings(glossary_dir=glossary_dir, rules_dir=rules_dir, style_file=style_file)
 
 
 def _require_prefect() -> None:
@@ -48,50 +72,111 @@ def _require_prefect() -> None:
 
 @run.command(name="clean-article")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--id", "article_id", help="Article id for the run name and artifact keys (default: the file's stem).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Output folder.",
+)
+@click.option(
+    "--id",
+    "article_id",
+    help="Article id for the run name and artifact keys (default: the file's stem).",
+)
 @click.option("--lang", "language", help="Article language (ISO 639-1); default: detected.")
 @_settings_options
-def clean_article_command(file: str, out_dir: str, article_id: str | None, language: str | None,
-                          glossary_dir: str | None, rules_dir: str | None, style_file: str | None) -> int:  # fmt: skip
+def clean_article_command(
+    file: str,
+    out_dir: str,
+    article_id: str | None,
+    language: str | None,
+    glossary_dir: str | None,
+    rules_dir: str | None,
+    style_file: str | None,
+) -> int:
     """Clean FILE into OUT and publish its report, findings and summary as artifacts."""
     from copydesk.load import load_path
 
     load_path(file)  # a bad file fails here, before Prefect starts
+    _check_settings(glossary_dir, rules_dir, style_file)
     _require_prefect()
     from flows._prefect import heartbeats_off
     from flows.article import clean_article
 
     with heartbeats_off():
-        result = clean_article(path=file, article_id=article_id, out_dir=out_dir, language=language,
-                               glossary_dir=glossary_dir, rules_dir=rules_dir, style_file=style_file)  # fmt: skip
+        result = clean_article(
+            path=file,
+            article_id=article_id,
+            out_dir=out_dir,
+            language=language,
+            glossary_dir=glossary_dir,
+            rules_dir=rules_dir,
+            style_file=style_file,
+        )
     click.echo(f"{file}: {result['edits']} change(s), {result['findings']} finding(s)")
     for path in result["outputs"]:
         click.echo(f"  wrote {path}")
-    click.echo(f"flow run: {result['flow_run_name']}; artifacts: {', '.join(result['artifacts'].values())}")
+    click.echo(
+        f"flow run: {result['flow_run_name']}; artifacts: {', '.join(result['artifacts'].values())}"
+    )
     return 0
 
 
 @run.command(name="clean-inbox")
 @click.argument("inbox", type=click.Path(file_okay=False, exists=True))
-@click.option("--outbox", type=click.Path(file_okay=False), help="Output folder (default: 'outbox' beside INBOX).")
-@click.option("--quarantine", type=click.Path(file_okay=False), help="Folder for bad articles (default: 'quarantine' beside INBOX).")
-@click.option("--pattern", default="*.txt", show_default=True, help="Which files of INBOX are articles.")
-@click.option("--chunk-size", default=25, show_default=True, type=click.IntRange(1), help="Articles per task.")
-@click.option("--dask-address", envvar="COPYDESK_DASK_ADDRESS", help="Dask scheduler to run the chunks on (env COPYDESK_DASK_ADDRESS).")
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False),
+    help="Output folder (default: 'outbox' beside INBOX).",
+)
+@click.option(
+    "--quarantine",
+    type=click.Path(file_okay=False),
+    help="Folder for bad articles (default: 'quarantine' beside INBOX).",
+)
+@click.option(
+    "--pattern", default="*.txt", show_default=True, help="Which files of INBOX are articles."
+)
+@click.option(
+    "--chunk-size", default=25, show_default=True, type=click.IntRange(1), help="Articles per task."
+)
+@click.option(
+    "--dask-address",
+    envvar="COPYDESK_DASK_ADDRESS",
+    help="Dask scheduler to run the chunks on (env COPYDESK_DASK_ADDRESS).",
+)
 @_settings_options
-def clean_inbox_command(inbox: str, outbox: str | None, quarantine: str | None, pattern: str, chunk_size: int,
-                        dask_address: str | None, glossary_dir: str | None, rules_dir: str | None,
-                        style_file: str | None) -> int:  # fmt: skip
+def clean_inbox_command(
+    inbox: str,
+    outbox: str | None,
+    quarantine: str | None,
+    pattern: str,
+    chunk_size: int,
+    dask_address: str | None,
+    glossary_dir: str | None,
+    rules_dir: str | None,
+    style_file: str | None,
+) -> int:
     """Clean every new or changed article of INBOX; quarantine the bad ones."""
+    _check_settings(glossary_dir, rules_dir, style_file)
     _require_prefect()
     from flows._prefect import heartbeats_off
     from flows.inbox import clean_inbox
 
     with heartbeats_off():
-        result = clean_inbox(inbox=inbox, outbox=outbox, quarantine=quarantine, pattern=pattern,
-                             chunk_size=chunk_size, glossary_dir=glossary_dir, rules_dir=rules_dir,
-                             style_file=style_file, dask_address=dask_address)  # fmt: skip
+        result = clean_inbox(
+            inbox=inbox,
+            outbox=outbox,
+            quarantine=quarantine,
+            pattern=pattern,
+            chunk_size=chunk_size,
+            glossary_dir=glossary_dir,
+            rules_dir=rules_dir,
+            style_file=style_file,
+            dask_address=dask_address,
+        )
     click.echo(
         f"{inbox}: {len(result['cleaned'])} cleaned, {len(result['skipped'])} unchanged, "
         f"{len(result['quarantined'])} quarantined"
@@ -108,14 +193,19 @@ def clean_inbox_command(inbox: str, outbox: str | None, quarantine: str | None, 
 @run.command(name="evaluate")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
 @_settings_options
-def evaluate_command(folder: str, glossary_dir: str | None, rules_dir: str | None, style_file: str | None) -> int:
+def evaluate_command(
+    folder: str, glossary_dir: str | None, rules_dir: str | None, style_file: str | None
+) -> int:
     """Score raw and cleaned NAME.txt against NAME.ref.txt in FOLDER (BLEU, chrF++, TER)."""
+    _check_settings(glossary_dir, rules_dir, style_file)
     _require_prefect()
     from flows._prefect import heartbeats_off
     from flows.evaluate import evaluate
 
     with heartbeats_off():
-        result = evaluate(folder=folder, glossary_dir=glossary_dir, rules_dir=rules_dir, style_file=style_file)
+        result = evaluate(
+            folder=folder, glossary_dir=glossary_dir, rules_dir=rules_dir, style_file=style_file
+        )
     click.echo(f"{folder}: {result['articles']} article(s), {result['segments']} line(s)")
     for row in result["scores"]:
         click.echo(
@@ -131,37 +221,71 @@ def evaluate_command(folder: str, glossary_dir: str | None, rules_dir: str | Non
 @run.command(name="serve-inbox")
 @click.argument("inbox", type=click.Path(file_okay=False, exists=True))
 @click.option("--cron", default=DEFAULT_CRON, show_default=True, help="When to run (cron, UTC).")
-@click.option("--name", default=DEFAULT_DEPLOYMENT, show_default=True, help="Deployment name: runs are 'clean-inbox/NAME'.")
-@click.option("--outbox", type=click.Path(file_okay=False), help="Output folder (default: 'outbox' beside INBOX).")
-@click.option("--quarantine", type=click.Path(file_okay=False), help="Folder for bad articles (default: 'quarantine' beside INBOX).")
-@click.option("--dask-address", envvar="COPYDESK_DASK_ADDRESS", help="Dask scheduler to run the chunks on (env COPYDESK_DASK_ADDRESS).")
+@click.option(
+    "--name",
+    default=DEFAULT_DEPLOYMENT,
+    show_default=True,
+    help="Deployment name: runs are 'clean-inbox/NAME'.",
+)
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False),
+    help="Output folder (default: 'outbox' beside INBOX).",
+)
+@click.option(
+    "--quarantine",
+    type=click.Path(file_okay=False),
+    help="Folder for bad articles (default: 'quarantine' beside INBOX).",
+)
+@click.option(
+    "--dask-address",
+    envvar="COPYDESK_DASK_ADDRESS",
+    help="Dask scheduler to run the chunks on (env COPYDESK_DASK_ADDRESS).",
+)
 @_settings_options
-def serve_inbox_command(inbox: str, cron: str, name: str, outbox: str | None, quarantine: str | None,
-                        dask_address: str | None, glossary_dir: str | None, rules_dir: str | None,
-                        style_file: str | None) -> int:  # fmt: skip
+def serve_inbox_command(
+    inbox: str,
+    cron: str,
+    name: str,
+    outbox: str | None,
+    quarantine: str | None,
+    dask_address: str | None,
+    glossary_dir: str | None,
+    rules_dir: str | None,
+    style_file: str | None,
+) -> int:
     """Serve the clean-inbox deployment on a cron schedule until interrupted.
 
     Start a server first (prefect server start) and set PREFECT_API_URL; a manual run is
     then: prefect deployment run 'clean-inbox/NAME'.
     """
+    _check_settings(glossary_dir, rules_dir, style_file)
     _require_prefect()
     from prefect.settings import PREFECT_API_URL
 
     from flows.inbox import clean_inbox
 
     if not PREFECT_API_URL.value():
-        click.echo("warning: PREFECT_API_URL is not set; scheduled runs need a running Prefect server", err=True)
+        click.echo(
+            "warning: PREFECT_API_URL is not set; scheduled runs need a running Prefect server",
+            err=True,
+        )
     # Absolute paths: the served runs must not depend on the directory they start in.
     parameters: dict[str, Any] = {"inbox": str(Path(inbox).resolve())}
     for key, value in (("outbox", outbox), ("quarantine", quarantine)):
         if value:
             parameters[key] = str(Path(value).resolve())
-    for key, value in (("glossary_dir", glossary_dir), ("rules_dir", rules_dir), ("style_file", style_file)):
+    for key, value in (
+        ("glossary_dir", glossary_dir),
+        ("rules_dir", rules_dir),
+        ("style_file", style_file),
+    ):
         if value:
             parameters[key] = str(Path(value).resolve())
     if dask_address:
         parameters["dask_address"] = dask_address
-    click.echo(f"serving clean-inbox/{name} ({cron}); manual run: prefect deployment run 'clean-inbox/{name}'")
+    click.echo(f"serving clean-inbox/{name} ({cron})")
+    click.echo(f"manual run: prefect deployment run 'clean-inbox/{name}'")
     sys.stdout.flush()
     clean_inbox.serve(name=name, cron=cron, parameters=parameters)
     return 0

@@ -19,7 +19,9 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
-from sacrebleu.metrics import BLEU, CHRF, TER
+from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.chrf import CHRF
+from sacrebleu.metrics.ter import TER
 
 from copydesk.errors import InputError
 from copydesk.load import load_path
@@ -138,11 +140,16 @@ def evaluate(
     if not pairs:
         msg = f"{folder}: no NAME.txt + NAME{REF_SUFFIX} pairs found"
         raise InputError(msg)
-    futures = [segment_chunk.submit(pairs[i : i + chunk_size], settings) for i in range(0, len(pairs), chunk_size)]
+    futures = [
+        segment_chunk.submit(pairs[i : i + chunk_size], settings)
+        for i in range(0, len(pairs), chunk_size)
+    ]
     segments = [s for f in futures for s in f.result()]
     used = [s for s in segments if not s.problem]
     if not used:
-        msg = f"{folder}: no pair could be scored: " + "; ".join(f"{s.name}: {s.problem}" for s in segments)
+        msg = f"{folder}: no pair could be scored: " + "; ".join(
+            f"{s.name}: {s.problem}" for s in segments
+        )
         raise InputError(msg)
     raw = [line for s in used for line in s.raw]
     cleaned = [line for s in used for line in s.cleaned]

@@ -35,9 +35,14 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact, create_progress_artifact, update_progress_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
@@ -177,13 +182,17 @@ def prepare_outbox(outbox: str) -> dict[str, dict[str, str]]:
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def plan_inbox(inbox: str, pattern: str, outbox: str, manifest: dict[str, dict[str, str]], key: str) -> tuple[list[str], list[str]]:
+def plan_inbox(
+    inbox: str, pattern: str, outbox: str, manifest: dict[str, dict[str, str]], key: str
+) -> tuple[list[str], list[str]]:
     """Hash the inbox's articles and keep those not cleaned yet with these settings."""
     return plan_articles(Path(inbox), pattern, Path(outbox), manifest, key)
 
 
 @task(name="clean-chunk", cache_policy=NO_CACHE)
-def clean_chunk(paths: list[str], settings: Settings, outbox: str, quarantine: str) -> list[Outcome]:
+def clean_chunk(
+    paths: list[str], settings: Settings, outbox: str, quarantine: str
+) -> list[Outcome]:
     """Clean a chunk of articles; a bad one is quarantined, never raised."""
     return [process_article(Path(p), settings, Path(outbox), Path(quarantine)) for p in paths]
 
@@ -201,14 +210,18 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), max(1, size))]
 
 
-def _run_chunks(chunks: list[list[str]], params: dict[str, Any], dask_address: str | None) -> Iterator[list[Outcome]]:
+def _run_chunks(
+    chunks: list[list[str]], params: dict[str, Any], dask_address: str | None
+) -> Iterator[list[Outcome]]:
     """Submit every chunk and yield the outcomes of each as it completes."""
     if not dask_address:
-        futures: list[PrefectFuture[list[Outcome]]] = [clean_chunk.submit(c, **params) for c in chunks]
+        futures: list[PrefectFuture[list[Outcome]]] = [
+            clean_chunk.submit(c, **params) for c in chunks
+        ]
         for future in as_completed(futures):
             yield future.result()
         return
-    from prefect_dask import DaskTaskRunner
+    from prefect_dask.task_runners import DaskTaskRunner
 
     with DaskTaskRunner(address=dask_address) as runner:
         futures = [runner.submit(clean_chunk, {"paths": c, **params}) for c in chunks]
@@ -216,7 +229,9 @@ def _run_chunks(chunks: list[list[str]], params: dict[str, Any], dask_address: s
             yield future.result()
 
 
-def summary_markdown(inbox: str, outbox: str, quarantine: str, key: str, outcomes: list[Outcome], skipped: int) -> str:
+def summary_markdown(
+    inbox: str, outbox: str, quarantine: str, key: str, outcomes: list[Outcome], skipped: int
+) -> str:
     """The batch summary: counts, quarantined articles with reasons, cleaned articles."""
     cleaned = [o for o in outcomes if o.status == "cleaned"]
     bad = [o for o in outcomes if o.status == "quarantined"]
@@ -241,7 +256,10 @@ def summary_markdown(inbox: str, outbox: str, quarantine: str, key: str, outcome
         out.append("")
     if cleaned:
         out += ["## Cleaned", "", "| Article | Changes | Findings |", "|---|---|---|"]
-        out += [f"| {escape_markdown(o.name)} | {o.edits} | {o.findings} |" for o in cleaned[:_SUMMARY_ROWS]]
+        out += [
+            f"| {escape_markdown(o.name)} | {o.edits} | {o.findings} |"
+            for o in cleaned[:_SUMMARY_ROWS]
+        ]
         if len(cleaned) > _SUMMARY_ROWS:
             out += ["", f"… and {len(cleaned) - _SUMMARY_ROWS} more (see the outbox)."]
     return "\n".join(out) + "\n"
@@ -252,7 +270,11 @@ def _siblings(inbox: str, outbox: str | None, quarantine: str | None) -> tuple[s
     return outbox or str(parent / "outbox"), quarantine or str(parent / "quarantine")
 
 
-@flow(name="clean-inbox", flow_run_name="clean-inbox {inbox}", task_runner=ThreadPoolTaskRunner(max_workers=1))
+@flow(
+    name="clean-inbox",
+    flow_run_name="clean-inbox {inbox}",
+    task_runner=ThreadPoolTaskRunner(max_workers=1),  # type: ignore[arg-type]  # Prefect's generics
+)
 def clean_inbox(
     inbox: str,
     outbox: str | None = None,
@@ -278,10 +300,10 @@ def clean_inbox(
     todo, skipped = plan_inbox(inbox, pattern, outbox, manifest, key)
     chunks = _chunks(todo, chunk_size)
     base = str(Path(inbox).resolve())
-    progress_id = create_progress_artifact(
+    progress_id: UUID = create_progress_artifact(  # type: ignore[assignment]  # sync call
         progress=0.0 if todo else 100.0,
         key=artifact_key(base, "progress"),
-        description=f"clean-inbox {inbox}: {len(todo)} article(s) to clean, {len(skipped)} unchanged",
+        description=f"{inbox}: {len(todo)} article(s) to clean, {len(skipped)} unchanged",
     )
     outcomes: list[Outcome] = []
     params = {"settings": settings, "outbox": outbox, "quarantine": quarantine}
@@ -289,12 +311,18 @@ def clean_inbox(
         outcomes += chunk_outcomes
         for o in chunk_outcomes:
             if o.status == "cleaned":
-                manifest[article_stem(o.name)] = {"sha256": o.sha256, "settings": key, "source": o.name}
+                manifest[article_stem(o.name)] = {
+                    "sha256": o.sha256,
+                    "settings": key,
+                    "source": o.name,
+                }
         save_manifest(outbox, manifest)
         update_progress_artifact(progress_id, progress=100.0 * len(outcomes) / len(todo))
     summary_key = artifact_key(base, "summary")
     create_markdown_artifact(
-        markdown=fit_markdown(summary_markdown(inbox, outbox, quarantine, key, outcomes, len(skipped))),
+        markdown=fit_markdown(
+            summary_markdown(inbox, outbox, quarantine, key, outcomes, len(skipped))
+        ),
         key=summary_key,
         description=f"clean-inbox {inbox}",
     )

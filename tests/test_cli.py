@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
-from .conftest import FIXTURES, SEED
+from .conftest import FIXTURES, ROOT, SEED
 
 GLOSSARY = str(FIXTURES / "glossary")
 
@@ -161,3 +162,31 @@ def test_every_command_has_help() -> None:
         proc = run(*args)
         assert proc.returncode == 0
         assert "Usage:" in proc.stdout
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, command in sorted(group.commands.items()):
+        out.append((*prefix, name))
+        if isinstance(command, click.Group):
+            out += _commands(command, (*prefix, name))
+    return out
+
+
+def test_every_command_is_documented_with_help() -> None:
+    from click.testing import CliRunner
+
+    from copydesk.cli import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    runner = CliRunner()
+    for path in _commands(cli):
+        result = runner.invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert result.output.startswith("Usage:"), path
+        leaf = cli
+        for name in path:
+            leaf = leaf.commands[name]  # type: ignore[attr-defined]
+        assert leaf.help, path
+        if not isinstance(leaf, click.Group):
+            assert f"copydesk {' '.join(path)}" in readme, f"README does not show {path}"

@@ -27,12 +27,12 @@ import pytest
 
 pytest.importorskip("prefect")
 
-from copydesk.output import OUTPUT_SUFFIXES  # noqa: E402
-from copydesk.pipeline import default_settings  # noqa: E402
-from flows._prefect import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows, settings_key  # noqa: E402
-from flows.article import clean_article, output_stem  # noqa: E402
-from flows.evaluate import align, evaluate  # noqa: E402
-from flows.inbox import MANIFEST_NAME, clean_chunk, clean_inbox, write_manifest_file  # noqa: E402
+from copydesk.output import OUTPUT_SUFFIXES
+from copydesk.pipeline import default_settings
+from flows._prefect import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows, settings_key
+from flows.article import clean_article, output_stem
+from flows.evaluate import align, evaluate
+from flows.inbox import MANIFEST_NAME, clean_chunk, clean_inbox, write_manifest_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "sochi-summit.txt"
@@ -59,6 +59,17 @@ def prefect_harness() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def rules(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A private copy of the English rule pack: a rule file edited elsewhere while the tests
+    run would change the settings key, and rightly re-clean everything."""
+    from copydesk.rules import default_rules_directory
+
+    return str(
+        shutil.copytree(default_rules_directory("en"), tmp_path_factory.mktemp("rules") / "en")
+    )
+
+
 @pytest.fixture
 def glossary(tmp_path: Path) -> Path:
     """A private copy of the test glossary, so that a test may change it."""
@@ -70,7 +81,9 @@ def make_inbox(folder: Path, count: int, bad: dict[str, bytes] | None = None) ->
     folder.mkdir(parents=True, exist_ok=True)
     seed = SEED.read_text(encoding="utf-8")
     for i in range(count):
-        (folder / f"story-{i:04d}.txt").write_text(f"{seed}\nStory {i} was filed in Sotchi.\n", encoding="utf-8")
+        (folder / f"story-{i:04d}.txt").write_text(
+            f"{seed}\nStory {i} was filed in Sotchi.\n", encoding="utf-8"
+        )
     for name, data in (bad or {}).items():
         (folder / name).write_bytes(data)
     return folder
@@ -110,7 +123,7 @@ def test_fit_markdown_and_rows_stay_under_the_limit() -> None:
     assert len(fitted.encode()) <= ARTIFACT_LIMIT
     assert "Report truncated" in fitted and "out/x.report.md" in fitted
     rows, left_out = fit_rows([{"text": "é" * 100}] * 2000)
-    assert len(json.dumps(rows, ensure_ascii=False).encode()) <= ARTIFACT_LIMIT
+    assert len(json.dumps(rows).encode()) <= ARTIFACT_LIMIT
     assert left_out == 2000 - len(rows) > 0
 
 
@@ -160,17 +173,27 @@ def test_clean_article_writes_outputs_and_artifacts(prefect_harness: None, tmp_p
     findings = artifacts(keys["findings"])[0]
     assert findings.type == "table"
     rows = json.loads(findings.data)
-    assert len(rows) == result["findings"] and {"line", "severity", "rule", "message"} <= set(rows[0])
+    assert len(rows) == result["findings"] and {"line", "severity", "rule", "message"} <= set(
+        rows[0]
+    )
     summary = artifacts(keys["summary"])[0].data
     assert "Changes by category" in summary and "Terminology" in summary
     assert result["signature"] in summary
 
 
-def test_clean_article_text_ids_keep_separate_histories(prefect_harness: None, tmp_path: Path) -> None:
+def test_clean_article_text_ids_keep_separate_histories(
+    prefect_harness: None, tmp_path: Path
+) -> None:
     text = "He flew to Sotchi on Monday.\n"
-    a = clean_article(text=text, article_id="Wire 7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY))
-    b = clean_article(text=text, article_id="wire-7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY))
-    again = clean_article(text=text, article_id="Wire 7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY))
+    a = clean_article(
+        text=text, article_id="Wire 7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY)
+    )
+    b = clean_article(
+        text=text, article_id="wire-7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY)
+    )
+    again = clean_article(
+        text=text, article_id="Wire 7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY)
+    )
     assert a["flow_run_name"] == "copyedit Wire 7"
     assert a["artifacts"]["report"] != b["artifacts"]["report"]
     assert again["artifacts"] == a["artifacts"]
@@ -179,8 +202,10 @@ def test_clean_article_text_ids_keep_separate_histories(prefect_harness: None, t
 
 
 def test_clean_article_truncates_a_large_report(prefect_harness: None, tmp_path: Path) -> None:
-    text = "He flew to Sotchi and then to Idleb.\n" * 4000
-    result = clean_article(text=text, article_id="long", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY))
+    text = "He flew to Sotchi and then to Idleb.\n" * 800
+    result = clean_article(
+        text=text, article_id="long", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY)
+    )
     data = artifacts(result["artifacts"]["report"])[0].data
     assert len(data.encode()) <= ARTIFACT_LIMIT < (tmp_path / "long.report.md").stat().st_size
     assert "Report truncated" in data
@@ -190,14 +215,23 @@ def test_clean_article_refuses_bad_input(prefect_harness: None, tmp_path: Path) 
     from copydesk.errors import InputError
 
     with pytest.raises(InputError, match="empty"):
-        clean_article(text="   \n", article_id="blank", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY))
+        clean_article(
+            text="   \n", article_id="blank", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY)
+        )
     assert not list(tmp_path.iterdir())
 
 
-def test_inbox_skips_reclean_and_retries(prefect_harness: None, tmp_path: Path, glossary: Path) -> None:
+def test_inbox_skips_reclean_and_retries(
+    prefect_harness: None, tmp_path: Path, glossary: Path, rules: str
+) -> None:
     inbox = make_inbox(tmp_path / "inbox", 4, {"binary.txt": BAD_FILES["binary.txt"]})
     outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
-    params = {"inbox": str(inbox), "glossary_dir": str(glossary), "chunk_size": 2}
+    params = {
+        "inbox": str(inbox),
+        "glossary_dir": str(glossary),
+        "rules_dir": rules,
+        "chunk_size": 2,
+    }
 
     first = clean_inbox(**params)
     assert first["outbox"] == str(outbox) and first["quarantine"] == str(quarantine)  # siblings
@@ -217,10 +251,14 @@ def test_inbox_skips_reclean_and_retries(prefect_harness: None, tmp_path: Path, 
 
     (inbox / "binary.txt").write_bytes(BAD_FILES["binary.txt"])  # reappears, still bad
     assert list(clean_inbox(**params)["quarantined"]) == ["binary.txt"]
-    (inbox / "binary.txt").write_text("Fixed: he flew to Sotchi.\n", encoding="utf-8")  # reappears, fixed
+    (inbox / "binary.txt").write_text(
+        "Fixed: he flew to Sotchi.\n", encoding="utf-8"
+    )  # reappears, fixed
     retried = clean_inbox(**params)
     assert retried["cleaned"] == ["binary.txt"] and not retried["quarantined"]
-    assert not (quarantine / "binary.txt").exists() and not (quarantine / "binary.error.txt").exists()
+    assert (
+        not (quarantine / "binary.txt").exists() and not (quarantine / "binary.error.txt").exists()
+    )
 
     summary = artifacts(first["artifacts"]["summary"])
     assert len(summary) == 6 and "Quarantined" in summary[-1].data
@@ -228,20 +266,30 @@ def test_inbox_skips_reclean_and_retries(prefect_harness: None, tmp_path: Path, 
     assert progress.type == "progress" and float(progress.data) == 100.0
 
 
-def test_inbox_resumes_after_a_crash(prefect_harness: None, tmp_path: Path) -> None:
+def test_inbox_resumes_after_a_crash(prefect_harness: None, tmp_path: Path, rules: str) -> None:
     inbox = make_inbox(tmp_path / "inbox", 6)
     outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
-    settings = default_settings(glossary_dir=GLOSSARY)
+    settings = default_settings(glossary_dir=GLOSSARY, rules_dir=rules)
     names = sorted(p.name for p in inbox.iterdir())
     # A killed run: the first chunk was written and recorded, the second left a temp file.
-    done = clean_chunk.fn([str(inbox / n) for n in names[:3]], settings, str(outbox), str(quarantine))
-    write_manifest_file(outbox, {
-        n.removesuffix(".txt"): {"sha256": o.sha256, "settings": settings_key(settings), "source": n}
+    done = clean_chunk.fn(
+        [str(inbox / n) for n in names[:3]], settings, str(outbox), str(quarantine)
+    )
+    key = settings_key(settings)
+    records = {
+        n.removesuffix(".txt"): {"sha256": o.sha256, "settings": key, "source": n}
         for n, o in zip(names[:3], done, strict=True)
-    })  # fmt: skip
+    }
+    write_manifest_file(outbox, records)
     (outbox / f".{names[3]}.clean.txt.k1ll3d.tmp").write_text("half an artic", encoding="utf-8")
 
-    result = clean_inbox(inbox=str(inbox), outbox=str(outbox), glossary_dir=str(GLOSSARY), chunk_size=2)
+    result = clean_inbox(
+        inbox=str(inbox),
+        outbox=str(outbox),
+        glossary_dir=str(GLOSSARY),
+        rules_dir=rules,
+        chunk_size=2,
+    )
     assert result["skipped"] == names[:3] and result["cleaned"] == names[3:]
     assert not list(outbox.glob("*.tmp")) and not list(outbox.glob(".*.tmp"))
     expected = sorted(n.removesuffix(".txt") + s for n in names for s in OUTPUT_SUFFIXES)
@@ -250,18 +298,28 @@ def test_inbox_resumes_after_a_crash(prefect_harness: None, tmp_path: Path) -> N
     assert sorted(manifest["articles"]) == [n.removesuffix(".txt") for n in names]
 
 
-def test_inbox_of_200_with_3_bad_files(prefect_harness: None, tmp_path: Path) -> None:
+def test_inbox_of_200_with_3_bad_files(prefect_harness: None, tmp_path: Path, rules: str) -> None:
     inbox = make_inbox(tmp_path / "inbox", 197, BAD_FILES)
-    params = {"inbox": str(inbox), "glossary_dir": str(GLOSSARY), "chunk_size": 50}
+    params = {
+        "inbox": str(inbox),
+        "glossary_dir": str(GLOSSARY),
+        "rules_dir": rules,
+        "chunk_size": 50,
+    }
     result = clean_inbox(**params)
     assert len(result["cleaned"]) == 197
     assert sorted(result["quarantined"]) == sorted(BAD_FILES)
     quarantine = Path(result["quarantine"])
-    reasons = {n: (quarantine / n.replace(".txt", ".error.txt")).read_text(encoding="utf-8") for n in BAD_FILES}
+    reasons = {
+        n: (quarantine / n.replace(".txt", ".error.txt")).read_text(encoding="utf-8")
+        for n in BAD_FILES
+    }
     assert "empty" in reasons["empty.txt"]
     assert "binary" in reasons["binary.txt"]
     assert "UTF-8" in reasons["undecodable.txt"]
-    assert sorted(p.name for p in inbox.iterdir()) == sorted(f"story-{i:04d}.txt" for i in range(197))
+    assert sorted(p.name for p in inbox.iterdir()) == sorted(
+        f"story-{i:04d}.txt" for i in range(197)
+    )
     outbox = Path(result["outbox"])
     assert len(list(outbox.glob("*.clean.txt"))) == 197 and not list(outbox.glob(".*.tmp"))
 
@@ -280,7 +338,9 @@ def test_evaluate_publishes_scores(prefect_harness: None, tmp_path: Path) -> Non
     (folder / "bad.txt").write_text("one line\n", encoding="utf-8")
     (folder / "bad.ref.txt").write_text("one\ntwo\n", encoding="utf-8")
     result = evaluate(folder=str(folder), glossary_dir=str(GLOSSARY))
-    assert result["articles"] == 3 and result["segments"] == 6 and list(result["left_out"]) == ["bad"]
+    assert (
+        result["articles"] == 3 and result["segments"] == 6 and list(result["left_out"]) == ["bad"]
+    )
     scores = {row["metric"]: row for row in result["scores"]}
     assert scores["BLEU"]["cleaned"] == 100.0 > scores["BLEU"]["raw"]
     assert scores["TER"]["cleaned"] == 0.0 < scores["TER"]["raw"]
@@ -293,7 +353,9 @@ def test_prefect_yaml_declares_the_scheduled_inbox() -> None:
     import yaml
 
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
-    (deployment,) = [d for d in config["deployments"] if d["entrypoint"] == "flows/inbox.py:clean_inbox"]
+    (deployment,) = [
+        d for d in config["deployments"] if d["entrypoint"] == "flows/inbox.py:clean_inbox"
+    ]
     assert deployment["concurrency_limit"] == 1
     assert deployment["schedules"][0]["cron"] == "*/15 * * * *"
     assert deployment["work_pool"]["name"]
@@ -326,18 +388,59 @@ CLI = "from copydesk.cli import cli, main; from flows.cli import run; cli.add_co
 @pytest.mark.slow
 def test_cli_clean_article_in_ephemeral_mode(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    cmd = [sys.executable, "-c", CLI, "run", "clean-article", str(SEED), "--out", str(out), "--glossary", str(GLOSSARY)]
-    proc = subprocess.run(cmd, env=_quiet_env(tmp_path / "prefect"), capture_output=True, text=True, timeout=120, check=False)
+    cmd = [
+        sys.executable,
+        "-c",
+        CLI,
+        "run",
+        "clean-article",
+        str(SEED),
+        "--out",
+        str(out),
+        "--glossary",
+        str(GLOSSARY),
+    ]
+    proc = subprocess.run(
+        cmd,
+        env=_quiet_env(tmp_path / "prefect"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "flow run: copyedit sochi-summit" in proc.stdout
     assert str(out / "sochi-summit.clean.txt") in proc.stdout
     assert outputs_of(out) == sorted(f"sochi-summit{s}" for s in OUTPUT_SUFFIXES)
 
+
+def test_cli_refuses_bad_input_before_starting_prefect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from copydesk.cli import cli, main
+    from flows.cli import run
+
+    if "run" not in cli.commands:
+        cli.add_command(run)
     bad = tmp_path / "bad.txt"
     bad.write_bytes(BAD_FILES["undecodable.txt"])
-    cmd = [sys.executable, "-c", CLI, "run", "clean-article", str(bad), "--out", str(out)]
-    proc = subprocess.run(cmd, env=_quiet_env(tmp_path / "prefect"), capture_output=True, text=True, timeout=60, check=False)
-    assert proc.returncode == 2 and proc.stderr.startswith("copydesk error: ") and "Traceback" not in proc.stderr
+    broken = tmp_path / "glossary"
+    broken.mkdir()
+    (broken / "x.yaml").write_text("entries: [", encoding="utf-8")
+    for argv in (
+        ["run", "clean-article", str(bad), "--out", str(tmp_path / "out")],
+        ["run", "clean-inbox", str(tmp_path), "--glossary", str(broken)],
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+        assert capsys.readouterr().err.startswith("copydesk error: ")
+    assert not (tmp_path / "out").exists()
+    main_help = subprocess.run(
+        [sys.executable, "-c", CLI, "run", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for command in ("clean-article", "clean-inbox", "evaluate", "serve-inbox"):
+        assert command in main_help
 
 
 DASK_RUN = textwrap.dedent(
@@ -349,7 +452,8 @@ DASK_RUN = textwrap.dedent(
 
     if __name__ == "__main__":
         inbox, glossary = sys.argv[1:3]
-        with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        cluster_options = {"n_workers": 2, "processes": True, "threads_per_worker": 1}
+        with LocalCluster(dashboard_address=None, **cluster_options) as cluster:
             with heartbeats_off():
                 result = clean_inbox(inbox, glossary_dir=glossary, chunk_size=5,
                                      dask_address=cluster.scheduler_address)
@@ -364,10 +468,17 @@ def prefect_server(tmp_path: Path) -> Iterator[str]:
     """A real ``prefect server start`` on a free loopback port; yields its API URL."""
     port = _free_port()
     env = _quiet_env(tmp_path / "server-home")
-    env.update(PREFECT_SERVER_API_HOST="127.0.0.1", PREFECT_SERVER_API_PORT=str(port), PREFECT_UI_ENABLED="false")
+    env.update(
+        PREFECT_SERVER_API_HOST="127.0.0.1",
+        PREFECT_SERVER_API_PORT=str(port),
+        PREFECT_UI_ENABLED="false",
+    )
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start"], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "prefect", "server", "start"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/api"
     try:
@@ -380,7 +491,9 @@ def prefect_server(tmp_path: Path) -> Iterator[str]:
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("prefect server did not start:\n" + (tmp_path / "server.log").read_text())
+                pytest.fail(
+                    "prefect server did not start:\n" + (tmp_path / "server.log").read_text()
+                )
             time.sleep(0.3)
         yield url
     finally:
@@ -418,5 +531,9 @@ def test_inbox_on_a_dask_cluster_against_a_server(tmp_path: Path, prefect_server
         "task_runs": {"name": {"like_": "clean-chunk"}},
     })  # fmt: skip
     assert len(task_runs) == 5 and {t["state_type"] for t in task_runs} == {"COMPLETED"}
-    keys = _api(prefect_server, "/artifacts/filter", {"artifacts": {"key": {"any_": [result["artifacts"]["summary"]]}}})
+    keys = _api(
+        prefect_server,
+        "/artifacts/filter",
+        {"artifacts": {"key": {"any_": [result["artifacts"]["summary"]]}}},
+    )
     assert "Quarantined" in keys[0]["data"]

@@ -385,6 +385,16 @@ def eval_scorecard(file: str, out_file: str) -> int:
     return ExitStatus.OK
 
 
+def _add_flow_commands() -> None:
+    # The flows' command group imports only click; Prefect loads when a flow runs.
+    from flows.cli import run
+
+    cli.add_command(run)
+
+
+_add_flow_commands()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every expected error into one line and exit 2."""
     try:

@@ -24,7 +24,13 @@ from copydesk.load import Document, load_bytes, load_path
 from copydesk.memory import FalseAlarmMemory, default_memory_path, load_memory
 from copydesk.model import Edit, Finding, Result
 from copydesk.normalize import normalize_terms_and_explain
-from copydesk.rules import RuleSet, find_issues, fix_text_and_explain, load_rules
+from copydesk.rules import (
+    RuleSet,
+    default_rules_directory,
+    find_issues,
+    fix_text_and_explain,
+    load_rules,
+)
 from copydesk.scores.mqm import count_words, mqm_score
 from copydesk.scores.reference import reference_scores
 from copydesk.scores.ter import edit_rate
@@ -45,6 +51,30 @@ class Settings:
     def rules(self, language: str) -> RuleSet:
         """The rule pack for ``language`` (empty when there is none)."""
         return _rules(language, self.rules_dir)
+
+    def key(self) -> str:
+        """Everything besides the article that decides the output, as one short string.
+
+        Like a result's signature, but for any language: it hashes every rule file of
+        every language, so a batch can tell whether an article cleaned earlier is still
+        current before it knows the article's language.
+        """
+        root = self.rules_dir or default_rules_directory("en").parent
+        digest = hashlib.sha256()
+        if root.is_dir():
+            for path in sorted(root.rglob("*.yaml")):
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+        signature = Signature(
+            glossary=self.glossary.content_hash,
+            rules=f"*@{digest.hexdigest()[:12]}",
+            style=_style_hash(self.house_style),
+            lang="*",
+            mode="suggest" if self.suggest_only else "apply",
+            date=self.date.isoformat() if self.date else None,
+            memory=self.memory.content_hash,
+        )
+        return str(signature)
 
 
 _RULES_CACHE: dict[tuple[str, Path | None], RuleSet] = {}
