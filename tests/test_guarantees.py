@@ -57,3 +57,28 @@ def test_human_references_get_no_applied_edit(
         if result.applied_edits:
             changed.append((ref, [(e.before, e.after, e.rule) for e in result.applied_edits]))
     assert changed == []
+
+
+_PIECES = [
+    "Sotchi", "Idleb", "İdleb", "Id\u200bleb", "the Syrian Liberation Committee", "Qarabakh",
+    "the calculated Turkish national army", "Ghosn al-Zaytoun", "Basselhasya", "HTS",
+    "«quoted»", "„low“", "،", "؛", "؟", "٦٫٥", "۱۲۳", "\u200f", "\u200d", "\u0640", "ـ",
+    " ", "  ", "\n", "\r\n", "\t", ".", ",", "…", "’s", "-based", "(", ")", "\"", "“", "”",
+    "the", "the", "great importance", "four days ago", "said that our", "Putin", "Кремль",
+    "إدلب", "Sochi", "regime forces", "forces strikes", "a", "an", "big", "40000", "-",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_random_articles_keep_the_guarantees(settings: Settings, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 60)))
+    result = clean(text, settings, language="en")
+    assert apply_edits(text, result.edits) == result.cleaned
+    assert undo_edits(result.cleaned, result.edits) == text
+    again = clean(result.cleaned, settings, language="en")
+    assert again.cleaned == result.cleaned, (text, result.edits, again.edits)
+    for f in result.findings:
+        assert result.cleaned[f.start : f.end] == f.text
