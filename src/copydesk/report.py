@@ -196,7 +196,7 @@ def render_markdown(result: Result) -> str:
     out = [
         f"# copydesk report: {name}",
         "",
-        "| | |",
+        "| Report | |",
         "|---|---|",
         f"| Language | {lang.code}{prob}, {lang.method} |",
         f"| Encoding | {result.encoding} |",
