@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from copydesk.edits import apply_edits, undo_edits
@@ -82,3 +84,21 @@ def test_random_articles_keep_the_guarantees(settings: Settings, seed: int) -> N
     assert again.cleaned == result.cleaned, (text, result.edits, again.edits)
     for f in result.findings:
         assert result.cleaned[f.start : f.end] == f.text
+
+
+def test_edited_glossary_is_picked_up(tmp_path: Path) -> None:
+    from copydesk.pipeline import default_settings
+
+    entry = (
+        "domain: t\nentries:\n  - id: sochi\n    type: place\n    forms: {en: Sochi}\n"
+        "    variants: [Sotchi]\n"
+    )
+    (tmp_path / "t.yaml").write_text(entry, encoding="utf-8")
+    assert (
+        clean("In Sotchi.", default_settings(glossary_dir=tmp_path), language="en").cleaned
+        == "In Sochi."
+    )
+    (tmp_path / "t.yaml").write_text(entry.replace("Sotchi", "Sotschi"), encoding="utf-8")
+    settings = default_settings(glossary_dir=tmp_path)
+    assert clean("In Sotchi.", settings, language="en").cleaned == "In Sotchi."
+    assert clean("In Sotschi.", settings, language="en").cleaned == "In Sochi."

@@ -77,18 +77,42 @@ class Settings:
         return str(signature)
 
 
-_RULES_CACHE: dict[tuple[str, Path | None], RuleSet] = {}
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time and size of each YAML file: changes when a file does."""
+    if not folder.is_dir():
+        return ()
+    return tuple(
+        (p.name, st.st_mtime_ns, st.st_size)
+        for p in sorted(folder.glob("*.yaml"))
+        for st in (p.stat(),)
+    )
+
+
+# Loaded data, reused while its files are unchanged (a long-running scheduled process
+# picks up a maintainer's edit on its next run).
+_CACHE_SIZE = 16
+_RULES_CACHE: dict[tuple[Path, tuple[tuple[str, int, int], ...]], RuleSet] = {}
+_GLOSSARY_CACHE: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Glossary] = {}
 
 
 def _rules(language: str, directory: Path | None) -> RuleSet:
-    key = (language, directory)
+    # ``directory`` is the rules root (like the shipped ``rules/``): one folder per language.
+    folder = (directory / language) if directory else default_rules_directory(language)
+    key = (folder.resolve(), _stamp(folder))
     if key not in _RULES_CACHE:
-        # ``directory`` is the rules root (like the shipped ``rules/``): one folder per language.
-        _RULES_CACHE[key] = load_rules(language, directory / language if directory else None)
+        if len(_RULES_CACHE) >= _CACHE_SIZE:
+            _RULES_CACHE.clear()
+        _RULES_CACHE[key] = load_rules(language, folder)
     return _RULES_CACHE[key]
 
 
-_GLOSSARY_CACHE: dict[str, Glossary] = {}
+def _glossary(directory: Path) -> Glossary:
+    key = (directory.resolve(), _stamp(directory))
+    if key not in _GLOSSARY_CACHE:
+        if len(_GLOSSARY_CACHE) >= _CACHE_SIZE:
+            _GLOSSARY_CACHE.clear()
+        _GLOSSARY_CACHE[key] = load_glossary(directory)
+    return _GLOSSARY_CACHE[key]
 
 
 def default_settings(
@@ -104,24 +128,15 @@ def default_settings(
 
     The false-alarm memory defaults to ``false-alarms.yaml`` beside the glossary folder.
     """
-    key = str(glossary_dir)
-    glossary = _GLOSSARY_CACHE.get(key)
-    if glossary is None or glossary_dir is not None:
-        glossary = load_glossary(Path(glossary_dir) if glossary_dir is not None else None)
-        _GLOSSARY_CACHE[key] = glossary
+    folder = Path(glossary_dir) if glossary_dir is not None else default_glossary_dir()
+    glossary = _glossary(folder)
     return Settings(
         glossary=glossary,
         house_style=load_house_style(Path(style_file) if style_file else None),
         rules_dir=Path(rules_dir) if rules_dir else None,
         suggest_only=suggest_only,
         date=date,
-        memory=load_memory(
-            Path(memory_file)
-            if memory_file
-            else default_memory_path(
-                Path(glossary_dir) if glossary_dir is not None else default_glossary_dir()
-            )
-        ),
+        memory=load_memory(Path(memory_file) if memory_file else default_memory_path(folder)),
     )
 
 
