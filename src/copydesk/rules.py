@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import regex  # type: ignore[import-untyped]  # NOTE: the regex module ships no type stubs
+import regex
 
 from copydesk._yaml import LineDict, LineList, load_yaml
 from copydesk.config import HouseStyle
