@@ -8,12 +8,13 @@ and replaying their edits must reproduce the fixed text.
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
 
 from copydesk.config import HouseStyle
-from copydesk.model import Edit
+from copydesk.edits import apply_edits
 from copydesk.rules import (
     Rule,
     RuleSet,
@@ -35,13 +36,6 @@ def _alone(rule: Rule) -> tuple[RuleSet, HouseStyle]:
     return RuleSet(rule.id.split(".")[0], (rule,), "test"), HouseStyle(enabled=(rule.id,))
 
 
-def _replay(text: str, edits: list[Edit]) -> str:
-    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
-        assert text[edit.start : edit.end] == edit.before
-        text = text[: edit.start] + edit.after + text[edit.end :]
-    return text
-
-
 def _examples(kind: str, rules: list[Rule]) -> list[object]:
     return [
         pytest.param(rule, text, id=f"{rule.id}-{number}")
@@ -59,6 +53,22 @@ def test_packs_are_not_empty() -> None:
 def test_rule_has_enough_examples(rule: Rule) -> None:
     assert len(rule.examples_flag) >= MIN_EXAMPLES, f"{rule.file}:{rule.line}: flag examples"
     assert len(rule.examples_pass) >= MIN_EXAMPLES, f"{rule.file}:{rule.line}: pass examples"
+
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "sochi-summit.txt"
+SEED_SPAN = 7  # words in a row shared with the seed that make an example "taken from" it
+
+
+def _word_runs(text: str, n: int) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_examples_are_not_taken_from_the_seed(rule: Rule) -> None:
+    seed_runs = _word_runs(SEED.read_text(encoding="utf-8"), SEED_SPAN)
+    for text in rule.examples_flag + rule.examples_pass:
+        assert not (_word_runs(text, SEED_SPAN) & seed_runs), f"{rule.id}: {text!r}"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
@@ -93,7 +103,7 @@ def test_fix_is_replayable_and_idempotent(rule: Rule, text: str) -> None:
     assert all(e.rule == rule.id and e.applied and e.category == rule.category for e in edits)
     assert [e.start for e in edits] == sorted(e.start for e in edits)
     assert all(a.end <= b.start for a, b in itertools.pairwise(edits))
-    assert _replay(text, edits) == fixed
+    assert apply_edits(text, edits) == fixed
     assert fix_text_and_explain(fixed, ruleset, style) == (fixed, [])
     assert not find_issues(fixed, ruleset, style)
 
