@@ -54,7 +54,7 @@ def run() -> None:
 
 
 def _check_settings(
-    glossary_dir: str | None, rules_dir: str | None, style_file: str | None
+    *, glossary_dir: str | None, rules_dir: str | None, style_file: str | None
 ) -> None:
     """Load the glossary and house style now: a bad one fails before Prefect starts."""
     from copydesk.pipeline import default_settings
@@ -68,6 +68,19 @@ def _require_prefect() -> None:
     except ImportError:
         msg = "the Prefect flows need the 'flows' extra: pip install 'copydesk[flows]'"
         raise click.ClickException(msg) from None
+
+
+def _run_flow(module: str, name: str, settings: dict[str, str | None], **params: Any) -> Any:
+    """Check the settings and Prefect first, then run flow ``module.name`` quietly."""
+    _check_settings(**settings)
+    _require_prefect()
+    import importlib
+
+    from flows._prefect import heartbeats_off
+
+    flow = getattr(importlib.import_module(module), name)
+    with heartbeats_off():
+        return flow(**settings, **params)
 
 
 @run.command(name="clean-article")
@@ -92,29 +105,21 @@ def clean_article_command(
     out_dir: str,
     article_id: str | None,
     language: str | None,
-    glossary_dir: str | None,
-    rules_dir: str | None,
-    style_file: str | None,
+    **settings: str | None,
 ) -> int:
     """Clean FILE into OUT and publish its report, findings and summary as artifacts."""
     from copydesk.load import load_path
 
     load_path(file)  # a bad file fails here, before Prefect starts
-    _check_settings(glossary_dir, rules_dir, style_file)
-    _require_prefect()
-    from flows._prefect import heartbeats_off
-    from flows.article import clean_article
-
-    with heartbeats_off():
-        result = clean_article(
-            path=file,
-            article_id=article_id,
-            out_dir=out_dir,
-            language=language,
-            glossary_dir=glossary_dir,
-            rules_dir=rules_dir,
-            style_file=style_file,
-        )
+    result = _run_flow(
+        "flows.article",
+        "clean_article",
+        settings,
+        path=file,
+        article_id=article_id,
+        out_dir=out_dir,
+        language=language,
+    )
     click.echo(f"{file}: {result['edits']} change(s), {result['findings']} finding(s)")
     for path in result["outputs"]:
         click.echo(f"  wrote {path}")
@@ -155,28 +160,20 @@ def clean_inbox_command(
     pattern: str,
     chunk_size: int,
     dask_address: str | None,
-    glossary_dir: str | None,
-    rules_dir: str | None,
-    style_file: str | None,
+    **settings: str | None,
 ) -> int:
     """Clean every new or changed article of INBOX; quarantine the bad ones."""
-    _check_settings(glossary_dir, rules_dir, style_file)
-    _require_prefect()
-    from flows._prefect import heartbeats_off
-    from flows.inbox import clean_inbox
-
-    with heartbeats_off():
-        result = clean_inbox(
-            inbox=inbox,
-            outbox=outbox,
-            quarantine=quarantine,
-            pattern=pattern,
-            chunk_size=chunk_size,
-            glossary_dir=glossary_dir,
-            rules_dir=rules_dir,
-            style_file=style_file,
-            dask_address=dask_address,
-        )
+    result = _run_flow(
+        "flows.inbox",
+        "clean_inbox",
+        settings,
+        inbox=inbox,
+        outbox=outbox,
+        quarantine=quarantine,
+        pattern=pattern,
+        chunk_size=chunk_size,
+        dask_address=dask_address,
+    )
     click.echo(
         f"{inbox}: {len(result['cleaned'])} cleaned, {len(result['skipped'])} unchanged, "
         f"{len(result['quarantined'])} quarantined"
@@ -193,19 +190,9 @@ def clean_inbox_command(
 @run.command(name="evaluate")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
 @_settings_options
-def evaluate_command(
-    folder: str, glossary_dir: str | None, rules_dir: str | None, style_file: str | None
-) -> int:
+def evaluate_command(folder: str, **settings: str | None) -> int:
     """Score raw and cleaned NAME.txt against NAME.ref.txt in FOLDER (BLEU, chrF++, TER)."""
-    _check_settings(glossary_dir, rules_dir, style_file)
-    _require_prefect()
-    from flows._prefect import heartbeats_off
-    from flows.evaluate import evaluate
-
-    with heartbeats_off():
-        result = evaluate(
-            folder=folder, glossary_dir=glossary_dir, rules_dir=rules_dir, style_file=style_file
-        )
+    result = _run_flow("flows.evaluate", "evaluate", settings, folder=folder)
     click.echo(f"{folder}: {result['articles']} article(s), {result['segments']} line(s)")
     for row in result["scores"]:
         click.echo(
@@ -250,16 +237,14 @@ def serve_inbox_command(
     outbox: str | None,
     quarantine: str | None,
     dask_address: str | None,
-    glossary_dir: str | None,
-    rules_dir: str | None,
-    style_file: str | None,
+    **settings: str | None,
 ) -> int:
     """Serve the clean-inbox deployment on a cron schedule until interrupted.
 
     Start a server first (prefect server start) and set PREFECT_API_URL; a manual run is
     then: prefect deployment run 'clean-inbox/NAME'.
     """
-    _check_settings(glossary_dir, rules_dir, style_file)
+    _check_settings(**settings)
     _require_prefect()
     from prefect.settings import PREFECT_API_URL
 
@@ -275,11 +260,7 @@ def serve_inbox_command(
     for key, value in (("outbox", outbox), ("quarantine", quarantine)):
         if value:
             parameters[key] = str(Path(value).resolve())
-    for key, value in (
-        ("glossary_dir", glossary_dir),
-        ("rules_dir", rules_dir),
-        ("style_file", style_file),
-    ):
+    for key, value in settings.items():
         if value:
             parameters[key] = str(Path(value).resolve())
     if dask_address:
