@@ -102,3 +102,17 @@ def test_edited_glossary_is_picked_up(tmp_path: Path) -> None:
     settings = default_settings(glossary_dir=tmp_path)
     assert clean("In Sotchi.", settings, language="en").cleaned == "In Sotchi."
     assert clean("In Sotschi.", settings, language="en").cleaned == "In Sochi."
+
+
+def test_suggest_only_reports_each_fix_once(settings: Settings) -> None:
+    from copydesk.pipeline import default_settings
+
+    text = "Fighters entered «the town» ٦٫٥ km away، said officials."
+    result = clean(text, default_settings(suggest_only=True), language="en")
+    assert result.cleaned == text
+    rules = sorted(e.rule for e in result.suggested_edits)
+    assert rules == sorted(
+        ["en.script.guillemets", "en.script.guillemets", "en.script.eastern-digits",
+         "en.script.arabic-comma"]
+    )  # fmt: skip
+    assert not [f for f in result.findings if f.rule.startswith("en.script.")]

@@ -223,9 +223,11 @@ def clean(
     if apply_edits(text, edits) != cleaned:  # the replay guarantee, checked on every run
         msg = "internal error: edits do not replay to the cleaned text"
         raise RuntimeError(msg)
-    findings, suppressed = settings.memory.split(
-        cleaned, _find(cleaned, lang.code, settings, notes)
-    )
+    findings = _find(cleaned, lang.code, settings, notes)
+    # A safe fix that was only suggested is also found by its rule: report it once.
+    suggested = {(e.rule, e.start, e.end) for e in edits if not e.applied}
+    findings = [f for f in findings if (f.rule, f.start, f.end) not in suggested]
+    findings, suppressed = settings.memory.split(cleaned, findings)
     words = count_words(cleaned)
     scores: dict[str, object] = {
         "words": words,
