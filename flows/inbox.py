@@ -79,6 +79,8 @@ class Outcome:
     findings: int = 0
     signature: str = ""
     reason: str = ""
+    words: int = 0
+    penalty: float = 0.0  # the MQM-style penalty, unscaled
 
 
 # ---------------------------------------------------------------- plain helpers
@@ -113,6 +115,7 @@ def process_article(path: Path, settings: Settings, outbox: Path, quarantine: Pa
     for stale in (quarantine / path.name, error_report_path(quarantine, path.name)):
         with contextlib.suppress(FileNotFoundError):
             stale.unlink()
+    mqm = result.scores["mqm"]
     return Outcome(
         path.name,
         "cleaned",
@@ -120,6 +123,8 @@ def process_article(path: Path, settings: Settings, outbox: Path, quarantine: Pa
         edits=len(result.applied_edits),
         findings=len(result.findings),
         signature=result.signature,
+        words=int(mqm["word_count"]),
+        penalty=float(mqm["penalty"]),
     )
 
 
@@ -235,6 +240,9 @@ def summary_markdown(
     """The batch summary: counts, quarantined articles with reasons, cleaned articles."""
     cleaned = [o for o in outcomes if o.status == "cleaned"]
     bad = [o for o in outcomes if o.status == "quarantined"]
+    words = sum(o.words for o in cleaned)
+    # Words-weighted over the batch, so a desk lead can follow it run after run.
+    batch_mqm = 100 * sum(o.penalty for o in cleaned) / words if words else 0.0
     out = [
         f"# clean-inbox: {escape_markdown(inbox)}",
         "",
@@ -245,9 +253,10 @@ def summary_markdown(
         f"| Quarantined | {len(bad)} |",
         f"| Changes applied | {sum(o.edits for o in cleaned)} |",
         f"| Findings | {sum(o.findings for o in cleaned)} |",
-        f"| Outbox | `{outbox}` |",
-        f"| Quarantine | `{quarantine}` |",
-        f"| Settings | `{key}` |",
+        f"| MQM penalty per 100 words (cleaned articles) | {batch_mqm:.2f} |",
+        f"| Outbox | `{_cell(outbox)}` |",
+        f"| Quarantine | `{_cell(quarantine)}` |",
+        f"| Settings | `{_cell(key)}` |",
         "",
     ]
     if bad:
@@ -255,14 +264,25 @@ def summary_markdown(
         out += [f"| {escape_markdown(o.name)} | {escape_markdown(o.reason)} |" for o in bad]
         out.append("")
     if cleaned:
-        out += ["## Cleaned", "", "| Article | Changes | Findings |", "|---|---|---|"]
         out += [
-            f"| {escape_markdown(o.name)} | {o.edits} | {o.findings} |"
+            "## Cleaned",
+            "",
+            "| Article | Changes | Findings | MQM per 100 words |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| {escape_markdown(o.name)} | {o.edits} | {o.findings} "
+            f"| {100 * o.penalty / max(o.words, 1):.2f} |"
             for o in cleaned[:_SUMMARY_ROWS]
         ]
         if len(cleaned) > _SUMMARY_ROWS:
             out += ["", f"… and {len(cleaned) - _SUMMARY_ROWS} more (see the outbox)."]
     return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    """A pipe splits a GFM table cell even inside a code span: escape it."""
+    return text.replace("|", "\\|")
 
 
 def _siblings(inbox: str, outbox: str | None, quarantine: str | None) -> tuple[str, str]:

@@ -32,7 +32,14 @@ from copydesk.pipeline import default_settings
 from flows._prefect import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows, settings_key
 from flows.article import clean_article, output_stem
 from flows.evaluate import align, evaluate
-from flows.inbox import MANIFEST_NAME, clean_chunk, clean_inbox, write_manifest_file
+from flows.inbox import (
+    MANIFEST_NAME,
+    Outcome,
+    clean_chunk,
+    clean_inbox,
+    summary_markdown,
+    write_manifest_file,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "sochi-summit.txt"
@@ -537,3 +544,17 @@ def test_inbox_on_a_dask_cluster_against_a_server(tmp_path: Path, prefect_server
         {"artifacts": {"key": {"any_": [result["artifacts"]["summary"]]}}},
     )
     assert "Quarantined" in keys[0]["data"]
+
+
+def test_batch_summary_tracks_quality() -> None:
+    outcomes = [
+        Outcome("a.txt", "cleaned", "x", edits=2, findings=3, words=100, penalty=7.0),
+        Outcome("b.txt", "cleaned", "y", edits=0, findings=1, words=300, penalty=1.0),
+        Outcome("c.txt", "quarantined", "z", reason="c.txt: the article is empty (0 bytes)"),
+    ]
+    md = summary_markdown("inbox", "outbox", "quarantine", "copydesk:0.1.0|g:1", outcomes, 5)
+    assert "| MQM penalty per 100 words (cleaned articles) | 2.00 |" in md
+    assert "| a.txt | 2 | 3 | 7.00 |" in md
+    assert "| Skipped (unchanged) | 5 |" in md
+    assert "`copydesk:0.1.0\\|g:1`" in md
+    assert "c.txt: the article is empty (0 bytes)" in md
