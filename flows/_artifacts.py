@@ -16,7 +16,13 @@ from typing import Any
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from copydesk.model import SEVERITIES, Result
-from copydesk.report import escape_markdown, findings_table, render_markdown, to_dict
+from copydesk.report import (
+    code_cell,
+    escape_markdown,
+    findings_table,
+    render_markdown,
+    to_dict,
+)
 from flows._prefect import artifact_key, fit_markdown, fit_rows
 
 
@@ -44,7 +50,7 @@ def summary_markdown(result: Result, article_id: str) -> str:
         f"| Findings | {counts['findings']} |",
         f"| MQM penalty per 100 words | {_score(result, 'mqm')} |",
         f"| Edit rate (TER) | {_score(result, 'edit_rate')} |",
-        f"| Signature | `{result.signature}` |",
+        f"| Signature | {code_cell(result.signature)} |",
         "",
         "## Changes by category",
         "",

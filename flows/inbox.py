@@ -51,7 +51,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from copydesk.load import load_bytes
 from copydesk.output import article_stem, output_paths, write_files_atomically, write_outputs
 from copydesk.pipeline import Settings, clean
-from copydesk.report import escape_markdown
+from copydesk.report import code_cell, escape_markdown
 from flows._prefect import (
     DASK_ADDRESS_ENV,
     artifact_key,
@@ -254,9 +254,9 @@ def summary_markdown(
         f"| Changes applied | {sum(o.edits for o in cleaned)} |",
         f"| Findings | {sum(o.findings for o in cleaned)} |",
         f"| MQM penalty per 100 words (cleaned articles) | {batch_mqm:.2f} |",
-        f"| Outbox | `{_cell(outbox)}` |",
-        f"| Quarantine | `{_cell(quarantine)}` |",
-        f"| Settings | `{_cell(key)}` |",
+        f"| Outbox | {code_cell(outbox)} |",
+        f"| Quarantine | {code_cell(quarantine)} |",
+        f"| Settings | {code_cell(key)} |",
         "",
     ]
     if bad:
@@ -278,11 +278,6 @@ def summary_markdown(
         if len(cleaned) > _SUMMARY_ROWS:
             out += ["", f"… and {len(cleaned) - _SUMMARY_ROWS} more (see the outbox)."]
     return "\n".join(out) + "\n"
-
-
-def _cell(text: str) -> str:
-    """A pipe splits a GFM table cell even inside a code span: escape it."""
-    return text.replace("|", "\\|")
 
 
 def _siblings(inbox: str, outbox: str | None, quarantine: str | None) -> tuple[str, str]:

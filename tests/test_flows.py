@@ -29,6 +29,7 @@ pytest.importorskip("prefect")
 
 from copydesk.output import OUTPUT_SUFFIXES
 from copydesk.pipeline import default_settings
+from copydesk.report import code_cell
 from flows._prefect import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows, settings_key
 from flows.article import clean_article, output_stem
 from flows.evaluate import align, evaluate
@@ -185,7 +186,7 @@ def test_clean_article_writes_outputs_and_artifacts(prefect_harness: None, tmp_p
     )
     summary = artifacts(keys["summary"])[0].data
     assert "Changes by category" in summary and "Terminology" in summary
-    assert result["signature"] in summary
+    assert code_cell(result["signature"]) in summary
 
 
 def test_clean_article_text_ids_keep_separate_histories(

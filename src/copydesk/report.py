@@ -35,6 +35,17 @@ def escape_markdown(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
+def code_cell(text: str) -> str:
+    """``text`` as a code span inside a GFM table cell.
+
+    A pipe splits a table cell even inside a code span, so it is escaped there too.
+
+    >>> print(code_cell("copydesk:0.1.0|lang:en"))
+    `copydesk:0.1.0\\|lang:en`
+    """
+    return "`" + text.replace("|", "\\|") + "`"
+
+
 def visible(text: str) -> str:
     """Show invisible and control characters as ``⟨U+200B⟩`` so a reader sees them.
 
@@ -209,8 +220,7 @@ def render_markdown(result: Result) -> str:
     ]
     if scores := _scores_line(result):
         out.append(f"| Scores | {scores} |")
-    # A pipe splits a GFM table cell even inside a code span: escape it there too.
-    out.append(f"| Signature | `{result.signature.replace('|', chr(92) + '|')}` |")
+    out.append(f"| Signature | {code_cell(result.signature)} |")
     out.append("")
     for note in result.notes:
         out += [f"> Note: {escape_markdown(note)}", ""]
@@ -278,6 +288,7 @@ def findings_table(
 
 __all__ = [
     "SCHEMA_VERSION",
+    "code_cell",
     "escape_markdown",
     "findings_table",
     "render_json",
