@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -106,10 +106,16 @@ class Glossary:
     content_hash: str
     files: tuple[str, ...] = ()
     attributions: tuple[str, ...] = ()
+    # Computed once: asked for every article, it must not cost a pass over the entries.
+    _languages: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        languages = frozenset(lang for e in self.entries for lang in e.forms)
+        object.__setattr__(self, "_languages", languages)
 
     def languages(self) -> frozenset[str]:
         """Languages for which at least one entry has a house form."""
-        return frozenset(lang for e in self.entries for lang in e.forms)
+        return self._languages
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this rule id."""

@@ -11,12 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from copydesk.config import HouseStyle, load_house_style
 from copydesk.edits import apply_edits, compose_edits
-from copydesk.findings.spelling import SPELLING_LANGUAGES, find_misspellings
+from copydesk.findings.spelling import (
+    SPELLING_LANGUAGES,
+    Lexicon,
+    build_lexicon,
+    find_misspellings,
+)
 from copydesk.findings.untranslated import find_untranslated
 from copydesk.glossary import Glossary, default_glossary_dir, load_glossary
 from copydesk.langid import UNDETERMINED, detect_language, given_language
@@ -173,9 +178,22 @@ def _style_hash(style: HouseStyle) -> str:
 
 
 def _suggested(edit: Edit) -> Edit:
-    from dataclasses import replace
-
     return replace(edit, applied=False)
+
+
+_LEXICON_CACHE: dict[tuple[str, str], Lexicon] = {}
+
+
+def _lexicon(glossary: Glossary, language: str) -> Lexicon:
+    """The spelling lexicon of a glossary, built once per glossary hash and language."""
+    key = (glossary.content_hash, language)
+    if key not in _LEXICON_CACHE:
+        if len(_LEXICON_CACHE) >= _CACHE_SIZE:
+            _LEXICON_CACHE.clear()
+        forms = [t for e in glossary.entries for t in e.form_texts(language)]
+        known = forms + [v.text for e in glossary.entries for v in e.variants]
+        _LEXICON_CACHE[key] = build_lexicon(known, forms)
+    return _LEXICON_CACHE[key]
 
 
 def _find(cleaned: str, language: str, settings: Settings, notes: list[str]) -> list[Finding]:
@@ -184,9 +202,8 @@ def _find(cleaned: str, language: str, settings: Settings, notes: list[str]) -> 
     if ruleset.rules:
         findings += find_issues(cleaned, ruleset, settings.house_style, date=settings.date)
     if language in SPELLING_LANGUAGES:
-        forms = [t for e in settings.glossary.entries for t in e.form_texts(language)]
-        known = forms + [v.text for e in settings.glossary.entries for v in e.variants]
-        findings += find_misspellings(cleaned, language, known_words=known, names=forms)
+        lexicon = _lexicon(settings.glossary, language)
+        findings += find_misspellings(cleaned, language, lexicon=lexicon)
     else:
         notes.append(f"no spelling dictionary for language '{language}': spelling check skipped")
     findings += find_untranslated(cleaned, language)

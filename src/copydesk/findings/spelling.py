@@ -330,6 +330,23 @@ def _known_set(known_words: Iterable[str], names: Sequence[str]) -> frozenset[st
     return frozenset(known)
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """Glossary words known to the checker and the names it compares capitals with.
+
+    Build it once per glossary (:func:`build_lexicon`), so that checking an article
+    costs nothing that grows with the glossary.
+    """
+
+    known: frozenset[str]
+    index: _NameIndex | None
+
+
+def build_lexicon(known_words: Iterable[str] = (), names: Sequence[str] = ()) -> Lexicon:
+    """The :class:`Lexicon` of glossary forms and variants (``known_words``) and ``names``."""
+    return Lexicon(_known_set(known_words, names), _name_index(tuple(names)) if names else None)
+
+
 def _skip_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SKIP_RE.finditer(text)]
 
@@ -340,12 +357,14 @@ def find_misspellings(
     *,
     known_words: Iterable[str] = (),
     names: Sequence[str] = (),
+    lexicon: Lexicon | None = None,
 ) -> list[Finding]:
     """Report unknown lower-case words and near-misses of glossary names in ``text``.
 
     ``known_words`` (glossary forms and variants; split into words here) count as
     correct; ``names`` are the house forms that capitalised words are compared with.
-    Returns ``[]`` for a language outside :data:`SPELLING_LANGUAGES`.
+    A prebuilt ``lexicon`` replaces both. Returns ``[]`` for a language outside
+    :data:`SPELLING_LANGUAGES`.
 
     >>> [(f.text, f.suggestion) for f in find_misspellings("Strikes on Edleb.", "en",
     ...                                                    names=["Idlib"])]
@@ -358,8 +377,8 @@ def find_misspellings(
         return []
     checker = _checker(lang)
     script = _LANGUAGE_SCRIPT.get(lang, "Latin")
-    known = _known_set(known_words, names)
-    index = _name_index(tuple(names)) if names else None
+    lexicon = lexicon or build_lexicon(known_words, names)
+    known, index = lexicon.known, lexicon.index
     skips = _skip_spans(text)
     normalized = normalize_apostrophes(text)
 
