@@ -478,3 +478,20 @@ def relative_date(text: str, context: CheckContext) -> Iterator[Hit]:
             phrase = " ".join(match.group().split())
             replacement = f"give the date ('{phrase}', counted from the article's date)"
         yield Hit(match.start(), match.end(), replacement)
+
+
+# Five to nine digits in a row with no separator. Years have four digits; decimals, codes
+# glued to letters (S-400, A320), telephone numbers (ten digits or more) and numbers after
+# "#", "+" or "/" are left alone.
+_UNGROUPED = re.compile(r"(?<![\w.,:/#+-])[1-9]\d{4,8}(?!\w|[.,:/-]\d)")
+
+
+@register("thousands-separator")
+def thousands_separator(text: str, context: CheckContext) -> Iterator[Hit]:
+    """Large numbers written without thousands separators, with the grouped form.
+
+    >>> [h.replacement for h in thousands_separator("about 250000 people", CheckContext())]
+    ['250,000']
+    """
+    for match in _UNGROUPED.finditer(text):
+        yield Hit(match.start(), match.end(), f"{int(match.group()):,}")
