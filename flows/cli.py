@@ -48,6 +48,27 @@ def _settings_options(f: Any) -> Any:
     return f
 
 
+def _inbox_folders(f: Any) -> Any:
+    """The --outbox and --quarantine options of the inbox commands."""
+    f = click.option(
+        "--quarantine",
+        type=click.Path(file_okay=False),
+        help="Folder for bad articles (default: 'quarantine' beside INBOX).",
+    )(f)
+    return click.option(
+        "--outbox",
+        type=click.Path(file_okay=False),
+        help="Output folder (default: 'outbox' beside INBOX).",
+    )(f)
+
+
+_dask_address = click.option(
+    "--dask-address",
+    envvar="COPYDESK_DASK_ADDRESS",
+    help="Dask scheduler to run the chunks on (env COPYDESK_DASK_ADDRESS).",
+)
+
+
 @click.group(name="run")
 def run() -> None:
     """Run the Prefect flows (needs the 'flows' extra: pip install 'copydesk[flows]')."""
@@ -131,27 +152,14 @@ def clean_article_command(
 
 @run.command(name="clean-inbox")
 @click.argument("inbox", type=click.Path(file_okay=False, exists=True))
-@click.option(
-    "--outbox",
-    type=click.Path(file_okay=False),
-    help="Output folder (default: 'outbox' beside INBOX).",
-)
-@click.option(
-    "--quarantine",
-    type=click.Path(file_okay=False),
-    help="Folder for bad articles (default: 'quarantine' beside INBOX).",
-)
+@_inbox_folders
 @click.option(
     "--pattern", default="*.txt", show_default=True, help="Which files of INBOX are articles."
 )
 @click.option(
     "--chunk-size", default=25, show_default=True, type=click.IntRange(1), help="Articles per task."
 )
-@click.option(
-    "--dask-address",
-    envvar="COPYDESK_DASK_ADDRESS",
-    help="Dask scheduler to run the chunks on (env COPYDESK_DASK_ADDRESS).",
-)
+@_dask_address
 @_settings_options
 def clean_inbox_command(
     inbox: str,
@@ -214,21 +222,8 @@ def evaluate_command(folder: str, **settings: str | None) -> int:
     show_default=True,
     help="Deployment name: runs are 'clean-inbox/NAME'.",
 )
-@click.option(
-    "--outbox",
-    type=click.Path(file_okay=False),
-    help="Output folder (default: 'outbox' beside INBOX).",
-)
-@click.option(
-    "--quarantine",
-    type=click.Path(file_okay=False),
-    help="Folder for bad articles (default: 'quarantine' beside INBOX).",
-)
-@click.option(
-    "--dask-address",
-    envvar="COPYDESK_DASK_ADDRESS",
-    help="Dask scheduler to run the chunks on (env COPYDESK_DASK_ADDRESS).",
-)
+@_inbox_folders
+@_dask_address
 @_settings_options
 def serve_inbox_command(
     inbox: str,
