@@ -385,12 +385,21 @@ def find_misspellings(
     words = split_words(text)
     counts = Counter(w.lower() for _, _, w in words)
     findings: list[Finding] = []
+    # Words repeat: decide "plainly fine" once per distinct word of the article.
+    fine: dict[str, bool] = {}
     for start, end, word in words:
-        if len(word) <= 2 or any(c.isdigit() for c in word) or word.isupper():
+        plain = fine.get(word)
+        if plain is None:
+            plain = fine[word] = (
+                len(word) <= 2
+                or any(c.isdigit() for c in word)
+                or word.isupper()
+                or word_scripts(word) != {script}
+                or _is_known(checker, word.lower(), known)
+            )
+        if plain:
             continue
         if any(s <= start < e for s, e in skips):
-            continue
-        if word_scripts(word) != {script}:
             continue
         before = normalized[start - 1] if start else ""
         if before == "'" and word.lower() in _CONTRACTION_PARTS:
@@ -398,8 +407,6 @@ def find_misspellings(
         lower = word.lower()
         # "doesn't", "isn't": the stem before n't is not a dictionary word on its own
         if lower.endswith("n") and normalized[end : end + 2] == "'t":
-            continue
-        if _is_known(checker, lower, known):
             continue
         if word[0].isupper():
             nf = _near_name(word, index) if index is not None else None
