@@ -190,3 +190,22 @@ def test_every_command_is_documented_with_help() -> None:
         assert leaf.help, path
         if not isinstance(leaf, click.Group):
             assert f"copydesk {' '.join(path)}" in readme, f"README does not show {path}"
+
+
+def test_markdown_marks_findings_in_place() -> None:
+    proc = run("check", str(SEED), "--format", "md")
+    assert proc.returncode == 0, proc.stderr
+    md = proc.stdout
+    assert "a *great contradiction* ⁽¹⁾ in the" in md
+    assert "Russian *forces strikes* ⁽" in md
+    assert "| 1 | 2:" in md  # the findings table numbers its rows the same way
+
+
+def test_markdown_escapes_hostile_text_around_findings() -> None:
+    text = "<script>alert(1)</script> *bold* [x](http://e) | the the | `code`\n"
+    proc = run("check", "-", "--format", "md", "--lang", "en", stdin=text.encode())
+    assert proc.returncode == 0, proc.stderr
+    body = proc.stdout.split("## Article with changes", 1)[1].split("##", 1)[0]
+    assert "<script>" not in body and "\\<script\\>" in body
+    assert "\\*bold\\*" in body and "\\[x\\]" in body and "\\|" in body
+    assert "*the the* ⁽" in body

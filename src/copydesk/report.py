@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from typing import Any
 
+from copydesk.edits import cleaned_offsets
 from copydesk.model import SEVERITIES, Edit, Finding, Result
 
 SCHEMA_VERSION = "1.0"
@@ -179,16 +180,51 @@ def _md_change(e: Edit, number: int) -> str:
     return " ".join(parts) + " " + str(number).translate(_SUPERSCRIPT)
 
 
+def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(start, end, number) of findings to mark in place, in cleaned-text offsets.
+
+    Only findings on one line and outside every change are marked, one at a time; the
+    edges are trimmed to letters and digits so the emphasis always renders. The rest
+    are in the findings table.
+    """
+    marks: list[tuple[int, int, int]] = []
+    last_end = -1
+    for number, f in enumerate(result.findings, 1):
+        start, end = f.start, f.end
+        while start < end and not result.cleaned[start].isalnum():
+            start += 1
+        while end > start and not result.cleaned[end - 1].isalnum():
+            end -= 1
+        if start >= end or start < last_end or "\n" in result.cleaned[start:end]:
+            continue
+        if any((a < end and start < b) or (a == b and start <= a <= end) for a, b in changed):
+            continue
+        marks.append((start, end, number))
+        last_end = end
+    return marks
+
+
 def _md_article(result: Result, numbers: dict[int, int]) -> str:
-    """The input text with applied changes marked in place, one paragraph per line."""
+    """The article with changes and findings marked in place, one paragraph per line.
+
+    Changes read ``~~before~~ **after** ¹``; a finding reads ``*text* ⁽²⁾``, numbered as in
+    the findings table. The text is walked in cleaned-text offsets, where both are known.
+    """
+    spans = cleaned_offsets(result.edits)
+    marks = _inline_findings(result, [(a, b) for _e, a, b in spans])
+    events: list[tuple[int, int, str]] = [
+        (a, b, _md_change(e, numbers[id(e)])) for e, a, b in spans
+    ]
+    for start, end, number in marks:
+        text = escape_markdown(result.cleaned[start:end])
+        events.append((start, end, f"*{text}* ⁽{str(number).translate(_SUPERSCRIPT)}⁾"))
+    events.sort(key=lambda ev: (ev[0], ev[1]))
     pieces: list[str] = []
     pos = 0
-    text = result.input
-    for e in sorted(result.applied_edits, key=lambda e: e.start):
-        pieces.append(escape_markdown(text[pos : e.start]))
-        pieces.append(_md_change(e, numbers[id(e)]))
-        pos = e.end
-    pieces.append(escape_markdown(text[pos:]))
+    for start, end, markup in events:
+        pieces += [escape_markdown(result.cleaned[pos:start]), markup]
+        pos = end
+    pieces.append(escape_markdown(result.cleaned[pos:]))
     body = "".join(pieces).replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
     return "\n\n".join(paragraphs)
@@ -254,13 +290,14 @@ def _md_findings(result: Result) -> list[str]:
     out = [
         "## Findings",
         "",
-        "| Line | Severity | Category | Text | Message | Suggestion | Rule |",
-        "|---|---|---|---|---|---|---|",
+        "| # | Line | Severity | Category | Text | Message | Suggestion | Rule |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for f in result.findings:
+    for number, f in enumerate(result.findings, 1):
         line, col = line_col(result.cleaned, f.start)
         out.append(
-            f"| {line}:{col} | {f.severity} | {_md_cell(f.category)} | {_md_cell(f.text)} "
+            f"| {number} | {line}:{col} | {f.severity} | {_md_cell(f.category)} "
+            f"| {_md_cell(f.text)} "
             f"| {_md_cell(f.message)} | {_md_cell(f.suggestion)} | {_md_cell(f.rule)} |"
         )
     return out
