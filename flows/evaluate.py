@@ -19,14 +19,12 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
-from sacrebleu.metrics.bleu import BLEU
-from sacrebleu.metrics.chrf import CHRF
-from sacrebleu.metrics.ter import TER
 
 from copydesk.errors import InputError
 from copydesk.load import load_path
 from copydesk.output import article_stem
 from copydesk.pipeline import Settings, clean
+from copydesk.scores.reference import score_segments
 from flows._prefect import artifact_key, fit_rows
 from flows.article import load_settings
 
@@ -95,15 +93,16 @@ def segment_pair(text_path: str, ref_path: str, settings: Settings) -> Segments:
 
 
 def corpus_scores(hypotheses: dict[str, list[str]], references: list[str]) -> list[dict[str, Any]]:
-    """BLEU, chrF++ and TER of each system's lines against one reference, with signatures."""
+    """BLEU, chrF++ and TER of each system's lines against one reference, as table rows."""
+    scores = score_segments(hypotheses, references)
     rows = []
-    for metric, better in ((BLEU(), "higher"), (CHRF(word_order=2), "higher"), (TER(), "lower")):
-        row: dict[str, Any] = {"metric": metric.__class__.__name__.replace("CHRF", "chrF++")}
-        for system, lines in hypotheses.items():
-            row[system] = round(metric.corpus_score(lines, [references]).score, 2)
+    for metric, better in (("BLEU", "higher"), ("chrF++", "higher"), ("TER", "lower")):
+        row: dict[str, Any] = {"metric": metric}
+        for system in hypotheses:
+            row[system] = round(scores[system][metric]["score"], 2)
         row["change"] = round(row["cleaned"] - row["raw"], 2)
         row["better"] = better
-        row["signature"] = str(metric.get_signature())
+        row["signature"] = next(iter(scores.values()))[metric]["signature"]
         rows.append(row)
     return rows
 

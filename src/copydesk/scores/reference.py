@@ -18,12 +18,12 @@ Aligning sentences across different line breaks is out of scope.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from copydesk.scores.base import Score
 
-__all__ = ["reference_scores", "segment"]
+__all__ = ["reference_scores", "score_segments", "segment"]
 
 
 def _lines(text: str) -> list[str]:
@@ -54,6 +54,42 @@ def segment(
     )
 
 
+def score_segments(
+    hypotheses: Mapping[str, Sequence[str]], references: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Corpus BLEU, chrF++ and TER of each system's segments against the references.
+
+    Returns ``{system: {"BLEU": s, "chrF++": s, "TER": s}}``, each ``s`` a
+    :meth:`Score.to_dict` with sacrebleu's signature. Used for one article
+    (:func:`reference_scores`) and for a folder of them (the ``evaluate`` flow).
+
+    >>> score_segments({"raw": ["a cat sat"]}, ["a cat sat"])["raw"]["chrF++"]["score"]
+    100.0
+    """
+    from sacrebleu.metrics.bleu import BLEU
+    from sacrebleu.metrics.chrf import CHRF
+    from sacrebleu.metrics.ter import TER
+
+    out: dict[str, dict[str, Any]] = {}
+    for name, segments in hypotheses.items():
+        scores: dict[str, Any] = {}
+        # one metric object per system: BLEU caches reference statistics per call
+        for label, metric in (
+            ("BLEU", BLEU()),
+            ("chrF++", CHRF(word_order=2)),
+            ("TER", TER()),
+        ):
+            result = metric.corpus_score(list(segments), [list(references)])
+            scores[label] = Score(
+                name=label,
+                value=round(float(result.score), 4),
+                signature=str(metric.get_signature()),
+                details={"text": str(result)},
+            ).to_dict()
+        out[name] = scores
+    return out
+
+
 def reference_scores(hypotheses: Mapping[str, str], reference: str) -> dict[str, Any]:
     """Score each hypothesis against the reference with BLEU, chrF++ and TER.
 
@@ -66,29 +102,10 @@ def reference_scores(hypotheses: Mapping[str, str], reference: str) -> dict[str,
     >>> out["segmentation"], out["cleaned"]["chrF++"]["score"], out["input"]["TER"]["score"]
     ('line', 100.0, 0.0)
     """
-    from sacrebleu.metrics.bleu import BLEU
-    from sacrebleu.metrics.chrf import CHRF
-    from sacrebleu.metrics.ter import TER
-
     if not reference.strip():
         msg = "the reference text is empty: give a human translation to score against"
         raise ValueError(msg)
     mode, hyp_segments, ref_segments = segment(hypotheses, reference)
     out: dict[str, Any] = {"segmentation": mode, "segments": len(ref_segments)}
-    for name, segments in hyp_segments.items():
-        scores: dict[str, Any] = {}
-        # one metric object per hypothesis: BLEU caches reference statistics per call
-        for label, metric in (
-            ("BLEU", BLEU()),
-            ("chrF++", CHRF(word_order=2)),
-            ("TER", TER()),
-        ):
-            result = metric.corpus_score(segments, [ref_segments])
-            scores[label] = Score(
-                name=label,
-                value=round(float(result.score), 4),
-                signature=str(metric.get_signature()),
-                details={"text": str(result)},
-            ).to_dict()
-        out[name] = scores
+    out.update(score_segments(hyp_segments, ref_segments))
     return out
