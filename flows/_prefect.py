@@ -1,4 +1,4 @@
-"""Shared pieces of the flows: Prefect defaults, artifact keys and sizes, settings keys.
+"""Shared pieces of the flows: Prefect defaults, artifact keys and sizes.
 
 Contract: importing this module imports neither Prefect nor copydesk's pipeline.
 :func:`apply_env_defaults` sets quiet, offline defaults (analytics off, console logs at
@@ -7,7 +7,6 @@ heartbeats off for one-shot runs, where each sync flow run would otherwise wait 
 second for its heartbeat thread.
 :func:`artifact_key` gives every article (or folder) its own valid, collision-free key, and
 :func:`fit_markdown` / :func:`fit_rows` keep artifacts under :data:`ARTIFACT_LIMIT` bytes.
-:func:`settings_key` changes whenever anything that changes the output changes.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from copydesk.pipeline import Settings
+    pass
 
 #: Environment defaults applied when ``flows`` is imported (only where unset).
 ENV_DEFAULTS: dict[str, str] = {
@@ -133,11 +132,6 @@ def fit_rows(
 def content_hash(data: bytes) -> str:
     """The SHA-256 of an article's bytes, as hex."""
     return hashlib.sha256(data).hexdigest()
-
-
-def settings_key(settings: Settings) -> str:
-    """Everything besides the article that decides the output (see ``Settings.key``)."""
-    return settings.key()
 
 
 def retry_unless_input_error(_task: Any, _task_run: Any, state: Any) -> bool:

@@ -4,7 +4,7 @@ Contract:
 
 * **Skip what is done.** ``OUTBOX/.copydesk-manifest.json`` records, per article stem, the
   SHA-256 of the bytes that were cleaned and the settings key
-  (:func:`flows._prefect.settings_key`: copydesk version, glossary and rule hashes, house
+  (``Settings.key()``: copydesk version, glossary and rule hashes, house
   style, mode, date). An article whose bytes and settings key match its record, and whose
   outputs all exist, is skipped; a changed article, glossary or rule file re-cleans it.
 * **One bad article never stops the batch.** An article that cannot be loaded or cleaned
@@ -57,7 +57,6 @@ from flows._prefect import (
     artifact_key,
     content_hash,
     fit_markdown,
-    settings_key,
 )
 from flows.article import load_settings
 
@@ -310,7 +309,7 @@ def clean_inbox(
     outbox, quarantine = _siblings(inbox, outbox, quarantine)
     dask_address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
     settings = load_settings(glossary_dir, rules_dir, style_file)
-    key = settings_key(settings)
+    key = settings.key()
     manifest = prepare_outbox(outbox)
     todo, skipped = plan_inbox(inbox, pattern, outbox, manifest, key)
     chunks = _chunks(todo, chunk_size)

@@ -30,7 +30,7 @@ pytest.importorskip("prefect")
 from copydesk.output import OUTPUT_SUFFIXES
 from copydesk.pipeline import default_settings
 from copydesk.report import code_cell
-from flows._prefect import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows, settings_key
+from flows._prefect import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows
 from flows.article import clean_article, output_stem
 from flows.evaluate import align, evaluate
 from flows.inbox import (
@@ -141,11 +141,11 @@ def test_output_stem() -> None:
 
 
 def test_settings_key_follows_the_glossary(glossary: Path) -> None:
-    before = settings_key(default_settings(glossary_dir=glossary))
-    assert before == settings_key(default_settings(glossary_dir=glossary))
+    before = default_settings(glossary_dir=glossary).key()
+    assert before == default_settings(glossary_dir=glossary).key()
     with (glossary / "test.yaml").open("a", encoding="utf-8") as fh:
         fh.write("# a reviewed change\n")
-    assert settings_key(default_settings(glossary_dir=glossary)) != before
+    assert default_settings(glossary_dir=glossary).key() != before
 
 
 def test_evaluate_alignment() -> None:
@@ -283,7 +283,7 @@ def test_inbox_resumes_after_a_crash(prefect_harness: None, tmp_path: Path, rule
     done = clean_chunk.fn(
         [str(inbox / n) for n in names[:3]], settings, str(outbox), str(quarantine)
     )
-    key = settings_key(settings)
+    key = settings.key()
     records = {
         n.removesuffix(".txt"): {"sha256": o.sha256, "settings": key, "source": n}
         for n, o in zip(names[:3], done, strict=True)

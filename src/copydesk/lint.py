@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from copydesk.glossary import Entry, Glossary
-from copydesk.matcher import collapse_whitespace, find_candidates, fold
+from copydesk.matcher import find_candidates, spelling_key
 from copydesk.normalize import normalize_terms
 
 
@@ -35,10 +35,6 @@ class Problem:
         return f"{self.file}:{self.line}: {self.kind}: {self.entry}: {self.message}"
 
 
-def _key(text: str) -> str:
-    return fold(collapse_whitespace(text))
-
-
 def _targets(entry: Entry, lang: str) -> list[str]:
     out = list(entry.form_texts(lang))
     out += [v.to[lang] for v in entry.variants if v.to and lang in v.to]
@@ -53,16 +49,16 @@ def _conflicts(glossary: Glossary) -> list[Problem]:
             if lang not in entry.forms:
                 continue
             for text in entry.form_texts(lang):
-                owners.setdefault(_key(text), (entry, "form"))
+                owners.setdefault(spelling_key(text), (entry, "form"))
         for entry in glossary.entries:
             if lang not in entry.forms:
                 continue
             for v in entry.variants:
                 if v.to is not None and lang not in v.to:
                     continue
-                owner = owners.get(_key(v.text))
+                owner = owners.get(spelling_key(v.text))
                 if owner is None:
-                    owners[_key(v.text)] = (entry, "variant")
+                    owners[spelling_key(v.text)] = (entry, "variant")
                     continue
                 other, kind = owner
                 if other is entry:

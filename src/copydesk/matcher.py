@@ -67,6 +67,15 @@ def collapse_whitespace(text: str) -> str:
     return _WHITESPACE_RUN.sub(" ", text)
 
 
+def spelling_key(text: str) -> str:
+    """The automaton's key of a spelling: whitespace collapsed, then folded.
+
+    >>> spelling_key("Syrian  Liberation\\nCommittee")
+    'syrian liberation committee'
+    """
+    return fold(collapse_whitespace(text))
+
+
 class _View:
     """The folded, whitespace-collapsed text and the map back to original offsets."""
 
@@ -119,7 +128,7 @@ class Automaton:
         table: dict[str, list[Pattern]] = {}
         for ei, entry in enumerate(glossary.entries):
             for pattern in _patterns(ei, entry):
-                key = fold(collapse_whitespace(pattern.text))
+                key = spelling_key(pattern.text)
                 table.setdefault(key, []).append(pattern)
         for key, patterns in table.items():
             self._automaton.add_word(key, (len(key), tuple(patterns)))
