@@ -2,7 +2,8 @@
 
 Each flag example must trigger the rule and each pass example must not; a rule needs at least
 three of each. A rule's id must match its file path. Rules with a safe fix must be idempotent,
-and replaying their edits must reproduce the fixed text.
+and replaying their edits must reproduce the fixed text. Every rule (pattern, exceptions and
+fix, or its check) keeps within a time budget on adversarial input (``tests/pattern_budget.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from copydesk.rules import (
     fix_text_and_explain,
     load_rules,
 )
+from tests.pattern_budget import BUDGET, SIZE, rule_over_budget
 
 MIN_EXAMPLES = 3
 PACKS_ROOT = default_rules_directory("en").parent
@@ -112,3 +114,13 @@ def test_fix_is_replayable_and_idempotent(rule: Rule, text: str) -> None:
 def test_fix_leaves_pass_example_alone(rule: Rule, text: str) -> None:
     ruleset, style = _alone(rule)
     assert fix_text_and_explain(text, ruleset, style) == (text, [])
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_keeps_its_time_budget_on_adversarial_input(rule: Rule) -> None:
+    slow = rule_over_budget(rule)
+    assert not slow, (
+        f"{rule.file}:{rule.line}: {rule.id} takes over {BUDGET} s on {SIZE} characters of: "
+        + "; ".join(slow)
+        + " (see 'Time budget' in rules/README.md)"
+    )

@@ -150,7 +150,7 @@ def _fix_and_normalize(
 ) -> tuple[str, list[Edit]]:
     ruleset = settings.rules(language)
     if ruleset.rules:
-        fixed, fix_edits = fix_text_and_explain(text, ruleset, settings.house_style)
+        fixed, fix_edits = fix_text_and_explain(text, ruleset, settings.house_style, notes=notes)
     else:
         fixed, fix_edits = text, []
         notes.append(
@@ -200,7 +200,9 @@ def _find(cleaned: str, language: str, settings: Settings, notes: list[str]) -> 
     findings: list[Finding] = []
     ruleset = settings.rules(language)
     if ruleset.rules:
-        findings += find_issues(cleaned, ruleset, settings.house_style, date=settings.date)
+        findings += find_issues(
+            cleaned, ruleset, settings.house_style, date=settings.date, notes=notes
+        )
     if language in SPELLING_LANGUAGES:
         lexicon = _lexicon(settings.glossary, language)
         findings += find_misspellings(cleaned, language, lexicon=lexicon)

@@ -23,7 +23,8 @@ SCHEMA_VERSION = "1.0"
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])", re.MULTILINE)
+# Blanks other than line breaks: ``\s*`` would cross blank lines, rescanning them from each one.
+_MD_LINE_START = re.compile(r"^([^\S\n]*)([-+>=]|\d+[.)])", re.MULTILINE)
 
 
 def escape_markdown(text: str) -> str:

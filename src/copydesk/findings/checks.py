@@ -118,7 +118,9 @@ _SKIP_SPACE = _INVISIBLE | _HSPACE
 
 
 def _arabic_punctuation(mark: str, ascii_mark: str) -> Check:
-    pattern = re.compile(rf"[ \t]*{mark}")
+    # The match starts only where a run of blanks starts, and the run is taken whole: a run of
+    # blanks without the mark is then scanned once, not once from each of its positions.
+    pattern = re.compile(rf"(?<![ \t])[ \t]*+{mark}")
 
     def check(text: str, context: CheckContext) -> Iterator[Hit]:
         for match in pattern.finditer(text):
@@ -293,9 +295,10 @@ _FIRST_PERSON_SUBJECT = re.compile(r"\b(?:I|we|We)(?:\s+\w+)?\s*$")
 _CAPITALISED_BEFORE = re.compile(r"\b[A-Z][a-z]*\s+$")
 # "us" and "I" are case-sensitive: "US" is the United States.
 _FIRST_PERSON = re.compile(r"\b(?:(?i:we|our|ours|ourselves|my|myself|me)|us|I)\b")
-# The newspaper's own voice: "our correspondent", "according to our sources".
+# The newspaper's own voice: "our correspondent", "according to our sources". Matched right
+# after "our"; the look-behind and ``\s++`` scan a run of blanks once, from its start only.
 _HOUSE_VOICE = re.compile(
-    r"\s+(?:correspondents?|reporters?|sources?|newspaper|paper|website|channel|agency|"
+    r"(?<!\s)\s++(?:correspondents?|reporters?|sources?|newspaper|paper|website|channel|agency|"
     r"readers|editors?|team)\b",
     re.IGNORECASE,
 )

@@ -48,6 +48,7 @@ checker returns ``[]`` and the caller reports that the step was skipped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -101,10 +102,15 @@ _LANGUAGE_SCRIPT = {"ru": "Cyrillic", "ar": "Arabic", "fa": "Arabic"}
 _CONTRACTION_PARTS = frozenset({"s", "t", "re", "ll", "ve", "d", "m", "em"})
 
 # URLs, e-mail addresses, web domains and @handles/#hashtags: never words to check.
+# An address or a domain is tried only where its run of characters starts (the look-behinds:
+# not inside a dotted or hyphenated name, where an earlier start already failed), and runs are
+# taken whole (possessive ``++``): "a.a.a...", "a-a-a-..." or a long base64 token is scanned
+# once, not once from each of its positions.
 _SKIP_RE = re.compile(
     r"(?:https?://|www\.)\S+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b(?:[\w-]+\.)+(?:com|org|net|gov|edu|int|info|io|news|tv|ru|tr|sy|uk)\b"
+    r"|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+"
+    r"|\b(?=\w)(?<![\w-][.-])(?<![\w-]\.-)(?:[\w-]++\.)+"
+    r"(?:com|org|net|gov|edu|int|info|io|news|tv|ru|tr|sy|uk)\b"
     r"|[@#]\w+"
 )
 
@@ -347,8 +353,16 @@ def build_lexicon(known_words: Iterable[str] = (), names: Sequence[str] = ()) ->
     return Lexicon(_known_set(known_words, names), _name_index(tuple(names)) if names else None)
 
 
-def _skip_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _SKIP_RE.finditer(text)]
+def _skip_spans(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the URLs, addresses, domains and handles (sorted, disjoint)."""
+    spans = [m.span() for m in _SKIP_RE.finditer(text)]
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+def _in_spans(spans: tuple[list[int], list[int]], offset: int) -> bool:
+    starts, ends = spans
+    index = bisect.bisect_right(starts, offset) - 1
+    return index >= 0 and offset < ends[index]
 
 
 def find_misspellings(
@@ -399,7 +413,7 @@ def find_misspellings(
             )
         if plain:
             continue
-        if any(s <= start < e for s, e in skips):
+        if _in_spans(skips, start):
             continue
         before = normalized[start - 1] if start else ""
         if before == "'" and word.lower() in _CONTRACTION_PARTS:
