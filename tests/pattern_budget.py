@@ -92,6 +92,32 @@ GENERIC_TEXTS: tuple[tuple[str, str], ...] = (
     ("base64 token without '/'", _BASE64_NO_SLASH),
 )
 
+#: A rule file for tests: ``chain`` and ``slow-fix`` rescan the sentence behind every comma,
+#: quadratic on "said 1,1,1,..."; ``worth`` and ``arabic-comma`` are linear.
+SLOW_RULES = """\
+source: "test"
+defaults: {category: Style/Awkward}
+rules:
+  - name: chain
+    extends: pattern
+    pattern: ',(?<=\\bsaid\\b[^.]*,)\\s+noting'
+    message: "Chain."
+  - name: slow-fix
+    extends: pattern
+    pattern: ',(?<=\\bsaid\\b[^.]*,)x'
+    message: "Slow fix."
+    fix: ";"
+  - name: worth
+    extends: phrase
+    phrases: ["worth mentioning"]
+    message: "Filler."
+  - name: arabic-comma
+    extends: check
+    check: arabic-comma
+    message: "Arabic comma."
+    fix: "{replacement}"
+"""
+
 _ESCAPES = {"s": " ", "d": "1", "w": "a", "n": "\n", "t": "\t", "r": "\r", "S": "a", "W": " "}
 _WORD = re.compile(r"[A-Za-z]{2,}")
 

@@ -24,6 +24,7 @@ from copydesk.rules import load_rules
 from tests.pattern_budget import (
     BUDGET,
     SIZE,
+    SLOW_RULES,
     finditer_all,
     over_budget,
     rule_over_budget,
@@ -82,28 +83,13 @@ def test_check_keeps_its_time_budget(name: str) -> None:
 SMALL_SIZE = 4_000
 SMALL_BUDGET = 0.01
 
-CATASTROPHIC_RULE = """\
-source: "test"
-defaults: {category: Style/Awkward}
-rules:
-  - name: chain
-    extends: pattern
-    # Rescans the sentence behind every comma: quadratic on "1,1,1,...".
-    pattern: ',(?<=\\bsaid\\b[^.]*,)\\s+noting'
-    message: "Chain."
-    examples:
-      flag: ["He said x, noting y."]
-      pass: ["Noting y, he left."]
-"""
-
 
 def test_a_catastrophic_rule_fails_naming_the_input_shape(tmp_path: Path) -> None:
-    (tmp_path / "bad.yaml").write_text(CATASTROPHIC_RULE, encoding="utf-8")
-    (rule,) = load_rules("xx", tmp_path).rules
+    (tmp_path / "slow.yaml").write_text(SLOW_RULES, encoding="utf-8")
+    rule, _, worth, _ = load_rules("xx", tmp_path).rules
     slow = rule_over_budget(rule, budget=SMALL_BUDGET, size=SMALL_SIZE)
     assert any(shape.startswith("'1,' x 2000") for shape in slow), slow
-    (linear,) = load_rules("en").rules[:1]
-    assert not rule_over_budget(linear, budget=SMALL_BUDGET, size=SMALL_SIZE)
+    assert not rule_over_budget(worth, budget=SMALL_BUDGET, size=SMALL_SIZE)
 
 
 def test_the_old_slow_patterns_fail_and_their_rewrites_pass() -> None:

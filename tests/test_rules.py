@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
+from copydesk import rules as rules_module
 from copydesk.config import HouseStyle
 from copydesk.errors import RuleFileError
+from copydesk.pipeline import clean, default_settings
+from copydesk.report import render_json, render_markdown
 from copydesk.rules import RuleSet, find_issues, fix_text_and_explain, load_rules
 from tests.conftest import SEED
+from tests.pattern_budget import SLOW_RULES
 
 GOOD_RULE = """\
 source: "test"
@@ -252,3 +257,63 @@ def test_human_references_are_almost_clean(english: RuleSet, human_references: l
     rate = 1000 * len(findings) / words
     assert rate < MAX_FINDINGS_PER_1000_WORDS, [(f.rule, f.text) for f in findings]
     assert all(fix_text_and_explain(r, english)[1] == [] for r in human_references)
+
+
+# --- time budget at run time ------------------------------------------------------------------
+
+SLOW_TEXT = "It is worth mentioning that he said " + "1," * 25_000 + " Damascus، Homs."
+
+
+@pytest.fixture
+def small_rule_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A budget of 50 ms per rule, so a catastrophic pattern is stopped quickly."""
+    monkeypatch.setattr(rules_module, "RULE_TIME_BASE", 0.05)
+    monkeypatch.setattr(rules_module, "RULE_TIME_PER_MB", 0.0)
+
+
+def test_budget_grows_with_the_article() -> None:
+    budgets = [rules_module.rule_time_budget(n) for n in (0, 1_000_000, 20_000_000)]
+    assert budgets[0] < budgets[1] < budgets[2]
+    assert budgets[2] - budgets[1] == pytest.approx(19 * (budgets[1] - budgets[0]))
+
+
+@pytest.mark.usefixtures("small_rule_budget")
+def test_a_rule_over_its_budget_is_skipped_with_a_note(tmp_path: Path) -> None:
+    _write(tmp_path, "slow.yaml", SLOW_RULES)
+    ruleset = load_rules("xx", tmp_path)
+    notes: list[str] = []
+    findings = find_issues(SLOW_TEXT, ruleset, notes=notes)
+    assert {f.rule for f in findings} == {"xx.slow.worth", "xx.slow.arabic-comma"}
+    assert "rule xx.slow.chain skipped: over its time budget on this article" in notes
+    assert "rule xx.slow.slow-fix skipped: over its time budget on this article" in notes
+    assert len(notes) == len(set(notes)) == 2
+
+
+@pytest.mark.usefixtures("small_rule_budget")
+def test_a_fix_over_its_budget_makes_no_change_and_others_apply(tmp_path: Path) -> None:
+    _write(tmp_path, "slow.yaml", SLOW_RULES)
+    notes: list[str] = []
+    fixed, edits = fix_text_and_explain(SLOW_TEXT, load_rules("xx", tmp_path), notes=notes)
+    assert fixed == SLOW_TEXT.replace("،", ",")
+    assert [e.rule for e in edits] == ["xx.slow.arabic-comma"]
+    assert notes == ["rule xx.slow.slow-fix skipped: over its time budget on this article"]
+
+
+@pytest.mark.usefixtures("small_rule_budget")
+def test_the_note_reaches_the_result_and_the_reports(tmp_path: Path) -> None:
+    _write(tmp_path / "xx", "slow.yaml", SLOW_RULES)
+    result = clean(SLOW_TEXT, default_settings(rules_dir=tmp_path), language="xx")
+    note = "rule xx.slow.chain skipped: over its time budget on this article"
+    assert note in result.notes
+    assert note in json.loads(render_json(result))["notes"]
+    assert f"> Note: {note}" in render_markdown(result)
+    assert result.cleaned == SLOW_TEXT.replace("،", ",")
+
+
+def test_a_large_article_keeps_every_rule(english: RuleSet) -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    text = seed * (300_000 // len(seed) + 1)
+    notes: list[str] = []
+    find_issues(text, english, notes=notes)
+    fix_text_and_explain(text, english, notes=notes)
+    assert notes == []
