@@ -37,12 +37,12 @@ BUDGET = 1.0
 #: Wall-clock cap on one timed run of a ``regex`` pattern, so a catastrophic one ends quickly.
 WALL_CAP = 5 * BUDGET
 
-_BASE64 = "".join(
-    random.Random(0).choices(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", k=SIZE
-    )
-)
-_BASE64_NO_SLASH = _BASE64.replace("/", "A")
+
+def _base64(size: int) -> str:
+    """A base64-like token of ``size`` characters (the same for the same size)."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    return "".join(random.Random(0).choices(alphabet, k=size))
+
 
 #: Units that most patterns repeat: blanks, lines, list-like runs, quotes, Arabic.
 GENERIC_UNITS: tuple[str, ...] = (
@@ -87,10 +87,10 @@ GENERIC_UNITS: tuple[str, ...] = (
     "I ",
     "we ",
 )
-#: Long texts that are not runs of one unit.
-GENERIC_TEXTS: tuple[tuple[str, str], ...] = (
-    ("base64 token", _BASE64),
-    ("base64 token without '/'", _BASE64_NO_SLASH),
+#: Long texts that are not runs of one unit, by size.
+GENERIC_TEXTS: tuple[tuple[str, Callable[[int], str]], ...] = (
+    ("base64 token", _base64),
+    ("base64 token without '/'", lambda n: _base64(n).replace("/", "A")),
 )
 
 #: A rule file for tests: ``chain`` and ``slow-fix`` rescan the sentence behind every comma,
@@ -160,7 +160,7 @@ def shapes(
     found: list[tuple[str, Callable[[int], str]]] = [
         (f"{u!r} x {size // len(u)}", lambda n, u=u: repeat(u, n)) for u in units
     ]
-    found += [(name, lambda n, t=text: t[:n]) for name, text in GENERIC_TEXTS]
+    found += list(GENERIC_TEXTS)
     found += [
         (f"example {e!r} repeated", lambda n, e=e: repeat(e + " ", n))
         for e in sorted(set(examples))
