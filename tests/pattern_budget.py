@@ -93,8 +93,9 @@ GENERIC_TEXTS: tuple[tuple[str, Callable[[int], str]], ...] = (
     ("base64 token without '/'", lambda n: _base64(n).replace("/", "A")),
 )
 
-#: A rule file for tests: ``chain`` and ``slow-fix`` rescan the sentence behind every comma,
-#: quadratic on "said 1,1,1,..."; ``worth`` and ``arabic-comma`` are linear.
+#: A rule file for tests: ``chain``, ``slow-fix`` and the exception of ``slow-exception`` rescan
+#: the sentence behind every comma, quadratic on "said 1,1,1,..."; ``worth`` and
+#: ``arabic-comma`` are linear.
 SLOW_RULES = """\
 source: "test"
 defaults: {category: Style/Awkward}
@@ -108,6 +109,11 @@ rules:
     pattern: ',(?<=\\bsaid\\b[^.]*,)x'
     message: "Slow fix."
     fix: ";"
+  - name: slow-exception
+    extends: pattern
+    pattern: 'noting'
+    exceptions: [',(?<=\\bsaid\\b[^.]*,)\\s+noting']
+    message: "Slow exception."
   - name: worth
     extends: phrase
     phrases: ["worth mentioning"]

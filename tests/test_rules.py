@@ -286,7 +286,8 @@ def test_a_rule_over_its_budget_is_skipped_with_a_note(tmp_path: Path) -> None:
     assert {f.rule for f in findings} == {"xx.slow.worth", "xx.slow.arabic-comma"}
     assert "rule xx.slow.chain skipped: over its time budget on this article" in notes
     assert "rule xx.slow.slow-fix skipped: over its time budget on this article" in notes
-    assert len(notes) == len(set(notes)) == 2
+    assert "rule xx.slow.slow-exception skipped: over its time budget on this article" in notes
+    assert len(notes) == len(set(notes)) == 3
 
 
 @pytest.mark.usefixtures("small_rule_budget")
