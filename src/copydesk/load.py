@@ -3,8 +3,8 @@
 Contract: :func:`load_bytes` returns a :class:`Document` whose ``text`` is the decoded
 article with every line ending and space kept as it was (files are never read in text
 mode, so no newline translation happens). UTF-8 with or without BOM and UTF-16 with a
-BOM are decoded directly; UTF-16 without a BOM is recognised by its NUL bytes, all in the
-high half of each code unit, and a clean decode; anything else goes through
+BOM are decoded directly; UTF-16 without a BOM (in an alphabetic script) is recognised by
+its NUL bytes, all in the high half of each code unit, and a clean decode; anything else goes through
 charset-normalizer, a maintained detector for legacy encodings such as Windows-1252 and
 Windows-1256. Empty, binary or undecodable input raises :class:`~copydesk.errors.InputError`
 naming the input.
@@ -23,6 +23,7 @@ import errno
 import os
 import stat
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from copydesk.errors import InputError
@@ -131,6 +132,11 @@ def load_bytes(data: bytes, name: str = "<text>") -> Document:
 # Share of code units that must be ASCII (a NUL high byte: spaces, digits, line breaks) for
 # BOM-less UTF-16; text in any alphabet has far more, random binary far fewer.
 _UTF16_MIN_ASCII_SHARE = 0.05
+# Text in an alphabet uses a few 256-character blocks (Basic Latin, Cyrillic or Arabic,
+# General Punctuation): this many high bytes cover nearly all of its code units. 8-bit text
+# with a stray NUL, read as UTF-16, gives as many high bytes as it has letters.
+_UTF16_BLOCKS = 4
+_UTF16_BLOCK_SHARE = 0.95
 # Characters that never occur in text: unassigned, private use, lone surrogates.
 _NOT_TEXT_CATEGORIES = frozenset({"Cn", "Co", "Cs"})
 
@@ -140,8 +146,9 @@ def _decode_bomless_utf16(data: bytes) -> tuple[str, str] | None:
 
     In UTF-16 every ASCII character (spaces, line breaks, digits, Latin letters) has a
     NUL high byte, so the NULs of a UTF-16 text all sit at odd offsets (little-endian) or
-    all at even ones (big-endian); binary data has NULs on both. The decoded text must
-    also be free of control, unassigned and private-use characters.
+    all at even ones (big-endian); binary data has NULs on both. The text must be in an
+    alphabet (a few high bytes cover nearly every code unit: CJK text needs a BOM) and free
+    of control, unassigned and private-use characters.
     """
     if len(data) % 2:
         return None
@@ -150,7 +157,11 @@ def _decode_bomless_utf16(data: bytes) -> tuple[str, str] | None:
     if even_nul and odd_nul:
         return None
     encoding = "utf-16-le" if odd_nul else "utf-16-be"
-    if max(even_nul, odd_nul) < _UTF16_MIN_ASCII_SHARE * (len(data) // 2):
+    units = len(data) // 2
+    if max(even_nul, odd_nul) < _UTF16_MIN_ASCII_SHARE * units:
+        return None
+    high_bytes = Counter(data[1::2] if odd_nul else data[0::2])
+    if sum(n for _, n in high_bytes.most_common(_UTF16_BLOCKS)) < _UTF16_BLOCK_SHARE * units:
         return None
     try:
         text = data.decode(encoding)

@@ -239,7 +239,7 @@ def clean(
     else:
         doc = source
     text = doc.text
-    lang = given_language(language) if language else detect_language(text)
+    lang = given_language(language) if language is not None else detect_language(text)
     notes: list[str] = []
     if lang.code == UNDETERMINED:
         notes.append("language could not be determined: language-specific steps skipped")

@@ -27,7 +27,7 @@ _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
 # Blanks only (not \s, which spans line breaks and made runs of blank lines quadratic).
-_MD_LINE_START = re.compile(r"^([ \t]*)([-+>=]|\d+[.)])", re.MULTILINE)
+_MD_LINE_START = re.compile(r"^([ \t]*)(\d*)([-+>=.)])", re.MULTILINE)
 # What str.splitlines() breaks on: a Markdown line break, or a cut point of fit_markdown.
 _LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BACKTICK_RUN = re.compile("`+")
@@ -40,7 +40,8 @@ def escape_markdown(text: str) -> str:
     '\\\\*bold\\\\* \\\\<b\\\\>x\\\\</b\\\\> \\\\| a\\\\_b'
     """
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    # A list marker or heading underline at a line start: escape its punctuation ("1\\.").
+    return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), escaped)
 
 
 def escape_markdown_line(text: str) -> str:
