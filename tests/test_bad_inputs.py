@@ -9,6 +9,7 @@ Windows-1252, Windows-1256, a file name that is not UTF-8) must succeed instead.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import json
 import os
 import re
@@ -24,7 +25,9 @@ from pathlib import Path
 import pytest
 
 from copydesk.errors import InputError
+from copydesk.findings.checks import CheckContext, relative_date
 from copydesk.langid import language_code
+from copydesk.load import load_bytes
 from copydesk.pipeline import clean, default_settings
 from copydesk.rules import load_rules
 
@@ -384,127 +387,130 @@ def test_read_only_out_folder(request: pytest.FixtureRequest, tmp_path: Path) ->
 
 CYRILLIC = "Президент прибыл в Сочи в понедельник.\nПереговоры продолжатся завтра.\n"
 ENGLISH = "The minister left for Sochi on Monday.\r\nTalks resume in Doha.\n"
+FRENCH = "Le président a quitté Genève après une réunion très animée – « naïve », dit-il.\n"
+ARABIC = "وصل الرئيس إلى دمشق اليوم، وقال إن المحادثات ستستمر.\n"
+SHORT_FRENCH = "Alep café – naïve “quoted” text here.\n"
+
+GOOD = {
+    "utf16-le-bom": (codecs.BOM_UTF16_LE + ENGLISH.encode("utf-16-le"), "utf-16", ENGLISH),
+    "utf16-be-bom": (codecs.BOM_UTF16_BE + ENGLISH.encode("utf-16-be"), "utf-16", ENGLISH),
+    "utf16-le": (ENGLISH.encode("utf-16-le"), "utf-16-le", ENGLISH),
+    "utf16-be": (ENGLISH.encode("utf-16-be"), "utf-16-be", ENGLISH),
+    "utf16-le-cyrillic": (CYRILLIC.encode("utf-16-le"), "utf-16-le", CYRILLIC),
+    "utf16-be-cyrillic": (CYRILLIC.encode("utf-16-be"), "utf-16-be", CYRILLIC),
+    "utf16-le-arabic": (ARABIC.encode("utf-16-le"), "utf-16-le", ARABIC),
+    "windows-1252": (FRENCH.encode("cp1252"), "cp1252", FRENCH),
+    # Short enough that Windows-1250 and -1257 decode it as well: -1252 wins the tie.
+    "windows-1252-short": (SHORT_FRENCH.encode("cp1252"), "cp1252", SHORT_FRENCH),
+    "windows-1256": (ARABIC.encode("cp1256"), "cp1256", ARABIC),
+}
+# Through the command line too (the rest are checked in-process, for speed).
+GOOD_CLI = ("utf16-le-bom", "utf16-be", "windows-1252", "windows-1256")
 
 
-@pytest.mark.parametrize(
-    ("data", "encoding", "text"),
-    [
-        (codecs.BOM_UTF16_LE + ENGLISH.encode("utf-16-le"), "utf-16", ENGLISH),
-        (codecs.BOM_UTF16_BE + ENGLISH.encode("utf-16-be"), "utf-16", ENGLISH),
-        (ENGLISH.encode("utf-16-le"), "utf-16-le", ENGLISH),
-        (ENGLISH.encode("utf-16-be"), "utf-16-be", ENGLISH),
-        (CYRILLIC.encode("utf-16-le"), "utf-16-le", CYRILLIC),
-        (CYRILLIC.encode("utf-16-be"), "utf-16-be", CYRILLIC),
-        (
-            "Le président a quitté Genève après une réunion très animée – « naïve », dit-il.\n".encode(
-                "cp1252"
-            ),
-            "cp1252",
-            "Le président a quitté Genève après une réunion très animée – « naïve », dit-il.\n",
-        ),
-        ("Alep café – naïve “quoted” text here.\n".encode("cp1252"), "cp1252", None),
-        (
-            "وصل الرئيس إلى دمشق اليوم، وقال إن المحادثات ستستمر.\n".encode("cp1256"),
-            "cp1256",
-            "وصل الرئيس إلى دمشق اليوم، وقال إن المحادثات ستستمر.\n",
-        ),
-    ],
-    ids=[
-        "utf16-le-bom",
-        "utf16-be-bom",
-        "utf16-le",
-        "utf16-be",
-        "utf16-le-cyrillic",
-        "utf16-be-cyrillic",
-        "windows-1252",
-        "windows-1252-short",
-        "windows-1256",
-    ],
-)
-def test_odd_encodings_are_articles(
-    tmp_path: Path, data: bytes, encoding: str, text: str | None
-) -> None:
+@pytest.mark.parametrize("name", GOOD)
+def test_odd_encodings_are_articles(name: str) -> None:
+    data, encoding, text = GOOD[name]
+    doc = load_bytes(data, "article.txt")
+    assert (doc.encoding, doc.text) == (encoding, text)
+
+
+@pytest.mark.parametrize("name", GOOD_CLI)
+def test_odd_encodings_through_the_command_line(tmp_path: Path, name: str) -> None:
+    data, encoding, text = GOOD[name]
     (tmp_path / "article.txt").write_bytes(data)
     proc = run(["check", str(tmp_path / "article.txt"), "--format", "json", "--glossary", GLOSSARY])
     assert proc.returncode == 0, proc.stderr.decode()
     report = json.loads(proc.stdout)
-    assert report["encoding"] == encoding
-    expected = text if text is not None else "Alep café – naïve “quoted” text here.\n"
-    assert report["input"] == expected
+    assert (report["encoding"], report["input"]) == (encoding, text)
 
 
-def test_real_binary_files_stay_refused(tmp_path: Path) -> None:
-    """BOM-less UTF-16 detection must not take binary for text."""
-    candidates = [Path(sys.executable), Path("/bin/ls"), Path("/bin/sh")]
-    tried = 0
-    for binary in candidates:
-        if binary.is_file():
-            proc = run(["check", str(binary)])
-            assert_one_error_line(proc, "binary|not valid|cannot decode")
-            tried += 1
-    # 2-byte little-endian integers: NULs on one side only, but control characters.
-    numbers = b"".join(n.to_bytes(2, "little") for n in range(0, 300))
-    (tmp_path / "numbers.bin").write_bytes(numbers)
-    assert_one_error_line(run(["check", str(tmp_path / "numbers.bin")]), "binary")
-    assert tried
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Some text \x00 and more text here.\n",  # 8-bit text with one NUL: not UTF-16
+        b"".join(n.to_bytes(2, "little") for n in range(300)),  # NULs one side, but controls
+        bytes(range(256)) * 4,
+    ],
+    ids=["one-nul", "uint16", "all-bytes"],
+)
+def test_binary_is_not_taken_for_utf16(data: bytes) -> None:
+    with pytest.raises(InputError, match=r"binary|cannot decode|not valid"):
+        load_bytes(data, "x")
+
+
+def test_real_binary_files_stay_refused() -> None:
+    binaries = [p for p in (Path(sys.executable), Path("/bin/ls")) if p.is_file()]
+    if not binaries:
+        pytest.skip("no binary file to try")
+    for binary in binaries:
+        assert_one_error_line(run(["check", str(binary)]), "binary|not valid|cannot decode")
 
 
 def test_non_utf8_file_name_is_cleaned_and_shown_escaped(tmp_path: Path) -> None:
     name = os.fsdecode(b"caf\xe9.txt")
     (tmp_path / name).write_bytes(ARTICLE)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # strict: a surrogate would fail
-    for fmt in ("text", "json", "md", "html"):
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "copydesk",
-                "check",
-                name,
-                "--format",
-                fmt,
-                "--glossary",
-                GLOSSARY,
-            ],
-            capture_output=True,
-            cwd=tmp_path,
-            env=env,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stderr.decode()
-        shown = {"json": r'"source": "caf\\xe9.txt"', "md": r"report: caf\\xe9.txt"}
-        assert shown.get(fmt, r"caf\xe9.txt") in proc.stdout.decode("utf-8"), fmt
-    missing = subprocess.run(
-        [sys.executable, "-m", "copydesk", "check", os.fsdecode(b"gone\xff.txt")],
-        capture_output=True,
-        cwd=tmp_path,
-        env=env,
-        check=False,
-    )
+
+    def check(*args: str) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "copydesk", "check", *args, "--glossary", GLOSSARY]
+        return subprocess.run(command, capture_output=True, cwd=tmp_path, env=env, check=False)
+
+    proc = check(name, "--format", "json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(proc.stdout)["source"] == "caf\\xe9.txt"
+    missing = check(os.fsdecode(b"gone\xff.txt"))
     assert_one_error_line(missing, r"gone\\xff\.txt: no such file")
 
 
-@pytest.mark.parametrize("date", ["0001-01-01", "0001-01-03", "9999-12-31"])
-def test_relative_dates_at_the_ends_of_the_calendar_keep_their_finding(date: str) -> None:
-    text = (
-        "He left yesterday and returns tomorrow. It began four days ago, "
-        "last week, next month, next Sunday and last Monday.\n"
-    )
-    proc = run(
-        ["check", "-", "--date", date, "--format", "json", "--glossary", GLOSSARY], text.encode()
-    )
-    assert proc.returncode == 0, proc.stderr.decode()
-    found = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "en.dates.relative-day"]
-    assert len(found) == 7
-    for f in found:
-        assert f["suggestion"].startswith(("on ", "in ", "give the date")), f
+RELATIVE = (
+    "He left yesterday and returns tomorrow. It began four days ago, "
+    "last week, next month, next Sunday and last Monday.\n"
+)
 
 
-@pytest.mark.parametrize("lang", ["en", "EN", "pt-BR", "pt_BR", "zh-Hant-TW", "es-419", "ckb"])
-def test_valid_language_codes_run(lang: str) -> None:
-    proc = run(["check", "-", "--lang", lang, "--glossary", GLOSSARY], ARTICLE)
+@pytest.mark.parametrize(
+    ("date", "unresolved"),
+    [
+        (dt.date.min, ["yesterday", "four days ago", "last week", "last Monday"]),
+        (dt.date(1, 1, 3), ["four days ago", "last week"]),
+        (dt.date(1, 12, 31), []),
+        (dt.date.max, ["tomorrow", "next month", "next Sunday"]),
+    ],
+)
+def test_relative_dates_at_the_ends_of_the_calendar_keep_their_finding(
+    date: dt.date, unresolved: list[str]
+) -> None:
+    hits = list(relative_date(RELATIVE, CheckContext(date)))
+    assert len(hits) == 7
+    # Only a date before year 1 or after 9999 is left out; the finding stays.
+    undated = [RELATIVE[h.start : h.end] for h in hits if h.replacement.startswith("give")]
+    assert undated == unresolved
+    for hit in hits:
+        assert hit.replacement.startswith(("on ", "in ", "give the date"))
+
+
+def test_relative_dates_with_date_0001_01_01_through_the_command_line() -> None:
+    args = ["check", "-", "--date", "0001-01-01", "--format", "json", "--glossary", GLOSSARY]
+    proc = run(args, RELATIVE.encode())
     assert proc.returncode == 0, proc.stderr.decode()
-    assert f"language {language_code(lang)}," in proc.stdout.decode()
+    rules = [f["rule"] for f in json.loads(proc.stdout)["findings"]]
+    assert rules.count("en.dates.relative-day") == 7
+
+
+@pytest.mark.parametrize(
+    ("tag", "code"),
+    [("en", "en"), ("EN", "en"), ("pt-BR", "pt"), ("pt_BR", "pt"), ("zh-Hant-TW", "zh"),
+     ("es-419", "es"), ("ckb", "ckb")],
+)  # fmt: skip
+def test_valid_language_codes(tag: str, code: str) -> None:
+    assert language_code(tag) == code
+
+
+def test_a_valid_language_with_a_region_runs() -> None:
+    proc = run(["check", "-", "--lang", "pt-BR", "--glossary", GLOSSARY], ARTICLE)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "language pt," in proc.stdout.decode()
 
 
 # ---------------------------------------------------------------- the library, not the CLI
