@@ -73,8 +73,10 @@ def code_cell(text: str) -> str:
         return escape_markdown(text)
     fence = "`" * (max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0) + 1)
     # A space on each side keeps a backtick at an edge off the fence; CommonMark strips
-    # exactly one space from each side when both are there, so pad both or neither.
-    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    # exactly one space from each side when both are there (unless all are spaces), so
+    # pad both or neither.
+    edge = text[0] in "` " or text[-1] in "` "
+    pad = " " if edge and text.strip(" ") else ""
     return fence + pad + text.replace("|", "\\|") + pad + fence
 
 
@@ -222,6 +224,8 @@ def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tup
     last_end = -1
     for number, f in enumerate(result.findings, 1):
         start, end = f.start, f.end
+        if not 0 <= start <= end <= len(result.cleaned):
+            continue  # offsets from elsewhere: the findings table still lists it
         while start < end and not result.cleaned[start].isalnum():
             start += 1
         while end > start and not result.cleaned[end - 1].isalnum():
