@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -546,3 +547,73 @@ def test_ignore_refuses_read_only_memory_as_a_library_call(tmp_path: Path) -> No
     with pytest.raises(ConfigError, match="read-only"):
         remember(memory, "text", [])
     assert memory.read_bytes() == b"ignored: []\n"
+
+
+# ---------------------------------------------------------------- permissions, in-process
+# As root, permissions never refuse anything; these make the system refuse, to check the
+# messages, whoever runs the suite.
+
+
+def _main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    from copydesk.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    return int(exit_info.value.code or 0), capsys.readouterr().err
+
+
+def test_permission_denied_on_open_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(ARTICLE)
+    real_open = os.open
+
+    def refuse(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if Path(path) == secret:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    status, err = _main(["check", str(secret), "--glossary", GLOSSARY], capsys)
+    assert status == 2
+    assert err == f"copydesk error: {secret}: permission denied; copydesk cannot read the file\n"
+
+
+def test_out_folder_without_write_permission_is_refused_before_cleaning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "good.txt").write_bytes(ARTICLE)
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, m, **kw: not (Path(p) == out and m & os.W_OK) and real_access(p, m)
+    )
+    import copydesk.pipeline
+
+    def never(*_args: Any, **_kwargs: Any) -> None:
+        msg = "cleaned although --out cannot be written"
+        raise AssertionError(msg)
+
+    monkeypatch.setattr(copydesk.pipeline, "clean", never)
+    argv = ["clean", str(tmp_path / "good.txt"), "--out", str(out), "--glossary", GLOSSARY]
+    status, err = _main(argv, capsys)
+    assert (status, err) == (2, f"copydesk error: --out {out}: the folder is not writable\n")
+    assert list(out.iterdir()) == []
+
+
+def test_memory_folder_without_write_permission_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copydesk.errors import ConfigError
+    from copydesk.memory import check_writable
+
+    real_access = os.access
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda p, m, **kw: not (Path(p) == tmp_path and m & os.W_OK) and real_access(p, m),
+    )
+    with pytest.raises(ConfigError, match="cannot write the false-alarm memory here"):
+        check_writable(tmp_path / "memory.yaml")

@@ -4,10 +4,10 @@ Contract: :func:`load_bytes` returns a :class:`Document` whose ``text`` is the d
 article with every line ending and space kept as it was (files are never read in text
 mode, so no newline translation happens). UTF-8 with or without BOM and UTF-16 with a
 BOM are decoded directly; UTF-16 without a BOM (in an alphabetic script) is recognised by
-its NUL bytes, all in the high half of each code unit, and a clean decode; anything else goes through
-charset-normalizer, a maintained detector for legacy encodings such as Windows-1252 and
-Windows-1256. Empty, binary or undecodable input raises :class:`~copydesk.errors.InputError`
-naming the input.
+its NUL bytes, all in the high half of each code unit, and a clean decode; anything else
+goes through charset-normalizer, a maintained detector for legacy encodings such as
+Windows-1252 and Windows-1256. Empty, binary or undecodable input raises
+:class:`~copydesk.errors.InputError` naming the input.
 
 :func:`load_path` reads regular files only: a FIFO, socket or device is refused before it
 is opened (so nothing blocks), and every reason a file cannot be read (missing, a

@@ -26,7 +26,7 @@ from copydesk.findings.spelling import (
 from copydesk.findings.untranslated import find_untranslated
 from copydesk.glossary import Glossary, default_glossary_dir, load_glossary
 from copydesk.langid import UNDETERMINED, detect_language, given_language, language_code
-from copydesk.load import Document, load_bytes, load_path
+from copydesk.load import Document, load_bytes, load_path, read_regular_file
 from copydesk.memory import FalseAlarmMemory, default_memory_path, load_memory
 from copydesk.model import Edit, Finding, Result
 from copydesk.normalize import normalize_terms_and_explain
@@ -70,7 +70,7 @@ class Settings:
         if root.is_dir():
             for path in sorted(root.rglob("*.yaml")):
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes() + b"\0")
+                digest.update(read_regular_file(path, "a rule file", RuleFileError) + b"\0")
         signature = Signature(
             glossary=self.glossary.content_hash,
             rules=f"*@{digest.hexdigest()[:12]}",
