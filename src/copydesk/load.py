@@ -167,7 +167,7 @@ def _decode_bomless_utf16(data: bytes) -> tuple[str, str] | None:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    for c in text:
+    for c in set(text):  # each distinct character once: linear, and cheap on long text
         if c in _BINARY_CONTROLS or c == "\x7f":
             return None
         if ord(c) > 0x7F and unicodedata.category(c) in _NOT_TEXT_CATEGORIES:
