@@ -18,7 +18,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from copydesk.model import SEVERITIES, Result
 from copydesk.report import (
     code_cell,
-    escape_markdown,
+    escape_markdown_line,
     findings_table,
     render_markdown,
     to_dict,
@@ -39,12 +39,12 @@ def summary_markdown(result: Result, article_id: str) -> str:
     applied = Counter(e.category for e in result.applied_edits)
     suggested = Counter(e.category for e in result.suggested_edits)
     out = [
-        f"# Summary: {escape_markdown(article_id)}",
+        f"# Summary: {escape_markdown_line(article_id)}",
         "",
         "| | |",
         "|---|---|",
-        f"| Language | {result.language.code} |",
-        f"| Words | {result.scores.get('words', '–')} |",
+        f"| Language | {escape_markdown_line(result.language.code)} |",
+        f"| Words | {escape_markdown_line(str(result.scores.get('words', '–')))} |",
         f"| Changes applied | {counts['edits_applied']} |",
         f"| Changes suggested | {counts['edits_suggested']} |",
         f"| Findings | {counts['findings']} |",
@@ -59,7 +59,8 @@ def summary_markdown(result: Result, article_id: str) -> str:
         out += ["| Category | Applied | Suggested |", "|---|---|---|"]
         for category in sorted(set(applied) | set(suggested)):
             out.append(
-                f"| {escape_markdown(category)} | {applied[category]} | {suggested[category]} |"
+                f"| {escape_markdown_line(category)} | {applied[category]} "
+                f"| {suggested[category]} |"
             )
     else:
         out.append("No changes.")
@@ -74,7 +75,9 @@ def summary_markdown(result: Result, article_id: str) -> str:
             by_category.setdefault(f.category, Counter())[f.severity] += 1
         for category, severities in sorted(by_category.items()):
             cells = " | ".join(str(severities[s]) for s in SEVERITIES)
-            out.append(f"| {escape_markdown(category)} | {cells} | {sum(severities.values())} |")
+            out.append(
+                f"| {escape_markdown_line(category)} | {cells} | {sum(severities.values())} |"
+            )
     else:
         out.append("No findings.")
     return "\n".join(out) + "\n"
@@ -88,17 +91,19 @@ def publish_article_artifacts(
     create_markdown_artifact(
         markdown=fit_markdown(render_markdown(result), full_text_at=report_path),
         key=keys["report"],
-        description=f"copydesk diff report of {article_id}",
+        description=f"copydesk diff report of {escape_markdown_line(article_id)}",
     )
     rows, left_out = fit_rows(findings_table(result.findings, result.cleaned))
     note = f" ({left_out} more not shown; see the JSON report)" if left_out else ""
     table: list[dict[str, Any]] = rows or [{"line": "", "severity": "", "message": "No findings."}]
     create_table_artifact(
-        table=table, key=keys["findings"], description=f"Findings of {article_id}{note}"
+        table=table,
+        key=keys["findings"],
+        description=f"Findings of {escape_markdown_line(article_id)}{note}",
     )
     create_markdown_artifact(
         markdown=fit_markdown(summary_markdown(result, article_id)),
         key=keys["summary"],
-        description=f"copydesk summary of {article_id}",
+        description=f"copydesk summary of {escape_markdown_line(article_id)}",
     )
     return keys

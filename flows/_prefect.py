@@ -97,12 +97,17 @@ def fit_markdown(
     size = len(markdown.encode("utf-8"))
     if size <= limit:
         return markdown
-    where = f" The full report is in `{full_text_at}`." if full_text_at else ""
+    from copydesk.report import code_cell
+
+    where = f" The full report is in {code_cell(full_text_at)}." if full_text_at else ""
     note = f"\n\n> **Report truncated**: {size:,} bytes, more than an artifact holds.{where}\n"
     budget = limit - len(note.encode("utf-8"))
     kept: list[str] = []
     used = 0
-    for line in markdown.splitlines(keepends=True):
+    # Cut at Markdown's own line breaks only: a cut at another separator (U+2028) could
+    # leave a code span open and let its contents render as markup.
+    for line in markdown.split("\n"):
+        line += "\n"
         used += len(line.encode("utf-8"))
         if used > budget:
             break

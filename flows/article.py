@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from copydesk.errors import InputError
+from copydesk.langid import language_code
 from copydesk.load import Document, load_bytes, load_path
 from copydesk.model import Result
 from copydesk.output import article_stem, write_outputs
@@ -113,6 +114,8 @@ def clean_article(
     if (path is None) == (text is None) or (text is not None and not article_id):
         msg = "clean-article needs a path, or a text with an article_id (not both)"
         raise InputError(msg)
+    if language is not None:
+        language_code(language)  # a bad code fails here, before anything is read or written
     article = _article_id(path, article_id)
     settings = load_settings(glossary_dir, rules_dir, style_file)
     # Text goes through load_bytes too, so that empty or binary text is refused alike.

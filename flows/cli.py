@@ -129,9 +129,12 @@ def clean_article_command(
     **settings: str | None,
 ) -> int:
     """Clean FILE into OUT and publish its report, findings and summary as artifacts."""
+    from copydesk.langid import language_code
     from copydesk.load import load_path
 
-    load_path(file)  # a bad file fails here, before Prefect starts
+    if language is not None:
+        language_code(language)  # a bad code or file fails here, before Prefect starts
+    load_path(file)
     result = _run_flow(
         "flows.article",
         "clean_article",

@@ -51,7 +51,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from copydesk.load import load_bytes
 from copydesk.output import article_stem, output_paths, write_files_atomically, write_outputs
 from copydesk.pipeline import Settings, clean
-from copydesk.report import code_cell, escape_markdown
+from copydesk.report import code_cell, escape_markdown_line
 from flows._prefect import (
     DASK_ADDRESS_ENV,
     artifact_key,
@@ -243,7 +243,7 @@ def summary_markdown(
     # Words-weighted over the batch, so a desk lead can follow it run after run.
     batch_mqm = 100 * sum(o.penalty for o in cleaned) / words if words else 0.0
     out = [
-        f"# clean-inbox: {escape_markdown(inbox)}",
+        f"# clean-inbox: {escape_markdown_line(inbox)}",
         "",
         "| | |",
         "|---|---|",
@@ -260,7 +260,9 @@ def summary_markdown(
     ]
     if bad:
         out += ["## Quarantined", "", "| Article | Reason |", "|---|---|"]
-        out += [f"| {escape_markdown(o.name)} | {escape_markdown(o.reason)} |" for o in bad]
+        out += [
+            f"| {escape_markdown_line(o.name)} | {escape_markdown_line(o.reason)} |" for o in bad
+        ]
         out.append("")
     if cleaned:
         out += [
@@ -270,7 +272,7 @@ def summary_markdown(
             "|---|---|---|---|",
         ]
         out += [
-            f"| {escape_markdown(o.name)} | {o.edits} | {o.findings} "
+            f"| {escape_markdown_line(o.name)} | {o.edits} | {o.findings} "
             f"| {100 * o.penalty / max(o.words, 1):.2f} |"
             for o in cleaned[:_SUMMARY_ROWS]
         ]
@@ -317,7 +319,8 @@ def clean_inbox(
     progress_id: UUID = create_progress_artifact(  # type: ignore[assignment]  # sync call
         progress=0.0 if todo else 100.0,
         key=artifact_key(base, "progress"),
-        description=f"{inbox}: {len(todo)} article(s) to clean, {len(skipped)} unchanged",
+        description=f"{escape_markdown_line(inbox)}: {len(todo)} article(s) to clean, "
+        f"{len(skipped)} unchanged",
     )
     outcomes: list[Outcome] = []
     params = {"settings": settings, "outbox": outbox, "quarantine": quarantine}
@@ -338,7 +341,7 @@ def clean_inbox(
             summary_markdown(inbox, outbox, quarantine, key, outcomes, len(skipped))
         ),
         key=summary_key,
-        description=f"clean-inbox {inbox}",
+        description=f"clean-inbox {escape_markdown_line(inbox)}",
     )
     return {
         "flow_run_name": flow_run.name,

@@ -2,7 +2,9 @@
 
 Mappings load as :class:`LineDict` (a ``dict`` with the line of the mapping and of each
 key) and sequences as :class:`LineList`. A YAML syntax error becomes ``error_type`` with the
-file, line and column of the problem.
+file, line and column of the problem; so does a file that is not UTF-8
+(:func:`decode_utf8`), the one decoder of every data file (glossary, rules, house style,
+false-alarm memory).
 """
 
 from __future__ import annotations
@@ -63,10 +65,45 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+def line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of byte ``offset`` of ``data``."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def decode_utf8(path: Path, data: bytes, error_type: type[Exception]) -> str:
+    """``data`` read from ``path`` as UTF-8 text; else ``error_type`` with file:line:col.
+
+    >>> decode_utf8(Path("x.yaml"), b"a: 1\\nb: \\xff\\n", ValueError)
+    Traceback (most recent call last):
+    ...
+    ValueError: x.yaml:2:4: not valid UTF-8 (byte 0xFF); re-save the file as UTF-8
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = line_col_of_byte(data, exc.start)
+        msg = (
+            f"{path}:{line}:{col}: not valid UTF-8 (byte 0x{data[exc.start]:02X}); "
+            "re-save the file as UTF-8"
+        )
+        raise error_type(msg) from None
+
+
 def load_yaml(path: Path, text: str, error_type: type[Exception]) -> Any:
     """Parse YAML ``text`` read from ``path``; syntax errors raise ``error_type``."""
     try:
         return yaml.load(text, Loader=_LineLoader)
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a control character): name its line.
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        msg = f"{path}:{line}:{col}: YAML error: {exc.reason} (U+{code:04X})"
+        raise error_type(msg) from None
+    except RecursionError:
+        msg = f"{path}: YAML error: nested too deeply"
+        raise error_type(msg) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

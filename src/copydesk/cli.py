@@ -8,7 +8,9 @@ turned into that line in one place, :func:`main`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -18,7 +20,7 @@ import click
 
 from copydesk import __version__
 from copydesk.errors import CopydeskError, InputError
-from copydesk.load import load_bytes, load_path
+from copydesk.load import display_name, load_bytes, load_path
 from copydesk.model import SEVERITIES, Result, severity_rank
 
 if TYPE_CHECKING:
@@ -46,10 +48,28 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
         raise click.BadParameter(msg) from None
 
 
+def _lang(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from copydesk.langid import language_code
+
+    try:
+        language_code(value)
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
 def _settings_options(f: Any) -> Any:
     for option in reversed(
         [
-            click.option("--lang", "lang", help="Article language (ISO 639-1); default: detected."),
+            click.option(
+                "--lang",
+                "lang",
+                callback=_lang,
+                help="Article language, a code such as en or pt-BR (ISO 639-1 or 639-3); "
+                "default: detected.",
+            ),
             click.option(
                 "--suggest-only",
                 is_flag=True,
@@ -174,6 +194,24 @@ def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
     return ExitStatus.OK
 
 
+def _check_out_dir(out_dir: Path) -> None:
+    """Refuse an output folder that cannot be written, before anything is cleaned."""
+    name = f"--out {display_name(out_dir)}"
+    existing = out_dir
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if existing != out_dir and not existing.is_dir():
+        msg = f"{name}: {display_name(existing)} is a file, so the folder cannot be created"
+        raise click.UsageError(msg)
+    if existing == out_dir and not out_dir.is_dir():
+        msg = f"{name}: is a file, not a folder"
+        raise click.UsageError(msg)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        what = "the folder" if existing == out_dir else f"{display_name(existing)}"
+        msg = f"{name}: {what} is not writable"
+        raise click.UsageError(msg)
+
+
 @cli.command(name="clean")
 @click.argument("files", nargs=-1, required=True)
 @click.option(
@@ -189,6 +227,7 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     from copydesk.output import article_stem, write_outputs
     from copydesk.pipeline import clean
 
+    _check_out_dir(Path(out_dir))
     stems: dict[str, str] = {}
     for file in files:
         stem = article_stem(file)
@@ -228,10 +267,17 @@ def ignore(file: str, rule: str, text_filter: str | None, line_filter: int | Non
            **opts: Any) -> int:  # fmt: skip
     """Mark findings in FILE as fine so that later runs do not raise them again."""
     from copydesk.glossary import default_glossary_dir
-    from copydesk.memory import default_memory_path, remember
+    from copydesk.memory import check_writable, default_memory_path, remember
     from copydesk.pipeline import clean
     from copydesk.report import line_col
 
+    glossary_dir = opts["glossary_dir"]
+    path = (
+        Path(opts["memory_file"])
+        if opts["memory_file"]
+        else default_memory_path(Path(glossary_dir) if glossary_dir else default_glossary_dir())
+    )
+    check_writable(path)
     run = _run_options(opts)
     result = clean(load_path(file), run.settings, language=run.language)
     chosen = [
@@ -244,12 +290,6 @@ def ignore(file: str, rule: str, text_filter: str | None, line_filter: int | Non
     if not chosen:
         msg = f"no finding of rule '{rule}' matches in {file} (see `copydesk check {file}`)"
         raise click.UsageError(msg)
-    glossary_dir = opts["glossary_dir"]
-    path = (
-        Path(opts["memory_file"])
-        if opts["memory_file"]
-        else default_memory_path(Path(glossary_dir) if glossary_dir else default_glossary_dir())
-    )
     added = remember(path, result.cleaned, chosen, note)
     for item in added:
         click.echo(f"ignored {item.rule}: '{item.context}' ({item.fingerprint})")
@@ -395,6 +435,32 @@ def _add_flow_commands() -> None:
 _add_flow_commands()
 
 
+def error_line(message: object) -> str:
+    """``copydesk error: MESSAGE`` as exactly one printable line.
+
+    Line breaks, control characters and undecodable bytes of a file name (surrogates)
+    are shown escaped, so a hostile name can neither split the line nor reach the
+    terminal as a control sequence.
+
+    >>> error_line("a\\nb\\udcff: no such file")
+    'copydesk error: a\\\\nb\\\\xff: no such file'
+    """
+    out = []
+    for c in str(message):
+        if "\udc80" <= c <= "\udcff":  # a byte os.fsdecode could not decode
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        elif unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp"):
+            out.append(repr(c)[1:-1] if c in "\n\r\t" else f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return "copydesk error: " + "".join(out)
+
+
+def _fail(message: object) -> None:
+    click.echo(error_line(message), err=True)
+    sys.exit(ExitStatus.ERROR)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every expected error into one line and exit 2."""
     try:
@@ -402,15 +468,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("copydesk error: aborted", err=True)
-        sys.exit(ExitStatus.ERROR)
+        _fail("aborted")
     except click.ClickException as exc:
-        click.echo(f"copydesk error: {exc.format_message()}", err=True)
-        sys.exit(ExitStatus.ERROR)
+        _fail(exc.format_message())
     except CopydeskError as exc:
-        click.echo(f"copydesk error: {exc}", err=True)
-        sys.exit(ExitStatus.ERROR)
+        _fail(exc)
     except OSError as exc:
-        click.echo(f"copydesk error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
-        sys.exit(ExitStatus.ERROR)
+        where = display_name(exc.filename) if isinstance(exc.filename, str | bytes) else ""
+        _fail(f"{where}: {exc.strerror or exc}")
     sys.exit(int(status) if isinstance(status, int) else 0)

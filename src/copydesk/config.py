@@ -21,6 +21,7 @@ naming the file.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +29,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from copydesk._yaml import decode_utf8
 from copydesk.errors import ConfigError
+from copydesk.load import read_regular_file
 from copydesk.model import SEVERITIES
 
 __all__ = ["CONFIG_FILENAME", "HouseStyle", "load_house_style"]
@@ -123,16 +126,33 @@ def _style_from_table(table: Any, path: Path, where: str) -> HouseStyle:
     )
 
 
+# tomllib (3.11) puts the position only in its message: "... (at line 3, column 7)".
+_TOML_POSITION = re.compile(
+    r"^(?P<problem>.*?) \(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)$"
+)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; every problem is a ConfigError naming ``file:line:col``."""
+    text = decode_utf8(
+        path, read_regular_file(path, "a house-style file", ConfigError), ConfigError
+    )
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        msg = f"{path}: not valid TOML: {exc}"
-        raise ConfigError(msg) from exc
-    except OSError as exc:
-        msg = f"{path}: cannot read the house-style file: {exc.strerror}"
-        raise ConfigError(msg) from exc
+        match = _TOML_POSITION.match(str(exc))
+        if match is None:
+            where, problem = str(path), str(exc)
+        elif match["line"]:
+            where, problem = f"{path}:{match['line']}:{match['col']}", match["problem"]
+        else:
+            lines = text.count("\n") + 1
+            where, problem = f"{path}:{lines}:{len(text) - text.rfind(chr(10))}", match["problem"]
+        msg = f"{where}: not valid TOML: {problem}"
+        raise ConfigError(msg) from None
+    except RecursionError:
+        msg = f"{path}: not valid TOML: nested too deeply"
+        raise ConfigError(msg) from None
 
 
 def _tool_table(data: Mapping[str, Any]) -> Any:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from copydesk._yaml import LineDict, LineList, load_yaml
+from copydesk._yaml import LineDict, LineList, decode_utf8, load_yaml
 from copydesk.errors import GlossaryError
+from copydesk.load import read_regular_file
 
 ENTRY_TYPES = ("place", "organisation", "person", "operation", "term")
 CASE_POLICIES = ("sensitive", "insensitive")
@@ -329,13 +330,9 @@ def load_glossary(directory: str | Path | None = None) -> Glossary:
     files = sorted(folder.glob("*.yaml"))
     ids: dict[str, str] = {}
     for path in files:
-        data = path.read_bytes()
+        data = read_regular_file(path, "a glossary file", GlossaryError)
         digest.update(path.name.encode() + b"\0" + data + b"\0")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            msg = f"{path}: not UTF-8 (byte {exc.start})"
-            raise GlossaryError(msg) from None
+        text = decode_utf8(path, data, GlossaryError)
         file_entries, attribution = parse_glossary_file(path, text)
         for entry in file_entries:
             if entry.id in ids:

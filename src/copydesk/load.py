@@ -3,17 +3,27 @@
 Contract: :func:`load_bytes` returns a :class:`Document` whose ``text`` is the decoded
 article with every line ending and space kept as it was (files are never read in text
 mode, so no newline translation happens). UTF-8 with or without BOM and UTF-16 with a
-BOM are decoded directly; anything else goes through charset-normalizer, a maintained
-detector for legacy encodings such as Windows-1252 and Windows-1256. Empty, binary or
-undecodable input raises :class:`~copydesk.errors.InputError` naming the input.
+BOM are decoded directly; UTF-16 without a BOM (in an alphabetic script) is recognised by
+its NUL bytes, all in the high half of each code unit, and a clean decode; anything else
+goes through charset-normalizer, a maintained detector for legacy encodings such as
+Windows-1252 and Windows-1256. Empty, binary or undecodable input raises
+:class:`~copydesk.errors.InputError` naming the input.
+
+:func:`load_path` reads regular files only: a FIFO, socket or device is refused before it
+is opened (so nothing blocks), and every reason a file cannot be read (missing, a
+directory, a symbolic-link loop, permission) is an ``InputError``. Names are shown with
+undecodable bytes escaped (``bad\\xff.txt``), so reports and messages are always valid
+UTF-8.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import os
+import stat
+import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from copydesk.errors import InputError
 
@@ -85,13 +95,23 @@ def load_bytes(data: bytes, name: str = "<text>") -> Document:
         msg = f"{name}: the article is empty (0 bytes)"
         raise InputError(msg)
     if data.startswith(codecs.BOM_UTF8):
-        encoding, text = "utf-8-sig", data[len(codecs.BOM_UTF8) :].decode("utf-8", "strict")
+        try:
+            encoding, text = "utf-8-sig", data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            at = exc.start + len(codecs.BOM_UTF8)
+            msg = (
+                f"{name}: starts with a UTF-8 byte-order mark but is not valid UTF-8 at byte "
+                f"{at} (0x{data[at]:02X}); re-save it as UTF-8"
+            )
+            raise InputError(msg) from None
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             encoding, text = "utf-16", data.decode("utf-16")
         except UnicodeDecodeError as exc:
             msg = f"{name}: has a UTF-16 byte-order mark but is not valid UTF-16 ({exc.reason})"
             raise InputError(msg) from None
+    elif b"\x00" in data and (utf16 := _decode_bomless_utf16(data)) is not None:
+        encoding, text = utf16
     else:
         if b"\x00" in data:
             msg = (
@@ -108,29 +128,145 @@ def load_bytes(data: bytes, name: str = "<text>") -> Document:
     return Document(text=text, encoding=encoding, name=name)
 
 
+# Share of code units that must be ASCII (a NUL high byte: spaces, digits, line breaks) for
+# BOM-less UTF-16; text in any alphabet has far more, random binary far fewer.
+_UTF16_MIN_ASCII_SHARE = 0.05
+# Text in an alphabet uses a few 256-character blocks (Basic Latin, Cyrillic or Arabic,
+# General Punctuation): this many high bytes cover nearly all of its code units. 8-bit text
+# with a stray NUL, read as UTF-16, gives as many high bytes as it has letters.
+_UTF16_BLOCKS = 4
+_UTF16_BLOCK_SHARE = 0.95
+# Characters that never occur in text: unassigned, private use, lone surrogates.
+_NOT_TEXT_CATEGORIES = frozenset({"Cn", "Co", "Cs"})
+
+
+def _decode_bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """``(encoding, text)`` when ``data`` is UTF-16 without a byte-order mark, else None.
+
+    In UTF-16 every ASCII character (spaces, line breaks, digits, Latin letters) has a
+    NUL high byte, so the NULs of a UTF-16 text all sit at odd offsets (little-endian) or
+    all at even ones (big-endian); binary data has NULs on both. The text must be in an
+    alphabet (a few high bytes cover nearly every code unit: CJK text needs a BOM) and free
+    of control, unassigned and private-use characters.
+    """
+    if len(data) % 2:
+        return None
+    even_nul = data[0::2].count(0)
+    odd_nul = data[1::2].count(0)
+    if even_nul and odd_nul:
+        return None
+    encoding = "utf-16-le" if odd_nul else "utf-16-be"
+    units = len(data) // 2
+    if max(even_nul, odd_nul) < _UTF16_MIN_ASCII_SHARE * units:
+        return None
+    high = data[1::2] if odd_nul else data[0::2]
+    # bytes.count runs in C; an alphabet has few distinct high bytes, so this is quick.
+    counts = sorted((high.count(value) for value in set(high)), reverse=True)
+    if sum(counts[:_UTF16_BLOCKS]) < _UTF16_BLOCK_SHARE * units:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    for c in set(text):  # each distinct character once: linear, and cheap on long text
+        if c in _BINARY_CONTROLS or c == "\x7f":
+            return None
+        if ord(c) > 0x7F and unicodedata.category(c) in _NOT_TEXT_CATEGORIES:
+            return None
+    return encoding, text
+
+
+# Among legacy encodings that decode a file equally well, the most widely used wins: short
+# French text decodes alike in Windows-1250, -1252 and -1257, and only -1252 is likely.
+_PREFERRED_LEGACY = ("cp1252", "cp1256", "cp1251")
+
+
 def _detect_legacy(data: bytes, name: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         msg = f"{name}: cannot decode the bytes in any known encoding; re-save the article as UTF-8"
         raise InputError(msg)
-    return best.encoding, str(best)
+    tied = {
+        m.encoding: m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)
+    }
+    chosen = next((tied[e] for e in _PREFERRED_LEGACY if e in tied), best)
+    return chosen.encoding, str(chosen)
+
+
+def display_name(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> str:
+    """A path as printable text: bytes that are not UTF-8 are shown as ``\\xNN``.
+
+    >>> display_name(b"bad\\xff.txt")
+    'bad\\\\xff.txt'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _open_error(name: str, exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return f"{name}: no such file"
+    if exc.errno == errno.ELOOP:
+        return f"{name}: too many levels of symbolic links (a symbolic-link loop?)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"{name}: permission denied; copydesk cannot read the file"
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"{name}: the file name is too long"
+    return f"{name}: cannot read the file ({exc.strerror or exc})"
+
+
+def _non_regular(name: str, mode: int, what: str) -> str | None:
+    """Why a file of this mode cannot be read as ``what``; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return f"{name}: is a directory, not {what}"
+    kind = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "not a regular file"
+    )
+    return f"{name}: is {kind}, not {what}; give copydesk a regular file"
+
+
+def read_regular_file(
+    path: str | os.PathLike[str],
+    what: str = "an article file",
+    error_type: type[Exception] = InputError,
+) -> bytes:
+    """The bytes of a regular file; anything else raises ``error_type`` naming it.
+
+    The file is checked before it is opened, and opened without blocking, so a FIFO
+    (or a file swapped for one in between) never hangs the run.
+    """
+    name = display_name(path)
+    try:
+        problem = _non_regular(name, os.stat(path).st_mode, what)
+        if problem is None:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except FileNotFoundError:
+        broken = os.path.islink(path)
+        problem = f"{name}: {'broken symbolic link' if broken else 'no such file'}"
+    except OSError as exc:
+        problem = _open_error(name, exc)
+    if problem is not None:
+        raise error_type(problem)
+    with os.fdopen(fd, "rb") as handle:
+        problem = _non_regular(name, os.fstat(handle.fileno()).st_mode, what)
+        if problem is None:
+            try:
+                return handle.read()
+            except OSError as exc:
+                problem = _open_error(name, exc)
+    raise error_type(problem)
 
 
 def load_path(path: str | os.PathLike[str]) -> Document:
-    """Read and decode an article from a file, with errors that name the file."""
-    p = Path(path)
-    name = str(path)
-    if not p.exists():
-        msg = f"{name}: no such file"
-        raise InputError(msg)
-    if p.is_dir():
-        msg = f"{name}: is a directory, not an article file"
-        raise InputError(msg)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        msg = f"{name}: cannot read the file ({exc.strerror})"
-        raise InputError(msg) from None
-    return load_bytes(data, name=name)
+    """Read and decode an article from a regular file, with errors that name the file."""
+    return load_bytes(read_regular_file(path), name=display_name(path))

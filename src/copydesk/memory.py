@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,8 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from copydesk._yaml import LineDict, LineList, load_yaml
+from copydesk._yaml import LineDict, LineList, decode_utf8, load_yaml
 from copydesk.errors import ConfigError
+from copydesk.load import read_regular_file
 from copydesk.model import Finding
 
 CONTEXT_WORDS = 3
@@ -105,11 +108,37 @@ def default_memory_path(glossary_dir: Path) -> Path:
     return glossary_dir.resolve().parent / MEMORY_FILE
 
 
+def check_writable(path: Path) -> None:
+    """Refuse a memory file that is read-only, or whose folder cannot take a new file.
+
+    The file is replaced atomically (a new file renamed over it), which a read-only file
+    does not prevent; so its permission bits are checked too, not only ``os.access``
+    (which always allows root).
+    """
+    folder = path.parent
+    if path.exists():
+        mode = path.stat().st_mode
+        if not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) or not os.access(
+            path, os.W_OK
+        ):
+            msg = f"{path}: the false-alarm memory file is read-only; make it writable first"
+            raise ConfigError(msg)
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        msg = f"{folder}: cannot write the false-alarm memory here (no such folder, or read-only)"
+        raise ConfigError(msg)
+
+
 def load_memory(path: Path | None) -> FalseAlarmMemory:
     """Read a memory file; a missing file is an empty memory."""
-    if path is None or not path.exists():
+    if path is None or not os.path.lexists(path):
         return FalseAlarmMemory(path=str(path) if path else None)
-    data = load_yaml(path, path.read_text(encoding="utf-8"), ConfigError)
+    data = load_yaml(
+        path,
+        decode_utf8(
+            path, read_regular_file(path, "a false-alarm memory", ConfigError), ConfigError
+        ),
+        ConfigError,
+    )
     if data is None:
         return FalseAlarmMemory(path=str(path))
     items_raw = data.get("ignored") if isinstance(data, LineDict) else None
@@ -142,6 +171,7 @@ def remember(
     """Add findings of ``text`` to the memory file at ``path``; returns the new items."""
     from copydesk.output import atomic_write_text
 
+    check_writable(path)
     memory = load_memory(path)
     known = {i.fingerprint for i in memory.items}
     date = (today or dt.date.today()).isoformat()

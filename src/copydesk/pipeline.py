@@ -16,6 +16,7 @@ from pathlib import Path
 
 from copydesk.config import HouseStyle, load_house_style
 from copydesk.edits import apply_edits, compose_edits
+from copydesk.errors import RuleFileError
 from copydesk.findings.spelling import (
     SPELLING_LANGUAGES,
     Lexicon,
@@ -24,8 +25,8 @@ from copydesk.findings.spelling import (
 )
 from copydesk.findings.untranslated import find_untranslated
 from copydesk.glossary import Glossary, default_glossary_dir, load_glossary
-from copydesk.langid import UNDETERMINED, detect_language, given_language
-from copydesk.load import Document, load_bytes, load_path
+from copydesk.langid import UNDETERMINED, detect_language, given_language, language_code
+from copydesk.load import Document, load_bytes, load_path, read_regular_file
 from copydesk.memory import FalseAlarmMemory, default_memory_path, load_memory
 from copydesk.model import Edit, Finding, Result
 from copydesk.normalize import normalize_terms_and_explain
@@ -69,7 +70,7 @@ class Settings:
         if root.is_dir():
             for path in sorted(root.rglob("*.yaml")):
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes() + b"\0")
+                digest.update(read_regular_file(path, "a rule file", RuleFileError) + b"\0")
         signature = Signature(
             glossary=self.glossary.content_hash,
             rules=f"*@{digest.hexdigest()[:12]}",
@@ -102,6 +103,8 @@ _GLOSSARY_CACHE: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Glossary] =
 
 def _rules(language: str, directory: Path | None) -> RuleSet:
     # ``directory`` is the rules root (like the shipped ``rules/``): one folder per language.
+    # A checked code is letters only, so the folder is always a child of the root.
+    language = language_code(language)
     folder = (directory / language) if directory else default_rules_directory(language)
     key = (folder.resolve(), _stamp(folder))
     if key not in _RULES_CACHE:
@@ -135,6 +138,10 @@ def default_settings(
     """
     folder = Path(glossary_dir) if glossary_dir is not None else default_glossary_dir()
     glossary = _glossary(folder)
+    if rules_dir is not None and not Path(rules_dir).is_dir():
+        # Like a missing glossary: running without any rule would pass every article silently.
+        msg = f"{rules_dir}: rules folder not found"
+        raise RuleFileError(msg)
     return Settings(
         glossary=glossary,
         house_style=load_house_style(Path(style_file) if style_file else None),
@@ -234,7 +241,7 @@ def clean(
     else:
         doc = source
     text = doc.text
-    lang = given_language(language) if language else detect_language(text)
+    lang = given_language(language) if language is not None else detect_language(text)
     notes: list[str] = []
     if lang.code == UNDETERMINED:
         notes.append("language could not be determined: language-specific steps skipped")

@@ -3,8 +3,11 @@
 Contract: every renderer is a pure function of a :class:`~copydesk.model.Result`.
 Markdown puts a summary first, then the article with ``~~deleted~~`` and ``**inserted**``
 text and a numbered reason per change (entry id, note, source), then the findings.
-Article text is escaped so that it can never turn into markup; the output renders in
-the Prefect UI. The JSON shape is versioned and described in ``docs/report-schema.md``.
+Article text and every other value (names, language, encoding, rule ids, messages, notes)
+are escaped for where they land (:func:`escape_markdown` for text, :func:`escape_markdown_line`
+for one-line text such as a table cell or a heading, :func:`code_cell` for a code span in a
+table), so that they can never turn into markup; the output renders in the Prefect UI.
+The JSON shape is versioned and described in ``docs/report-schema.md``.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ SCHEMA_VERSION = "1.0"
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
-# Blanks other than line breaks: ``\s*`` would cross blank lines, rescanning them from each one.
-_MD_LINE_START = re.compile(r"^([^\S\n]*)([-+>=]|\d+[.)])", re.MULTILINE)
+# Blanks only (not \s, which spans line breaks and made runs of blank lines quadratic).
+_MD_LINE_START = re.compile(r"^([ \t]*)(\d*)([-+>=.)])", re.MULTILINE)
+# What str.splitlines() breaks on: a Markdown line break, or a cut point of fit_markdown.
+_LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_BACKTICK_RUN = re.compile("`+")
 
 
 def escape_markdown(text: str) -> str:
@@ -34,18 +40,44 @@ def escape_markdown(text: str) -> str:
     '\\\\*bold\\\\* \\\\<b\\\\>x\\\\</b\\\\> \\\\| a\\\\_b'
     """
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    # A list marker or heading underline at a line start: escape its punctuation ("1\\.").
+    return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), escaped)
+
+
+def escape_markdown_line(text: str) -> str:
+    """Escaped text on one line (line breaks become spaces): a table cell, a heading.
+
+    >>> escape_markdown_line("a\\n# b|c")
+    'a \\\\# b\\\\|c'
+    """
+    return escape_markdown(_LINE_BREAKS.sub(" ", text))
 
 
 def code_cell(text: str) -> str:
-    """``text`` as a code span inside a GFM table cell.
+    """``text`` as a code span inside a GFM table cell, literal whatever it holds.
 
-    A pipe splits a table cell even inside a code span, so it is escaped there too.
+    The span is fenced with one backtick more than the longest run inside it; line
+    breaks become spaces; a pipe splits a table cell even inside a code span, so it is
+    escaped there too. Renderers disagree on a backslash before a pipe (cmark-gfm
+    splits the cell there), so text holding one is given as escaped text instead.
 
     >>> print(code_cell("copydesk:0.1.0|lang:en"))
     `copydesk:0.1.0\\|lang:en`
+    >>> print(code_cell("a`b"))
+    ``a`b``
     """
-    return "`" + text.replace("|", "\\|") + "`"
+    text = _LINE_BREAKS.sub(" ", text)
+    if not text:
+        return "–"
+    if "\\|" in text:
+        return escape_markdown(text)
+    fence = "`" * (max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0) + 1)
+    # A space on each side keeps a backtick at an edge off the fence; CommonMark strips
+    # exactly one space from each side when both are there (unless all are spaces), so
+    # pad both or neither.
+    edge = text[0] in "` " or text[-1] in "` "
+    pad = " " if edge and text.strip(" ") else ""
+    return fence + pad + text.replace("|", "\\|") + pad + fence
 
 
 def visible(text: str) -> str:
@@ -168,7 +200,7 @@ def render_text(result: Result) -> str:
 
 def _md_inline(text: str) -> str:
     """Escaped text for inside ~~ ~~ / ** **: one line, visible controls."""
-    return escape_markdown(visible(text).replace("\r", "").replace("\n", " "))
+    return escape_markdown_line(visible(text))
 
 
 def _md_change(e: Edit, number: int) -> str:
@@ -192,6 +224,8 @@ def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tup
     last_end = -1
     for number, f in enumerate(result.findings, 1):
         start, end = f.start, f.end
+        if not 0 <= start <= end <= len(result.cleaned):
+            continue  # offsets from elsewhere: the findings table still lists it
         while start < end and not result.cleaned[start].isalnum():
             start += 1
         while end > start and not result.cleaned[end - 1].isalnum():
@@ -238,7 +272,7 @@ def _md_cell(text: str | None) -> str:
 def render_markdown(result: Result) -> str:
     """A Markdown diff report: summary, the article with changes, reasons, findings."""
     counts = _summary_counts(result)
-    name = escape_markdown(result.source_name or "article")
+    name = escape_markdown_line(result.source_name or "article")
     lang = result.language
     prob = f" ({lang.probability:.2f})" if lang.probability is not None else ""
     out = [
@@ -246,8 +280,9 @@ def render_markdown(result: Result) -> str:
         "",
         "| Report | |",
         "|---|---|",
-        f"| Language | {lang.code}{prob}, {lang.method} |",
-        f"| Encoding | {result.encoding} |",
+        f"| Language | {escape_markdown_line(lang.code)}{prob}, "
+        f"{escape_markdown_line(lang.method)} |",
+        f"| Encoding | {escape_markdown_line(result.encoding)} |",
         f"| Changes applied | {counts['edits_applied']} |",
         f"| Changes suggested | {counts['edits_suggested']} |",
         f"| Findings | {counts['findings']} "
@@ -260,7 +295,7 @@ def render_markdown(result: Result) -> str:
     out.append(f"| Signature | {code_cell(result.signature)} |")
     out.append("")
     for note in result.notes:
-        out += [f"> Note: {escape_markdown(note)}", ""]
+        out += [f"> Note: {escape_markdown_line(note)}", ""]
     if result.suppressed:
         out += [f"> Note: {escape_markdown(_suppressed_text(counts))}", ""]
     numbers: dict[int, int] = {}
@@ -297,7 +332,7 @@ def _md_findings(result: Result) -> list[str]:
     for number, f in enumerate(result.findings, 1):
         line, col = line_col(result.cleaned, f.start)
         out.append(
-            f"| {number} | {line}:{col} | {f.severity} | {_md_cell(f.category)} "
+            f"| {number} | {line}:{col} | {_md_cell(f.severity)} | {_md_cell(f.category)} "
             f"| {_md_cell(f.text)} "
             f"| {_md_cell(f.message)} | {_md_cell(f.suggestion)} | {_md_cell(f.rule)} |"
         )
@@ -328,6 +363,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "code_cell",
     "escape_markdown",
+    "escape_markdown_line",
     "findings_table",
     "render_json",
     "render_markdown",

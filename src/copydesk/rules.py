@@ -41,11 +41,12 @@ from typing import Any
 
 import regex
 
-from copydesk._yaml import LineDict, LineList, load_yaml
+from copydesk._yaml import LineDict, LineList, decode_utf8, load_yaml
 from copydesk.config import HouseStyle
 from copydesk.edits import apply_edits, compose_edits
 from copydesk.errors import RuleFileError
 from copydesk.findings.checks import CHECKS, CheckContext
+from copydesk.load import read_regular_file
 from copydesk.model import SEVERITIES, Edit, Finding, Severity
 
 __all__ = [
@@ -121,8 +122,14 @@ def _overlaps(spans: list[tuple[int, int]], ends: list[int], start: int, end: in
 
 
 def default_rules_directory(language: str) -> Path:
-    """The rule pack shipped with copydesk for ``language`` (it may not exist)."""
-    return Path(__file__).parent / "data" / "rules" / language
+    """The rule pack shipped with copydesk for ``language`` (it may not exist).
+
+    ``language`` must be a language code (:func:`~copydesk.langid.language_code`), so the
+    folder is always inside the shipped rules.
+    """
+    from copydesk.langid import language_code
+
+    return Path(__file__).parent / "data" / "rules" / language_code(language)
 
 
 @dataclass(frozen=True)
@@ -402,11 +409,7 @@ def _load_file(path: Path, data: bytes, language: str) -> list[Rule]:
     if not _NAME.match(path.stem):
         msg = f"{path}: a rule file's name must match ^[a-z0-9-]+$ and end in .yaml"
         raise RuleFileError(msg)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        msg = f"{path}: not UTF-8 (byte {exc.start})"
-        raise RuleFileError(msg) from exc
+    text = decode_utf8(path, data, RuleFileError)
     document = load_yaml(path, text, RuleFileError)
     if document is None:
         msg = f"{path}:1: the file is empty; it needs 'source' and 'rules'"
@@ -455,7 +458,7 @@ def load_rules(language: str, directory: Path | None = None) -> RuleSet:
     rules: list[Rule] = []
     if folder.is_dir():
         for path in sorted(folder.glob("*.yaml")):
-            data = path.read_bytes()
+            data = read_regular_file(path, "a rule file", RuleFileError)
             digest.update(path.name.encode("utf-8") + b"\0" + data + b"\0")
             rules.extend(_load_file(path, data, language))
     return RuleSet(language=language, rules=tuple(rules), content_hash=digest.hexdigest()[:12])

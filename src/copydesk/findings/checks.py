@@ -18,6 +18,7 @@ To add a check: write a function ``(text, context) -> Iterator[Hit]`` and decora
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -434,6 +435,9 @@ def _week(day: dt.date) -> str:
 
 def _month(day: dt.date, step: int) -> str:
     index = day.year * 12 + day.month - 1 + step
+    if not dt.MINYEAR <= index // 12 <= dt.MAXYEAR:
+        msg = "month out of range"
+        raise OverflowError(msg)
     return f"in {_MONTHS[index % 12]} {index // 12}"
 
 
@@ -468,16 +472,19 @@ def _resolve(match: re.Match[str], date: dt.date) -> str:
 def relative_date(text: str, context: CheckContext) -> Iterator[Hit]:
     """Relative dates that the article's date can anchor: "yesterday", "four days ago" ...
 
-    With ``context.date`` the replacement names the date; without it, it says how to count.
+    With ``context.date`` the replacement names the date; without it, or when the date it
+    names would fall outside years 1-9999, it says how to count.
 
     >>> hit, = relative_date("It opened four days ago.", CheckContext(dt.date(2026, 11, 26)))
     >>> hit.replacement
     'on Sunday, 22 November 2026'
     """
     for match in _RELATIVE.finditer(text):
+        replacement = None
         if context.date is not None:
-            replacement = _resolve(match, context.date)
-        else:
+            with contextlib.suppress(OverflowError):
+                replacement = _resolve(match, context.date)
+        if replacement is None:
             phrase = " ".join(match.group().split())
             replacement = f"give the date ('{phrase}', counted from the article's date)"
         yield Hit(match.start(), match.end(), replacement)
