@@ -36,8 +36,10 @@ from flows.evaluate import align, evaluate
 from flows.inbox import (
     MANIFEST_NAME,
     Outcome,
+    Planned,
     clean_chunk,
     clean_inbox,
+    manifest_record,
     summary_markdown,
     write_manifest_file,
 )
@@ -135,9 +137,20 @@ def test_fit_markdown_and_rows_stay_under_the_limit() -> None:
     assert left_out == 2000 - len(rows) > 0
 
 
+def planned(paths: list[Path]) -> list[Planned]:
+    """The articles as planning sees them now."""
+    return [Planned(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
+
+
 def test_output_stem() -> None:
     assert output_stem("any", "inbox/sochi-summit.txt") == "sochi-summit"
-    assert output_stem("../etc/passwd") == "etc-passwd"
+    assert output_stem("../etc/passwd").startswith("etc-passwd-")
+    # Ids that make the same slug keep their own files.
+    ids = ["Wire 7", "wire 7", "wire/7", "wire-7", "wire--7", "../wire-7"]
+    stems = [output_stem(i) for i in ids]
+    assert len(set(stems)) == len(ids)
+    assert output_stem("wire-7") == "wire-7"  # a file-safe id is kept as it is
+    assert all("/" not in s and not s.startswith(".") for s in stems)
 
 
 def test_settings_key_follows_the_glossary(glossary: Path) -> None:
@@ -157,10 +170,10 @@ def test_evaluate_alignment() -> None:
 def test_clean_chunk_quarantines_and_continues(tmp_path: Path) -> None:
     inbox = make_inbox(tmp_path / "inbox", 2, {"binary.txt": BAD_FILES["binary.txt"]})
     settings = default_settings(glossary_dir=GLOSSARY)
-    paths = [str(p) for p in sorted(inbox.iterdir())]
-    outcomes = clean_chunk.fn(paths, settings, str(tmp_path / "out"), str(tmp_path / "q"))
+    articles = planned(sorted(inbox.iterdir()))
+    outcomes = clean_chunk.fn(articles, settings, str(tmp_path / "out"), str(tmp_path / "q"))
     assert [o.status for o in outcomes] == ["quarantined", "cleaned", "cleaned"]
-    assert "binary" in (tmp_path / "q" / "binary.error.txt").read_text(encoding="utf-8")
+    assert "binary" in (tmp_path / "q" / "binary.txt.error.txt").read_text(encoding="utf-8")
     assert (tmp_path / "q" / "binary.txt").exists() and not (inbox / "binary.txt").exists()
 
 
@@ -244,7 +257,7 @@ def test_inbox_skips_reclean_and_retries(
     first = clean_inbox(**params)
     assert first["outbox"] == str(outbox) and first["quarantine"] == str(quarantine)  # siblings
     assert len(first["cleaned"]) == 4 and list(first["quarantined"]) == ["binary.txt"]
-    assert "binary file" in (quarantine / "binary.error.txt").read_text(encoding="utf-8")
+    assert "binary file" in (quarantine / "binary.txt.error.txt").read_text(encoding="utf-8")
 
     assert clean_inbox(**params)["cleaned"] == []  # unchanged: nothing to do
 
@@ -265,7 +278,8 @@ def test_inbox_skips_reclean_and_retries(
     retried = clean_inbox(**params)
     assert retried["cleaned"] == ["binary.txt"] and not retried["quarantined"]
     assert (
-        not (quarantine / "binary.txt").exists() and not (quarantine / "binary.error.txt").exists()
+        not (quarantine / "binary.txt").exists()
+        and not (quarantine / "binary.txt.error.txt").exists()
     )
 
     summary = artifacts(first["artifacts"]["summary"])
@@ -281,15 +295,11 @@ def test_inbox_resumes_after_a_crash(prefect_harness: None, tmp_path: Path, rule
     names = sorted(p.name for p in inbox.iterdir())
     # A killed run: the first chunk was written and recorded, the second left a temp file.
     done = clean_chunk.fn(
-        [str(inbox / n) for n in names[:3]], settings, str(outbox), str(quarantine)
+        planned([inbox / n for n in names[:3]]), settings, str(outbox), str(quarantine)
     )
     key = settings.key()
-    records = {
-        n.removesuffix(".txt"): {"sha256": o.sha256, "settings": key, "source": n}
-        for n, o in zip(names[:3], done, strict=True)
-    }
-    write_manifest_file(outbox, records)
-    (outbox / f".{names[3]}.clean.txt.k1ll3d.tmp").write_text("half an artic", encoding="utf-8")
+    write_manifest_file(outbox, {o.stem: manifest_record(o, key) for o in done})
+    (outbox / ".cdtmp-k1ll3d00.tmp").write_text("half an artic", encoding="utf-8")
 
     result = clean_inbox(
         inbox=str(inbox),
@@ -319,7 +329,7 @@ def test_inbox_of_200_with_3_bad_files(prefect_harness: None, tmp_path: Path, ru
     assert sorted(result["quarantined"]) == sorted(BAD_FILES)
     quarantine = Path(result["quarantine"])
     reasons = {
-        n: (quarantine / n.replace(".txt", ".error.txt")).read_text(encoding="utf-8")
+        n: (quarantine / f"{n}.error.txt").read_text(encoding="utf-8")
         for n in BAD_FILES
     }
     assert "empty" in reasons["empty.txt"]
