@@ -26,9 +26,11 @@ Contract:
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import secrets
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -115,6 +117,9 @@ class _Transaction:
 
     def back_up(self, path: Path) -> None:
         """Keep the existing ``path`` under a locked backup name (nothing if it is absent)."""
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                raise IsADirectoryError(errno.EISDIR, "a folder is in the way", str(path))
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except FileNotFoundError:
@@ -158,10 +163,10 @@ class _Transaction:
 
     def close(self) -> None:
         for tmp, _path in self.staged:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
         for backup in self.backups.values():
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 os.unlink(backup)
         for fd in self.held:
             with contextlib.suppress(OSError):
