@@ -543,6 +543,48 @@ def test_inbox_of_200_with_3_bad_files(prefect_harness: None, tmp_path: Path, ru
     assert again["cleaned"] == [] and again["quarantined"] == {} and len(again["skipped"]) == 197
 
 
+def test_inbox_survives_hostile_names_and_damage(
+    prefect_harness: None, tmp_path: Path, rules: str
+) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    odd = {"s" * 236 + ".txt", "l" * 251 + ".txt", os.fsdecode(b"caf\xe9.txt")}
+    for name in [*odd, "a.txt", "b.txt"]:
+        (inbox / name).write_text(f"Filed in Sotchi ({len(name)}).\n", encoding="utf-8")
+    (inbox / "a.md").write_text("Another a.\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Private, about Sotchi.\n", encoding="utf-8")
+    (inbox / "link.txt").symlink_to(outside / "secret.txt")
+    outbox = tmp_path / "outbox"
+    (outbox / "b.report.json").mkdir(parents=True)  # b.txt cannot be written
+    params = {"inbox": str(inbox), "glossary_dir": str(GLOSSARY), "rules_dir": rules}
+
+    first = clean_inbox(**params, pattern="*")
+    assert len(first["cleaned"]) == 3 + len(odd) and "caf\\xe9.txt" in first["cleaned"]
+    assert list(first["quarantined"]) == ["b.txt"]
+    assert sorted(first["left"]) == ["a.md", "a.txt", "link.txt"]
+    assert (inbox / "a.txt").exists() and (inbox / "a.md").exists()
+    assert (outside / "secret.txt").exists() and not list(outbox.glob("secret*"))
+    summary = artifacts(first["artifacts"]["summary"])[0].data
+    assert "a.md and a.txt would share" in summary
+
+    (outbox / "story-0000.report.json").write_bytes(b"")  # damaged after the run
+    manifest_path = outbox / MANIFEST_NAME
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["articles"]["story-0001"] = None  # a record that is not a mapping
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    second = clean_inbox(**params, pattern="*")
+    assert second["cleaned"] == ["story-0000.txt", "story-0001.txt"]
+    assert (outbox / "story-0000.report.json").stat().st_size > 0
+    assert clean_inbox(**params, pattern="*")["cleaned"] == []
+
+    with pytest.raises(InputError, match="pattern"):
+        clean_inbox(**params, pattern="../outside/*.txt")
+    with pytest.raises(InputError, match="outbox"):
+        clean_inbox(**params, outbox=str(inbox))
+    assert (outside / "secret.txt").exists()
+
+
 def test_evaluate_publishes_scores(prefect_harness: None, tmp_path: Path) -> None:
     folder = tmp_path / "eval"
     folder.mkdir()
@@ -646,6 +688,8 @@ def test_cli_refuses_bad_input_before_starting_prefect(
     for argv in (
         ["run", "clean-article", str(bad), "--out", str(tmp_path / "out")],
         ["run", "clean-inbox", str(tmp_path), "--glossary", str(broken)],
+        ["run", "clean-inbox", str(tmp_path), "--pattern", "../*.txt"],
+        ["run", "clean-inbox", str(tmp_path), "--outbox", str(tmp_path / "x" / "..")],
     ):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)
