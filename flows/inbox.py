@@ -3,19 +3,37 @@
 Contract:
 
 * **Skip what is done.** ``OUTBOX/.copydesk-manifest.json`` records, per article stem, the
-  SHA-256 of the bytes that were cleaned and the settings key
-  (``Settings.key()``: copydesk version, glossary and rule hashes, house
-  style, mode, date). An article whose bytes and settings key match its record, and whose
-  outputs all exist, is skipped; a changed article, glossary or rule file re-cleans it.
-* **One bad article never stops the batch.** An article that cannot be loaded or cleaned
-  is moved to the quarantine folder with ``STEM.error.txt`` beside it holding the reason;
-  the others complete. It is not recorded as done, so a file that reappears in the inbox
-  is tried again; when it then succeeds, its quarantined copy and error report are removed.
-* **Atomic and resumable.** Each article's outputs are written together through
-  :func:`copydesk.output.write_outputs` (temporary file, fsync, rename); the manifest is
-  rewritten the same way after every chunk. A run killed midway leaves whole files only
-  (stale ``.*.tmp`` files are swept at the next start), and the next run skips the chunks
-  that were recorded and redoes the rest, overwriting rather than duplicating.
+  SHA-256 of the bytes that were cleaned, the settings key (``Settings.key()``: copydesk
+  version, glossary and rule hashes, house style, mode, date) and the SHA-256 of each
+  output. An article whose bytes and settings key match its record, and whose outputs all
+  exist with the recorded hashes, is skipped; a changed article, glossary or rule file, or
+  a damaged or missing output (an emptied ``report.json``) re-cleans it. A record that is
+  not a mapping of those fields is ignored (the article is cleaned again).
+* **One bad article never stops the batch.** Any error reading, cleaning or writing one
+  article (``OSError``, ``UnicodeError``, ``MemoryError``, any exception from cleaning)
+  moves it to the quarantine folder with ``NAME.error.txt`` beside it (the full file name,
+  so ``a.txt`` and ``a.md`` keep their own reports) holding the reason; the others
+  complete. It is not recorded as done, so a file that reappears in the inbox is tried
+  again; when it then succeeds, its quarantined copy and error report are removed.
+* **Files still being written are left alone.** A file whose size or mtime changes between
+  planning and cleaning, or while it is read, stays in the inbox ("changing") and is tried
+  at the next run; it is never quarantined for being half written.
+* **Names and paths.** ``pattern`` is a file-name pattern inside the inbox: one with a
+  folder separator or ``..`` is refused, and a symbolic link to outside the inbox is not
+  followed (it is left in place, with the reason). Files whose stems clash (``a.txt`` and
+  ``a.md`` would share ``a.*``) are both left in place with the reason, never overwritten
+  one by the other. The outbox and the quarantine must be outside the inbox and apart;
+  otherwise the run is refused before it starts. Undecodable bytes of a file name are
+  shown as ``\\xNN`` in reports and artifacts; long names are shortened with a hash to fit
+  the file system (:func:`copydesk.output.output_paths`). What was left in place is listed
+  in the summary under "Left in the inbox".
+* **Atomic and resumable.** Each article's outputs are replaced as one set through
+  :func:`copydesk.output.write_output_set` (all or none); the manifest is rewritten
+  atomically after every chunk. A run killed midway leaves whole files only (its
+  ``.cdtmp-*.tmp`` files, held under a lock while in use, are swept at the next start), and
+  the next run skips what was recorded intact and redoes the rest, overwriting rather than
+  duplicating. Run from ``copydesk run``, Prefect's temporary server dies with the run
+  (:func:`flows._prefect.start_ephemeral_server`).
 * **Coarse tasks.** Articles are cleaned in chunks (``chunk_size``, default 25) so that
   Prefect's per-task cost (3-6 ms in-process, 70-120 ms on Dask) stays small beside
   copydesk's (about 30 ms per seed-size article). With ``dask_address`` (or
