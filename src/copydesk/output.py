@@ -85,7 +85,6 @@ def _lock(fd: int) -> None:
 class _Transaction:
     """The temporaries and backups of one set of files, each held open and locked."""
 
-    folder_fds: dict[Path, int] = field(default_factory=dict)
     held: list[int] = field(default_factory=list)
     staged: list[tuple[Path, Path]] = field(default_factory=list)  # (temporary, final)
     backups: dict[Path, Path] = field(default_factory=dict)  # final -> backup
@@ -128,7 +127,11 @@ class _Transaction:
             fd = -1  # a symbolic link or the like: linked below, but not lockable
         if fd >= 0:
             self.held.append(fd)
-            _lock(fd)  # the old file's inode, hence its backup name, is now held
+            # The old file's inode, hence its backup name, is then held against a sweep.
+            # Never waited for: another writer of the same file would hold it only briefly.
+            with contextlib.suppress(OSError):
+                if fcntl is not None:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         while True:
             backup = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(4)}{TEMP_SUFFIX}"
             try:
