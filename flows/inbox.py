@@ -401,7 +401,14 @@ def clean_chunk(
     articles: list[Planned], settings: Settings, outbox: str, quarantine: str
 ) -> list[Outcome]:
     """Clean a chunk of articles; a bad one is quarantined, never raised."""
-    return [process_article(a, settings, Path(outbox), Path(quarantine)) for a in articles]
+    outcomes = []
+    for article in articles:
+        try:
+            outcomes.append(process_article(article, settings, Path(outbox), Path(quarantine)))
+        except Exception as exc:  # a fault outside the article's own steps: left in place
+            name = display_name(Path(article.path).name)
+            outcomes.append(Outcome(name, "failed", reason=failure_reason(exc)))
+    return outcomes
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)

@@ -259,6 +259,28 @@ def test_any_error_quarantines_only_its_article(
     assert error_report_path(quarantine, "a.txt") != error_report_path(quarantine, "a.md")
 
 
+def test_a_fault_outside_the_article_steps_fails_only_that_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.inbox
+
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    real = flows.inbox.process_article
+
+    def faulty(article: Planned, *args: Any) -> Outcome:
+        if article.path.endswith("0001.txt"):
+            raise RuntimeError("unexpected")
+        return real(article, *args)
+
+    monkeypatch.setattr(flows.inbox, "process_article", faulty)
+    settings = default_settings(glossary_dir=GLOSSARY)
+    todo = planned(sorted(inbox.iterdir()))
+    outcomes = clean_chunk.fn(todo, settings, str(tmp_path / "out"), str(tmp_path / "q"))
+    assert [o.status for o in outcomes] == ["cleaned", "failed", "cleaned"]
+    assert outcomes[1].reason == "unexpected (RuntimeError)"
+    assert (inbox / "story-0001.txt").exists()
+
+
 def test_a_file_changing_during_the_run_is_left_for_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
