@@ -269,7 +269,8 @@ def test_a_fault_outside_the_article_steps_fails_only_that_article(
 
     def faulty(article: Planned, *args: Any) -> Outcome:
         if article.path.endswith("0001.txt"):
-            raise RuntimeError("unexpected")
+            msg = "unexpected"
+            raise RuntimeError(msg)
         return real(article, *args)
 
     monkeypatch.setattr(flows.inbox, "process_article", faulty)
