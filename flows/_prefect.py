@@ -7,20 +7,25 @@ heartbeats off for one-shot runs, where each sync flow run would otherwise wait 
 second for its heartbeat thread.
 :func:`artifact_key` gives every article (or folder) its own valid, collision-free key, and
 :func:`fit_markdown` / :func:`fit_rows` keep artifacts under :data:`ARTIFACT_LIMIT` bytes.
+:func:`start_ephemeral_server` starts Prefect's temporary server (ephemeral mode only) so
+that the kernel stops it when this process dies, even by SIGKILL: nothing is left running.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, MutableMapping
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    pass
+from types import ModuleType
+from typing import Any
 
 #: Environment defaults applied when ``flows`` is imported (only where unset).
 ENV_DEFAULTS: dict[str, str] = {
@@ -57,6 +62,70 @@ def heartbeats_off() -> Iterator[None]:
 
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> Callable[[], None]:
+    """A ``preexec_fn``: the child gets SIGKILL when the thread that started it dies."""
+
+    def preexec() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
+class _SubprocessDyingWithParent(ModuleType):
+    """The ``subprocess`` module, whose ``Popen`` children die with this process."""
+
+    def __init__(self) -> None:
+        super().__init__("subprocess")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(subprocess, name)
+
+    @staticmethod
+    def Popen(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:  # the module's name
+        kwargs.setdefault("preexec_fn", _die_with_parent(os.getpid()))
+        return subprocess.Popen(*args, **kwargs)
+
+
+def start_ephemeral_server() -> None:
+    """Start Prefect's temporary API server now, so that it dies with this process.
+
+    In ephemeral mode (no ``PREFECT_API_URL``) Prefect 3 starts ``uvicorn`` in a
+    subprocess (``prefect.server.api.server.SubprocessASGIServer``) and stops it only at a
+    normal exit: a run killed by SIGKILL used to leave it running (about 225 MB each time).
+    Started here, from the main thread, the server process asks the kernel (Linux
+    ``PR_SET_PDEATHSIG``) for SIGKILL when its parent dies; Prefect's later calls find it
+    running and reuse it. The death signal follows the thread that started the child, hence
+    the main thread. Elsewhere than Linux, or with a real server, it does nothing.
+    """
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if (
+        not sys.platform.startswith("linux")
+        or PREFECT_API_URL.value()
+        or not PREFECT_SERVER_EPHEMERAL_ENABLED.value()
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        return
+    from prefect.server.api import server as server_module
+
+    server = server_module.SubprocessASGIServer()
+    if server.running:
+        return
+    # Only this start sees the patched module; Prefect spawns the server with its Popen.
+    real = vars(server_module)["subprocess"]
+    setattr(server_module, "subprocess", _SubprocessDyingWithParent())  # noqa: B010
+    try:
+        server.start()
+    finally:
+        setattr(server_module, "subprocess", real)  # noqa: B010
 
 
 def slugify(text: str) -> str:

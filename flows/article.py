@@ -11,6 +11,7 @@ scores). The flow run is named ``copyedit ARTICLE_ID``. A bad article raises
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -76,14 +77,22 @@ def publish_artifacts(result: Result, article_id: str, report_path: str) -> dict
 def output_stem(article_id: str, path: str | None = None) -> str:
     """The file stem of an article's outputs: the file's stem, or the id made file-safe.
 
+    An id that is not file-safe as it stands gets a short hash of the exact id, so that
+    ids that make the same slug ("Wire 7", "wire/7") never share files.
+
     >>> output_stem("x", "inbox/sochi-summit.txt")
     'sochi-summit'
+    >>> output_stem("sochi-summit")
+    'sochi-summit'
     >>> output_stem("wire/2024 05/Sochi summit")
-    'wire-2024-05-Sochi-summit'
+    'wire-2024-05-Sochi-summit-4b1bde40'
     """
     if path is not None:
         return article_stem(path)
-    return re.sub(r"[^\w.-]+", "-", article_id).strip(".-") or "article"
+    slug = re.sub(r"[^\w.-]+", "-", article_id).strip(".-") or "article"
+    if slug == article_id:
+        return slug
+    return f"{slug}-{hashlib.sha256(article_id.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
 def _article_id(path: str | None, article_id: str | None) -> str:

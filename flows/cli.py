@@ -97,9 +97,14 @@ def _run_flow(module: str, name: str, settings: dict[str, str | None], **params:
     _require_prefect()
     import importlib
 
-    from flows._prefect import heartbeats_off
+    from flows._prefect import heartbeats_off, start_ephemeral_server
 
     flow = getattr(importlib.import_module(module), name)
+    try:
+        start_ephemeral_server()  # so that a killed run leaves no server behind
+    except RuntimeError as exc:  # e.g. a start that timed out
+        msg = f"the temporary Prefect server did not start: {' '.join(str(exc).split())[:300]}"
+        raise click.ClickException(msg) from None
     with heartbeats_off():
         return flow(**settings, **params)
 
@@ -173,7 +178,16 @@ def clean_inbox_command(
     dask_address: str | None,
     **settings: str | None,
 ) -> int:
-    """Clean every new or changed article of INBOX; quarantine the bad ones."""
+    """Clean every new or changed article of INBOX; quarantine the bad ones.
+
+    Files whose names would share outputs (a.txt and a.md), links to outside INBOX and
+    files still being written are left in INBOX and named on stderr.
+    """
+    _require_prefect()
+    from flows.inbox import check_folders, check_pattern, inbox_siblings
+
+    check_pattern(pattern)  # refused before Prefect starts
+    check_folders(Path(inbox), *map(Path, inbox_siblings(inbox, outbox, quarantine)))
     result = _run_flow(
         "flows.inbox",
         "clean_inbox",
@@ -187,11 +201,13 @@ def clean_inbox_command(
     )
     click.echo(
         f"{inbox}: {len(result['cleaned'])} cleaned, {len(result['skipped'])} unchanged, "
-        f"{len(result['quarantined'])} quarantined"
+        f"{len(result['quarantined'])} quarantined, {len(result['left'])} left in the inbox"
     )
     click.echo(f"  outbox: {result['outbox']}")
     for name, reason in result["quarantined"].items():
         click.echo(f"  quarantined {name}: {reason}", err=True)
+    for name, reason in result["left"].items():
+        click.echo(f"  left in the inbox {name}: {reason}", err=True)
     if result["quarantined"]:
         click.echo(f"  quarantine: {result['quarantine']}")
     click.echo(f"flow run: {result['flow_run_name']}; artifact: {result['artifacts']['summary']}")

@@ -27,6 +27,7 @@ import pytest
 
 pytest.importorskip("prefect")
 
+from copydesk.errors import InputError
 from copydesk.output import OUTPUT_SUFFIXES
 from copydesk.pipeline import default_settings
 from copydesk.report import code_cell
@@ -36,8 +37,16 @@ from flows.evaluate import align, evaluate
 from flows.inbox import (
     MANIFEST_NAME,
     Outcome,
+    Planned,
+    check_folders,
+    check_pattern,
     clean_chunk,
     clean_inbox,
+    error_report_path,
+    manifest_record,
+    plan_articles,
+    process_article,
+    read_manifest_file,
     summary_markdown,
     write_manifest_file,
 )
@@ -135,9 +144,20 @@ def test_fit_markdown_and_rows_stay_under_the_limit() -> None:
     assert left_out == 2000 - len(rows) > 0
 
 
+def planned(paths: list[Path]) -> list[Planned]:
+    """The articles as planning sees them now."""
+    return [Planned(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
+
+
 def test_output_stem() -> None:
     assert output_stem("any", "inbox/sochi-summit.txt") == "sochi-summit"
-    assert output_stem("../etc/passwd") == "etc-passwd"
+    assert output_stem("../etc/passwd").startswith("etc-passwd-")
+    # Ids that make the same slug keep their own files.
+    ids = ["Wire 7", "wire 7", "wire/7", "wire-7", "wire--7", "../wire-7"]
+    stems = [output_stem(i) for i in ids]
+    assert len(set(stems)) == len(ids)
+    assert output_stem("wire-7") == "wire-7"  # a file-safe id is kept as it is
+    assert all("/" not in s and not s.startswith(".") for s in stems)
 
 
 def test_settings_key_follows_the_glossary(glossary: Path) -> None:
@@ -157,11 +177,221 @@ def test_evaluate_alignment() -> None:
 def test_clean_chunk_quarantines_and_continues(tmp_path: Path) -> None:
     inbox = make_inbox(tmp_path / "inbox", 2, {"binary.txt": BAD_FILES["binary.txt"]})
     settings = default_settings(glossary_dir=GLOSSARY)
-    paths = [str(p) for p in sorted(inbox.iterdir())]
-    outcomes = clean_chunk.fn(paths, settings, str(tmp_path / "out"), str(tmp_path / "q"))
+    articles = planned(sorted(inbox.iterdir()))
+    outcomes = clean_chunk.fn(articles, settings, str(tmp_path / "out"), str(tmp_path / "q"))
     assert [o.status for o in outcomes] == ["quarantined", "cleaned", "cleaned"]
-    assert "binary" in (tmp_path / "q" / "binary.error.txt").read_text(encoding="utf-8")
+    assert "binary" in (tmp_path / "q" / "binary.txt.error.txt").read_text(encoding="utf-8")
     assert (tmp_path / "q" / "binary.txt").exists() and not (inbox / "binary.txt").exists()
+
+
+# ---------------------------------------------------------------- batch helpers (no engine)
+
+
+def plan(inbox: Path, outbox: Path, key: str, pattern: str = "*.txt") -> Any:
+    return plan_articles(inbox, pattern, outbox, read_manifest_file(outbox), key)
+
+
+def clean_all(inbox: Path, outbox: Path, quarantine: Path, settings: Any) -> list[Outcome]:
+    """One run of the inbox with the plain helpers: plan, clean, record."""
+    key = settings.key()
+    manifest = read_manifest_file(outbox)
+    todo = plan_articles(inbox, "*.txt", outbox, manifest, key)
+    outcomes = clean_chunk.fn(todo.todo, settings, str(outbox), str(quarantine))
+    for o in outcomes:
+        if o.status == "cleaned":
+            manifest[o.stem] = manifest_record(o, key)
+    write_manifest_file(outbox, manifest)
+    return [*todo.refused, *outcomes]
+
+
+def test_odd_and_long_names_are_cleaned_not_fatal(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    names = [
+        "s" * 236 + ".txt",  # 240 bytes
+        "l" * 251 + ".txt",  # 255 bytes, the limit
+        "é" * 125 + ".txt",
+        os.fsdecode(b"caf\xe9-\xff.txt"),  # not UTF-8
+    ]
+    make_inbox(inbox, 1)
+    for name in names:
+        (inbox / name).write_text("Filed in Sotchi.\n", encoding="utf-8")
+    settings = default_settings(glossary_dir=GLOSSARY)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    outcomes = clean_all(inbox, outbox, quarantine, settings)
+    assert [o.status for o in outcomes] == ["cleaned"] * 5, outcomes
+    assert "caf\\xe9-\\xff.txt" in {o.name for o in outcomes}  # printable name
+    assert len(list(outbox.glob("*.clean.txt"))) == 5 and not list(outbox.glob(".cdtmp-*"))
+    manifest = json.loads((outbox / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert len(manifest["articles"]) == 5
+    assert plan(inbox, outbox, settings.key()).todo == []  # all recorded and intact
+
+
+def test_any_error_quarantines_only_its_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.inbox
+
+    inbox = make_inbox(tmp_path / "inbox", 4)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    (outbox / "story-0001.report.json").mkdir(parents=True)  # its write fails (OSError)
+    real_clean = flows.inbox.clean
+
+    def clean_or_fail(doc: Any, settings: Any) -> Any:
+        if doc.name == "story-0002.txt":
+            raise MemoryError
+        if doc.name == "story-0003.txt":
+            "\udcff".encode()  # raises UnicodeEncodeError
+        return real_clean(doc, settings)
+
+    monkeypatch.setattr(flows.inbox, "clean", clean_or_fail)
+    settings = default_settings(glossary_dir=GLOSSARY)
+    outcomes = {o.name: o for o in clean_all(inbox, outbox, quarantine, settings)}
+    assert outcomes["story-0000.txt"].status == "cleaned"
+    reasons = {n: o.reason for n, o in outcomes.items() if o.status == "quarantined"}
+    assert sorted(reasons) == ["story-0001.txt", "story-0002.txt", "story-0003.txt"]
+    assert "folder is in the way" in reasons["story-0001.txt"]
+    assert reasons["story-0002.txt"] == "MemoryError"
+    assert "UnicodeEncodeError" in reasons["story-0003.txt"]
+    for name, reason in reasons.items():
+        report = error_report_path(quarantine, name).read_text(encoding="utf-8")
+        assert report == reason + "\n" and (quarantine / name).exists()
+    assert [p.name for p in outbox.glob("story-0001*")] == ["story-0001.report.json"]
+    assert error_report_path(quarantine, "a.txt") != error_report_path(quarantine, "a.md")
+
+
+def test_a_fault_outside_the_article_steps_fails_only_that_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.inbox
+
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    real = flows.inbox.process_article
+
+    def faulty(article: Planned, *args: Any) -> Outcome:
+        if article.path.endswith("0001.txt"):
+            msg = "unexpected"
+            raise RuntimeError(msg)
+        return real(article, *args)
+
+    monkeypatch.setattr(flows.inbox, "process_article", faulty)
+    settings = default_settings(glossary_dir=GLOSSARY)
+    todo = planned(sorted(inbox.iterdir()))
+    outcomes = clean_chunk.fn(todo, settings, str(tmp_path / "out"), str(tmp_path / "q"))
+    assert [o.status for o in outcomes] == ["cleaned", "failed", "cleaned"]
+    assert outcomes[1].reason == "unexpected (RuntimeError)"
+    assert (inbox / "story-0001.txt").exists()
+
+
+def test_a_file_changing_during_the_run_is_left_for_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.inbox
+
+    inbox = make_inbox(tmp_path / "inbox", 2)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    settings = default_settings(glossary_dir=GLOSSARY)
+    todo = plan(inbox, outbox, settings.key()).todo
+    growing = inbox / "story-0000.txt"
+    with growing.open("ab") as fh:  # the writer goes on after planning
+        fh.write(b"\xe2\x80")  # half a character: not valid UTF-8 yet
+    first = process_article(todo[0], settings, outbox, quarantine)
+    assert first.status == "changing" and growing.exists() and not quarantine.exists()
+
+    # Changed while it was read and cleaned: left in place, not quarantined.
+    real_load = flows.inbox.load_bytes
+
+    def load_while_written(data: bytes, name: str) -> Any:
+        with growing.open("ab") as fh:
+            fh.write(b"\x99 more text\n")
+        return real_load(data, name)
+
+    monkeypatch.setattr(flows.inbox, "load_bytes", load_while_written)
+    again = plan(inbox, outbox, settings.key()).todo
+    assert process_article(again[0], settings, outbox, quarantine).status == "changing"
+    assert growing.exists() and not quarantine.exists()
+    monkeypatch.undo()
+    done = clean_all(inbox, outbox, quarantine, settings)  # the writer has finished
+    assert sorted(o.status for o in done) == ["cleaned", "cleaned"]
+
+
+def test_bad_manifest_records_are_ignored(tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    settings = default_settings(glossary_dir=GLOSSARY)
+    clean_all(inbox, outbox, quarantine, settings)
+    manifest = json.loads((outbox / MANIFEST_NAME).read_text(encoding="utf-8"))
+    manifest["articles"]["story-0000"] = ["not", "a", "mapping"]
+    manifest["articles"]["story-0001"] = {"sha256": 7, "settings": None}
+    manifest["articles"]["zzz"] = "text"
+    (outbox / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    assert sorted(read_manifest_file(outbox)) == ["story-0002"]
+    todo = plan(inbox, outbox, settings.key()).todo
+    assert [Path(p.path).name for p in todo] == ["story-0000.txt", "story-0001.txt"]
+
+
+def test_damaged_outputs_are_planned_again(tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    settings = default_settings(glossary_dir=GLOSSARY)
+    clean_all(inbox, outbox, quarantine, settings)
+    reference = {p.name: p.read_bytes() for p in outbox.iterdir() if p.name != MANIFEST_NAME}
+    (outbox / "story-0000.report.json").write_bytes(b"")  # emptied
+    (outbox / "story-0001.clean.txt").write_text("tampered\n", encoding="utf-8")
+    (outbox / "story-0002.report.html").unlink()
+    assert len(plan(inbox, outbox, settings.key()).todo) == 3
+    clean_all(inbox, outbox, quarantine, settings)
+    assert {p.name: p.read_bytes() for p in outbox.iterdir() if p.name != MANIFEST_NAME} == (
+        reference
+    )
+    assert plan(inbox, outbox, settings.key()).todo == []
+
+
+def test_patterns_and_links_cannot_leave_the_inbox(tmp_path: Path) -> None:
+    for bad in ("../outside/*.txt", "sub/*.txt", "..", "", "/etc/*", "..*"):
+        with pytest.raises(InputError, match="pattern"):
+            check_pattern(bad)
+    for good in ("*.txt", "*.md", "wire-??.txt", "[ab]*"):
+        check_pattern(good)
+    inbox = make_inbox(tmp_path / "inbox", 1)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Private text about Sotchi.\n", encoding="utf-8")
+    (inbox / "link.txt").symlink_to(outside / "secret.txt")
+    (inbox / "inner.txt").symlink_to(inbox / "story-0000.txt")
+    result = plan(inbox, tmp_path / "outbox", "key")
+    assert sorted(Path(p.path).name for p in result.todo) == ["inner.txt", "story-0000.txt"]
+    assert [(o.name, o.status) for o in result.refused] == [("link.txt", "refused")]
+    with pytest.raises(InputError):
+        plan(inbox, tmp_path / "outbox", "key", pattern="../outside/*.txt")
+    assert (outside / "secret.txt").exists()
+
+
+def test_stems_that_clash_are_refused_and_left_in_place(tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 1)
+    for name in ("a.txt", "a.md"):
+        (inbox / name).write_text(f"Filed as {name} in Sotchi.\n", encoding="utf-8")
+    result = plan_articles(inbox, "*", tmp_path / "outbox", {}, "key")
+    assert [Path(p.path).name for p in result.todo] == ["story-0000.txt"]
+    assert sorted(o.name for o in result.refused) == ["a.md", "a.txt"]
+    assert all("a.md and a.txt" in o.reason for o in result.refused)
+    markdown = summary_markdown("inbox", "outbox", "q", "k", result.refused, 0)
+    assert "Left in the inbox" in markdown and "a.md and a.txt would share" in markdown
+
+
+def test_outbox_and_quarantine_must_be_outside_the_inbox(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for outbox, quarantine in (
+        (inbox, tmp_path / "q"),
+        (inbox / "out", tmp_path / "q"),
+        (tmp_path / "out", inbox),
+        (tmp_path / "out", tmp_path / "out"),
+        (tmp_path / "out", inbox / "." / "q"),
+    ):
+        with pytest.raises(InputError):
+            check_folders(inbox, outbox, quarantine)
+    check_folders(inbox, tmp_path / "outbox", tmp_path / "quarantine")
+    check_folders(inbox, tmp_path, tmp_path / "quarantine")  # the parent is fine
 
 
 # ---------------------------------------------------------------- flows
@@ -207,6 +437,13 @@ def test_clean_article_text_ids_keep_separate_histories(
     assert again["artifacts"] == a["artifacts"]
     assert len(artifacts(a["artifacts"]["report"])) == 2  # a version per run: a history
     assert len(artifacts(b["artifacts"]["report"])) == 1
+    slash = clean_article(
+        text="Filed in Idleb.\n", article_id="wire/7", out_dir=str(tmp_path),
+        glossary_dir=str(GLOSSARY),
+    )  # fmt: skip
+    outputs = [a["outputs"], b["outputs"], slash["outputs"]]
+    assert len({p for o in outputs for p in o}) == 3 * len(OUTPUT_SUFFIXES)  # none shared
+    assert Path(b["outputs"][0]).read_text(encoding="utf-8") == "He flew to Sochi on Monday.\n"
 
 
 def test_clean_article_truncates_a_large_report(prefect_harness: None, tmp_path: Path) -> None:
@@ -244,7 +481,7 @@ def test_inbox_skips_reclean_and_retries(
     first = clean_inbox(**params)
     assert first["outbox"] == str(outbox) and first["quarantine"] == str(quarantine)  # siblings
     assert len(first["cleaned"]) == 4 and list(first["quarantined"]) == ["binary.txt"]
-    assert "binary file" in (quarantine / "binary.error.txt").read_text(encoding="utf-8")
+    assert "binary file" in (quarantine / "binary.txt.error.txt").read_text(encoding="utf-8")
 
     assert clean_inbox(**params)["cleaned"] == []  # unchanged: nothing to do
 
@@ -265,7 +502,8 @@ def test_inbox_skips_reclean_and_retries(
     retried = clean_inbox(**params)
     assert retried["cleaned"] == ["binary.txt"] and not retried["quarantined"]
     assert (
-        not (quarantine / "binary.txt").exists() and not (quarantine / "binary.error.txt").exists()
+        not (quarantine / "binary.txt").exists()
+        and not (quarantine / "binary.txt.error.txt").exists()
     )
 
     summary = artifacts(first["artifacts"]["summary"])
@@ -281,15 +519,11 @@ def test_inbox_resumes_after_a_crash(prefect_harness: None, tmp_path: Path, rule
     names = sorted(p.name for p in inbox.iterdir())
     # A killed run: the first chunk was written and recorded, the second left a temp file.
     done = clean_chunk.fn(
-        [str(inbox / n) for n in names[:3]], settings, str(outbox), str(quarantine)
+        planned([inbox / n for n in names[:3]]), settings, str(outbox), str(quarantine)
     )
     key = settings.key()
-    records = {
-        n.removesuffix(".txt"): {"sha256": o.sha256, "settings": key, "source": n}
-        for n, o in zip(names[:3], done, strict=True)
-    }
-    write_manifest_file(outbox, records)
-    (outbox / f".{names[3]}.clean.txt.k1ll3d.tmp").write_text("half an artic", encoding="utf-8")
+    write_manifest_file(outbox, {o.stem: manifest_record(o, key) for o in done})
+    (outbox / ".cdtmp-k1ll3d00.tmp").write_text("half an artic", encoding="utf-8")
 
     result = clean_inbox(
         inbox=str(inbox),
@@ -318,10 +552,7 @@ def test_inbox_of_200_with_3_bad_files(prefect_harness: None, tmp_path: Path, ru
     assert len(result["cleaned"]) == 197
     assert sorted(result["quarantined"]) == sorted(BAD_FILES)
     quarantine = Path(result["quarantine"])
-    reasons = {
-        n: (quarantine / n.replace(".txt", ".error.txt")).read_text(encoding="utf-8")
-        for n in BAD_FILES
-    }
+    reasons = {n: (quarantine / f"{n}.error.txt").read_text(encoding="utf-8") for n in BAD_FILES}
     assert "empty" in reasons["empty.txt"]
     assert "binary" in reasons["binary.txt"]
     assert "UTF-8" in reasons["undecodable.txt"]
@@ -333,6 +564,48 @@ def test_inbox_of_200_with_3_bad_files(prefect_harness: None, tmp_path: Path, ru
 
     again = clean_inbox(**params)
     assert again["cleaned"] == [] and again["quarantined"] == {} and len(again["skipped"]) == 197
+
+
+def test_inbox_survives_hostile_names_and_damage(
+    prefect_harness: None, tmp_path: Path, rules: str
+) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    odd = {"s" * 236 + ".txt", "l" * 251 + ".txt", os.fsdecode(b"caf\xe9.txt")}
+    for name in [*odd, "a.txt", "b.txt"]:
+        (inbox / name).write_text(f"Filed in Sotchi ({len(name)}).\n", encoding="utf-8")
+    (inbox / "a.md").write_text("Another a.\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Private, about Sotchi.\n", encoding="utf-8")
+    (inbox / "link.txt").symlink_to(outside / "secret.txt")
+    outbox = tmp_path / "outbox"
+    (outbox / "b.report.json").mkdir(parents=True)  # b.txt cannot be written
+    params = {"inbox": str(inbox), "glossary_dir": str(GLOSSARY), "rules_dir": rules}
+
+    first = clean_inbox(**params, pattern="*")
+    assert len(first["cleaned"]) == 3 + len(odd) and "caf\\xe9.txt" in first["cleaned"]
+    assert list(first["quarantined"]) == ["b.txt"]
+    assert sorted(first["left"]) == ["a.md", "a.txt", "link.txt"]
+    assert (inbox / "a.txt").exists() and (inbox / "a.md").exists()
+    assert (outside / "secret.txt").exists() and not list(outbox.glob("secret*"))
+    summary = artifacts(first["artifacts"]["summary"])[0].data
+    assert "a.md and a.txt would share" in summary
+
+    (outbox / "story-0000.report.json").write_bytes(b"")  # damaged after the run
+    manifest_path = outbox / MANIFEST_NAME
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["articles"]["story-0001"] = None  # a record that is not a mapping
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    second = clean_inbox(**params, pattern="*")
+    assert second["cleaned"] == ["story-0000.txt", "story-0001.txt"]
+    assert (outbox / "story-0000.report.json").stat().st_size > 0
+    assert clean_inbox(**params, pattern="*")["cleaned"] == []
+
+    with pytest.raises(InputError, match="pattern"):
+        clean_inbox(**params, pattern="../outside/*.txt")
+    with pytest.raises(InputError, match="outbox"):
+        clean_inbox(**params, outbox=str(inbox))
+    assert (outside / "secret.txt").exists()
 
 
 def test_evaluate_publishes_scores(prefect_harness: None, tmp_path: Path) -> None:
@@ -438,6 +711,8 @@ def test_cli_refuses_bad_input_before_starting_prefect(
     for argv in (
         ["run", "clean-article", str(bad), "--out", str(tmp_path / "out")],
         ["run", "clean-inbox", str(tmp_path), "--glossary", str(broken)],
+        ["run", "clean-inbox", str(tmp_path), "--pattern", "../*.txt"],
+        ["run", "clean-inbox", str(tmp_path), "--outbox", str(tmp_path / "x" / "..")],
     ):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)

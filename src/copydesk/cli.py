@@ -221,10 +221,19 @@ def _check_out_dir(out_dir: Path) -> None:
 def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     """Clean each FILE into OUT: NAME.clean.txt and NAME.report.{md,json,html}.
 
-    A bad input among good ones is named on stderr with its reason; the good ones are
-    written, nothing of the bad one is, and the exit status is 2.
+    A file that cannot be read, cleaned or written is named on stderr with its reason;
+    the good ones are written, nothing of the bad one is, and the exit status is 2.
+    Temporary files a killed run left in OUT are removed first.
     """
-    from copydesk.output import article_stem, write_outputs
+    from dataclasses import replace
+
+    from copydesk.output import (
+        article_stem,
+        display_name,
+        failure_reason,
+        sweep_temp_files,
+        write_outputs,
+    )
     from copydesk.pipeline import clean
 
     _check_out_dir(Path(out_dir))
@@ -232,24 +241,31 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     for file in files:
         stem = article_stem(file)
         if stem in stems:
-            msg = f"{file} and {stems[stem]} would both write {stem}.*; rename one"
+            msg = (
+                f"{display_name(file)} and {display_name(stems[stem])} would both write "
+                f"{display_name(stem)}.*; rename one"
+            )
             raise click.UsageError(msg)
         stems[stem] = file
     run = _run_options(opts)
+    sweep_temp_files(Path(out_dir))
     status = ExitStatus.OK
     for file in files:
+        name = display_name(file)
         try:
-            result = clean(
-                load_path(file), run.settings, language=run.language, reference=run.reference
-            )
+            doc = load_path(file)
+            doc = replace(doc, name=display_name(doc.name))
+            result = clean(doc, run.settings, language=run.language, reference=run.reference)
             written = write_outputs(result, Path(out_dir), article_stem(file))
-        except InputError as exc:
-            click.echo(f"copydesk error: {exc}", err=True)
+        except Exception as exc:  # one bad article never stops the others
+            # An InputError names the file already; anything else gets the name here.
+            where = "" if isinstance(exc, InputError) else f"{name}: "
+            click.echo(f"copydesk error: {where}{failure_reason(exc)}", err=True)
             status = ExitStatus.ERROR
             continue
         click.echo(
-            f"{file}: {len(result.applied_edits)} change(s), "
-            f"{len(result.findings)} finding(s) -> {written[0]}"
+            f"{name}: {len(result.applied_edits)} change(s), "
+            f"{len(result.findings)} finding(s) -> {display_name(str(written[0]))}"
         )
     return status
 
