@@ -67,10 +67,9 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from copydesk.errors import InputError
-from copydesk.load import load_bytes
+from copydesk.load import display_name, load_bytes
 from copydesk.output import (
     article_stem,
-    display_name,
     failure_reason,
     file_sha256,
     fit_name,
@@ -478,7 +477,9 @@ def summary_markdown(
         out.append("")
     if left:
         out += ["## Left in the inbox", "", "| Article | Reason |", "|---|---|"]
-        out += [f"| {escape_markdown(o.name)} | {escape_markdown(o.reason)} |" for o in left]
+        out += [
+            f"| {escape_markdown_line(o.name)} | {escape_markdown_line(o.reason)} |" for o in left
+        ]
         out.append("")
     if cleaned:
         out += [

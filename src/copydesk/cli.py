@@ -229,7 +229,6 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
 
     from copydesk.output import (
         article_stem,
-        display_name,
         failure_reason,
         sweep_temp_files,
         write_outputs,

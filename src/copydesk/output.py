@@ -36,6 +36,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from copydesk.load import display_name
 from copydesk.model import Result
 from copydesk.report import render_json, render_markdown
 from copydesk.report_html import render_html
@@ -316,15 +317,6 @@ def article_stem(path: str | os.PathLike[str]) -> str:
     """
     name = Path(path).name
     return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
-
-
-def display_name(name: str) -> str:
-    """A file name as printable text: undecodable bytes of the name shown as ``\\xNN``.
-
-    >>> display_name(os.fsdecode(b"caf\\xe9.txt"))
-    'caf\\\\xe9.txt'
-    """
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def failure_reason(exc: BaseException) -> str:
