@@ -130,4 +130,4 @@ def test_skip_pattern_spans(text: str, skipped: list[str]) -> None:
 
 
 def test_markdown_line_starts_are_escaped_across_blank_lines() -> None:
-    assert escape_markdown("\n\n - item\n1. one\n\t+ x") == "\n\n \\- item\n\\1. one\n\t\\+ x"
+    assert escape_markdown("\n\n - item\n1. one\n\t+ x") == "\n\n \\- item\n1\\. one\n\t\\+ x"
