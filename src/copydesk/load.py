@@ -85,7 +85,12 @@ def load_bytes(data: bytes, name: str = "<text>") -> Document:
         msg = f"{name}: the article is empty (0 bytes)"
         raise InputError(msg)
     if data.startswith(codecs.BOM_UTF8):
-        encoding, text = "utf-8-sig", data[len(codecs.BOM_UTF8) :].decode("utf-8", "strict")
+        try:
+            encoding, text = "utf-8-sig", data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            at = exc.start + len(codecs.BOM_UTF8)
+            msg = f"{name}: has a UTF-8 byte-order mark but is not valid UTF-8 at byte {at}"
+            raise InputError(msg) from None
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             encoding, text = "utf-16", data.decode("utf-16")

@@ -431,6 +431,9 @@ def _week(day: dt.date) -> str:
 
 def _month(day: dt.date, step: int) -> str:
     index = day.year * 12 + day.month - 1 + step
+    if not dt.MINYEAR <= index // 12 <= dt.MAXYEAR:
+        msg = "month out of range"
+        raise OverflowError(msg)
     return f"in {_MONTHS[index % 12]} {index // 12}"
 
 
@@ -472,9 +475,12 @@ def relative_date(text: str, context: CheckContext) -> Iterator[Hit]:
     'on Sunday, 22 November 2026'
     """
     for match in _RELATIVE.finditer(text):
-        if context.date is not None:
-            replacement = _resolve(match, context.date)
-        else:
+        try:
+            # A day before 0001-01-01 or after 9999-12-31 has no date: say how to count.
+            replacement = _resolve(match, context.date) if context.date else None
+        except OverflowError:
+            replacement = None
+        if replacement is None:
             phrase = " ".join(match.group().split())
             replacement = f"give the date ('{phrase}', counted from the article's date)"
         yield Hit(match.start(), match.end(), replacement)

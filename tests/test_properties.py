@@ -1,0 +1,281 @@
+"""Property tests: the pipeline's guarantees on arbitrary articles.
+
+Articles are built from arbitrary Unicode (every plane, combining marks, dotted and
+dotless I, joiners, bidi marks, tatweel, NBSP, every line ending, Arabic, Cyrillic and CJK
+text, Eastern Arabic and Persian digits, guillemets and low quotes) mixed with what makes
+the pipeline act: glossary variants and house forms from the shipped glossary, the flag
+and pass examples of the shipped rules, relative dates and markup. Only what
+:func:`copydesk.load.load_bytes` refuses (binary control characters) and what UTF-8 cannot
+hold (lone surrogates) is left out. For every article, with the default settings,
+suggest-only on and off, with and without a reference date (down to 0001-01-01 and up to
+9999-12-31), with a given or a detected language:
+
+- replay: ``apply_edits(input, edits) == cleaned``; undo: ``undo_edits(cleaned, edits)
+  == input``; every applied edit's ``before`` is the input at its span;
+- text outside the applied edits comes out byte for byte;
+- idempotence: cleaning the cleaned text applies nothing and changes nothing;
+- every finding's ``text`` is the cleaned text at its span, inside the text;
+- determinism: two runs give equal results and byte-identical reports;
+- every renderer runs; the JSON round-trips; HTML and Markdown hold no live markup from
+  the article; ``copydesk check`` runs once per format;
+- ``load_bytes`` on arbitrary bytes returns a Document or raises ``InputError``.
+
+How many examples: the ``ci`` profile (the default; fixed seed, a few dozen examples per
+property) keeps this file within about half a minute on two cores. For a long search, run
+``COPYDESK_HYPOTHESIS=thorough .venv/bin/python -m pytest tests/test_properties.py`` (5,000
+random examples per property; ``COPYDESK_HYPOTHESIS_EXAMPLES`` sets another number). The
+profiles are registered in ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import cache
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from copydesk.edits import apply_edits, cleaned_offsets, undo_edits
+from copydesk.errors import InputError
+from copydesk.load import _BINARY_CONTROLS, Document, load_bytes
+from copydesk.model import Result
+from copydesk.pipeline import Settings, clean, default_settings
+from copydesk.report import render_json, render_markdown, render_text
+from copydesk.report_html import render_html
+from copydesk.rules import load_rules
+
+LANGUAGES = (None, "en", "fr", "de", "ru")
+DATES = (
+    None,
+    dt.date(2026, 11, 26),
+    dt.date(1, 1, 1),
+    dt.date(1, 1, 7),
+    dt.date(9999, 12, 31),
+    dt.date(9999, 12, 25),
+)
+
+# Pieces that the fixes, the rules or the checks act on, and every kind of awkward character.
+SPECIAL = (
+    "İ", "ı", "İdleb", "ıdleb", "I\u0307", "i\u0307", "e\u0301", "\u0301", "a\u0308\u0304",
+    "\u200d", "\u200c", "\u200b", "\u2060", "\ufeff", "\u200e", "\u200f", "\u061c",
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+    "\u0640", "ـــ", "\u00a0", "\u202f", "\u2009", "\u3000", "\r", "\r\n", "\n", "\n\n", "\t",
+    "\x0b", "\x0c", "\x85", "\u2028", "\u2029", " ", "  ", "",
+    "قال أردوغان، في سوتشي؛ هل؟", "إدلب", "٠١٢٣٤٥٦٧٨٩", "٦٫٥", "١٬٠٠٠", "۰۱۲۳۴۵۶۷۸۹", "۴۵",
+    "Кремль заявил", "Путин", "習近平在北京", "東京", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "😀", "👩\u200d👩\u200d👧",
+    "🇹🇷", "𠀋", "\U0010fffd", "\U000e0001",
+    "«", "»", "«quoted»", "‹x›", "„low“", "“", "”", "‘", "’", "'s", "’s", "\"", "'",
+    "<script>alert(1)</script>", "<b>", "&amp;", "*", "_", "`", "|", "[x](y)", "#", "> ", "- ",
+    "1. ", "~~", "\\", "{0}", "{replacement}", "%s",
+    ".", ",", ";", ":", "!", "?", "…", "-", "—", "(", ")", "1,", "a.", "40000", "3 March",
+    "the", "The", "a", "an", "said that", "great importance", "regime forces",
+)  # fmt: skip
+RELATIVE_DATES = (
+    "yesterday", "Yesterday", "today", "tomorrow", "Tomorrow", "last night", "tonight",
+    "the day before yesterday", "the day after tomorrow", "four days ago", "3 days ago",
+    "two weeks ago", "a week ago", "last week", "next week", "this week", "last month",
+    "next month", "last Tuesday", "next Monday", "this Sunday", "on Friday",
+    "a few days ago", "several weeks ago", "just days ago",
+)  # fmt: skip
+TEXT_ALPHABET = st.characters(
+    blacklist_categories=("Cs",), blacklist_characters="".join(_BINARY_CONTROLS)
+)
+
+
+@cache
+def _settings(suggest_only: bool, date: dt.date | None) -> Settings:
+    return default_settings(suggest_only=suggest_only, date=date)
+
+
+@cache
+def _glossary_texts() -> tuple[str, ...]:
+    glossary = _settings(False, None).glossary
+    texts: dict[str, None] = {}
+    for entry in glossary.entries:
+        for variant in entry.variants:
+            texts.setdefault(variant.text, None)
+            for to in (variant.to or {}).values():
+                texts.setdefault(to, None)
+        for lang in entry.forms:
+            for form in entry.form_texts(lang):
+                texts.setdefault(form, None)
+    return tuple(texts)
+
+
+@cache
+def _rule_examples() -> tuple[str, ...]:
+    rules = load_rules("en").rules
+    return tuple(dict.fromkeys(x for r in rules for x in (*r.examples_flag, *r.examples_pass)))
+
+
+def _case_variants(text: str) -> st.SearchStrategy[str]:
+    return st.sampled_from((text, text.upper(), text.lower(), text.title()))
+
+
+def _pieces() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.text(TEXT_ALPHABET, max_size=12),
+        st.sampled_from(SPECIAL),
+        st.sampled_from(_glossary_texts()).flatmap(_case_variants),
+        st.sampled_from(_rule_examples()),
+        st.sampled_from(RELATIVE_DATES),
+    )
+
+
+articles = st.lists(_pieces(), min_size=1, max_size=24).map("".join)
+languages = st.sampled_from(LANGUAGES)
+dates = st.sampled_from(DATES)
+modes = st.booleans()
+
+
+def _clean(text: str, suggest_only: bool, date: dt.date | None, language: str | None) -> Result:
+    return clean(text, _settings(suggest_only, date), language=language)
+
+
+def _unchanged_pieces(text: str, result: Result) -> tuple[list[str], list[str]]:
+    """The text between applied edits, in the input and in the cleaned text."""
+    inputs, outputs = [], []
+    in_pos = out_pos = 0
+    for edit, start, end in cleaned_offsets(result.edits):
+        inputs.append(text[in_pos : edit.start])
+        outputs.append(result.cleaned[out_pos:start])
+        in_pos, out_pos = edit.end, end
+    inputs.append(text[in_pos:])
+    outputs.append(result.cleaned[out_pos:])
+    return inputs, outputs
+
+
+@given(articles, modes, dates, languages)
+@example("İ", False, None, "en")
+@example("x\r\n", False, None, "en")
+@example("YESTERDAY", False, dt.date(1, 1, 1), "en")  # was OverflowError
+@example("next month, tomorrow, next week", True, dt.date(9999, 12, 31), "en")
+@example("last Monday, four weeks ago", False, dt.date(1, 1, 7), None)
+def test_replay_undo_spans_and_untouched_text(
+    text: str, suggest_only: bool, date: dt.date | None, language: str | None
+) -> None:
+    result = _clean(text, suggest_only, date, language)
+    assert result.input == text
+    assert apply_edits(text, result.edits) == result.cleaned
+    assert undo_edits(result.cleaned, result.edits) == text
+    for e in result.edits:
+        assert 0 <= e.start <= e.end <= len(text)
+        assert text[e.start : e.end] == e.before, e
+    if suggest_only:
+        assert result.applied_edits == ()
+        assert result.cleaned == text
+    inputs, outputs = _unchanged_pieces(text, result)
+    assert [p.encode("utf-8") for p in inputs] == [p.encode("utf-8") for p in outputs]
+    for f in (*result.findings, *result.suppressed):
+        assert 0 <= f.start <= f.end <= len(result.cleaned), f
+        assert result.cleaned[f.start : f.end] == f.text, f
+
+
+@given(articles, dates, languages)
+def test_cleaning_twice_changes_nothing(
+    text: str, date: dt.date | None, language: str | None
+) -> None:
+    once = _clean(text, False, date, language)
+    twice = _clean(once.cleaned, False, date, language)
+    assert twice.applied_edits == (), (text, once.edits, twice.edits)
+    assert twice.cleaned == once.cleaned
+
+
+def _reports(result: Result) -> list[bytes]:
+    return [
+        render(result).encode("utf-8")
+        for render in (render_text, render_markdown, render_json, render_html)
+    ]
+
+
+@given(articles, modes, dates, languages)
+def test_same_input_same_output(
+    text: str, suggest_only: bool, date: dt.date | None, language: str | None
+) -> None:
+    first = _clean(text, suggest_only, date, language)
+    second = _clean(text, suggest_only, date, language)
+    assert first == second
+    assert _reports(first) == _reports(second)
+
+
+# Markdown shows a tag literally when its "<" is escaped or inside a code span.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+_LIVE_MARKDOWN = re.compile(r"(?<!\\)<(?:script|img)", re.IGNORECASE)
+
+
+def _no_constants(name: str) -> None:
+    msg = f"not JSON: {name}"
+    raise ValueError(msg)
+
+
+@given(articles, modes, dates, languages)
+@example("<script>alert(1)</script>", False, None, "en")
+def test_every_renderer_runs_and_escapes(
+    text: str, suggest_only: bool, date: dt.date | None, language: str | None
+) -> None:
+    text += "<script>alert(1)</script><img src=x onerror=alert(1)>"
+    result = _clean(text, suggest_only, date, language)
+    assert render_text(result)
+    markdown = _CODE_SPAN.sub("", render_markdown(result))
+    assert not _LIVE_MARKDOWN.search(markdown), _LIVE_MARKDOWN.search(markdown)
+    report = json.loads(render_json(result), parse_constant=_no_constants)
+    assert report["input"] == result.input
+    assert report["cleaned"] == result.cleaned
+    assert report["edits"] == [e.to_dict() for e in result.edits]
+    assert report["findings"] == [f.to_dict() for f in result.findings]
+    page = render_html(result).lower()
+    assert "<script" not in page
+    assert "<img" not in page
+
+
+@given(st.binary(max_size=200))
+@example(b"\xef\xbb\xbf\xff")
+@example(b"\xff\xfe\x00")
+@example(b"\xfe\xff\xd8\x00")
+def test_load_bytes_gives_a_document_or_an_input_error(data: bytes) -> None:
+    try:
+        doc = load_bytes(data, "fuzz")
+    except InputError:
+        return
+    assert isinstance(doc, Document)
+    assert doc.text.strip()
+    assert not any(c in _BINARY_CONTROLS for c in doc.text)
+
+
+@given(st.text(TEXT_ALPHABET, min_size=1, max_size=40))
+def test_load_bytes_keeps_utf8_text(text: str) -> None:
+    data = text.encode("utf-8")
+    if not text.strip() or text.startswith("\ufeff"):
+        return
+    assert load_bytes(data, "article").text == text
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "json", "html"])
+@hypothesis_settings(max_examples=2)
+@given(articles, modes, dates)
+def test_check_command_runs(
+    tmp_path_factory: pytest.TempPathFactory,
+    fmt: str,
+    text: str,
+    suggest_only: bool,
+    date: dt.date | None,
+) -> None:
+    from copydesk.cli import cli
+
+    if not text.strip():
+        text += "Sotchi"
+    path = tmp_path_factory.mktemp("check") / "article.txt"
+    path.write_bytes(text.encode("utf-8"))
+    args = ["check", str(path), "--format", fmt, "--lang", "en"]
+    if suggest_only:
+        args.append("--suggest-only")
+    if date is not None:
+        args += ["--date", date.isoformat()]
+    outcome = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output
