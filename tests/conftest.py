@@ -19,24 +19,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Property tests (tests/test_properties.py). "ci", the default: a fixed seed and few examples,
 # so the suite is fast and gives the same verdict on every run. "thorough": a long random
 # search, COPYDESK_HYPOTHESIS=thorough (COPYDESK_HYPOTHESIS_EXAMPLES sets how many examples).
-_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-settings.register_profile(
-    "ci",
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=True,
-    suppress_health_check=_SLOW_IS_FINE,
-)
-settings.register_profile(
-    "thorough",
-    max_examples=int(os.environ.get("COPYDESK_HYPOTHESIS_EXAMPLES", "5000")),
+_COMMON = settings(
     deadline=None,
     database=None,
     print_blob=True,
-    suppress_health_check=_SLOW_IS_FINE,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+settings.register_profile("ci", _COMMON, max_examples=100, derandomize=True)
+examples = int(os.environ.get("COPYDESK_HYPOTHESIS_EXAMPLES", "5000"))
+settings.register_profile("thorough", _COMMON, max_examples=examples)
 settings.load_profile(os.environ.get("COPYDESK_HYPOTHESIS", "ci"))
 
 

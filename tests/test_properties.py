@@ -127,7 +127,11 @@ def _pieces() -> st.SearchStrategy[str]:
     )
 
 
-articles = st.lists(_pieces(), min_size=1, max_size=24).map("".join)
+# Glossary variants and rule phrases match only between word boundaries: mostly join with one.
+SEPARATORS = ("", " ", " ", " ", "\n", "\r\n", "\r", ", ", ". ", "\u00a0", "\t", "\u200f ")
+articles = st.lists(
+    st.tuples(_pieces(), st.sampled_from(SEPARATORS)).map("".join), min_size=1, max_size=24
+).map("".join)
 languages = st.sampled_from(LANGUAGES)
 dates = st.sampled_from(DATES)
 modes = st.booleans()
