@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import cache
+from html.parser import HTMLParser
 
 import pytest
 from click.testing import CliRunner
@@ -224,6 +225,51 @@ def _live_markdown(markdown: str) -> list[str]:
     return live
 
 
+_HTML_TAGS = frozenset((
+    "html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "div", "span", "del",
+    "ins", "mark", "ul", "li", "table", "tr", "th", "td",
+))  # fmt: skip
+_HTML_ATTRIBUTES = frozenset({"lang", "charset", "name", "content", "class", "title"})
+
+
+class _Page(HTMLParser):
+    """Checks that a report page is well nested and uses only the report's own markup, and
+    collects the article's text as a browser shows it (deleted text apart)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.article: list[str] = []
+        self.deleted: list[str] = []
+        self._article_depth: int | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _HTML_TAGS:
+            self.problems.append(f"tag {tag}")
+        self.problems += [f"attribute {k}" for k, _ in attrs if k not in _HTML_ATTRIBUTES]
+        if tag == "meta":
+            return
+        self.stack.append(tag)
+        if tag == "div" and ("class", "article") in attrs:
+            self._article_depth = len(self.stack)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.stack[-1:]}")
+            return
+        if self._article_depth == len(self.stack):
+            self._article_depth = None
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._article_depth is not None:
+            (self.deleted if "del" in self.stack else self.article).append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.problems.append(f"comment {data!r}")
+
+
 def _no_constants(name: str) -> None:
     msg = f"not JSON: {name}"
     raise ValueError(msg)
@@ -245,9 +291,15 @@ def test_every_renderer_runs_and_escapes(
     assert report["cleaned"] == result.cleaned
     assert report["edits"] == [e.to_dict() for e in result.edits]
     assert report["findings"] == [f.to_dict() for f in result.findings]
-    page = render_html(result).lower()
-    assert "<script" not in page
-    assert "<img" not in page
+    page = _Page()
+    html = render_html(result)
+    page.feed(html)
+    page.close()
+    assert page.problems == []
+    assert page.stack == []
+    # The page shows the cleaned article; "‸" marks a point finding or suggestion.
+    assert "".join(page.article).replace("‸", "") == result.cleaned.replace("‸", "")
+    assert "Not shown in the text" not in html  # every edit and finding has its place
 
 
 @given(st.binary(max_size=200))
