@@ -348,3 +348,45 @@ def test_check_command_runs(
     outcome = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert outcome.exit_code == 0, outcome.output
     assert outcome.output
+
+
+def _report_digests(seed: int, count: int) -> list[str]:
+    """Digests of every report of ``count`` random articles (for another process to compare)."""
+    import hashlib
+    import random
+
+    pool = [*_glossary_texts(), *_rule_examples(), *SPECIAL, *RELATIVE_DATES]
+    rng = random.Random(seed)
+    digests = []
+    for _ in range(count):
+        pieces = (rng.choice(pool) + rng.choice(SEPARATORS) for _ in range(rng.randint(1, 30)))
+        result = _clean(
+            "".join(pieces), rng.random() < 0.3, rng.choice(DATES), rng.choice(LANGUAGES)
+        )
+        digests.append(hashlib.sha256(b"\0".join(_reports(result))).hexdigest())
+    return digests
+
+
+def test_same_reports_in_another_process() -> None:
+    """Nothing depends on string hashing, which differs from one process to the next."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    code = "from tests.test_properties import _report_digests; print(*_report_digests(7, 30))"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for hash_seed in ("1", "2")
+    ]
+    outputs = [run.communicate() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert {out for out, _err in outputs} == {" ".join(_report_digests(7, 30)) + "\n"}
