@@ -17,8 +17,9 @@ suggest-only on and off, with and without a reference date (down to 0001-01-01 a
 - every finding's ``text`` is the cleaned text at its span, inside the text;
 - determinism: two runs give equal results and byte-identical reports, in one process and
   in two with different string hashing;
-- every renderer runs; the JSON round-trips; HTML and Markdown hold no live markup from
-  the article; ``copydesk check`` runs once per format;
+- every renderer runs; the JSON round-trips; the Markdown holds no HTML, link or image
+  from the article; the HTML page uses only the report's own tags, is well nested and
+  shows the cleaned article; ``copydesk check`` runs on two articles per format;
 - ``load_bytes`` on arbitrary bytes returns a Document or raises ``InputError``.
 
 How many examples: the ``ci`` profile (the default; a fixed seed, 100 examples per property)
