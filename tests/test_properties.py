@@ -392,3 +392,37 @@ def test_same_reports_in_another_process() -> None:
     outputs = [run.communicate() for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert {out for out, _err in outputs} == {" ".join(_report_digests(7, 30)) + "\n"}
+
+
+# --- failures the properties found, kept as plain regression tests ---------------------------
+
+
+def test_a_utf8_bom_before_invalid_bytes_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="byte-order mark but is not valid UTF-8 at byte 5"):
+        load_bytes(b"\xef\xbb\xbfab\xff", "a.txt")
+
+
+@pytest.mark.parametrize(
+    ("date", "phrase"),
+    [
+        (dt.date(1, 1, 1), "yesterday"),
+        (dt.date(1, 1, 1), "last month"),
+        (dt.date(1, 1, 7), "last week"),
+        (dt.date(1, 1, 2), "the day before yesterday"),
+        (dt.date(9999, 12, 31), "tomorrow"),
+        (dt.date(9999, 12, 31), "next month"),
+        (dt.date(9999, 12, 28), "next week"),
+        (dt.date(9999, 12, 31), "next Monday"),
+    ],
+)
+def test_relative_dates_beyond_the_calendar_say_how_to_count(date: dt.date, phrase: str) -> None:
+    result = _clean(f"It happened {phrase}.", False, date, "en")
+    (finding,) = [f for f in result.findings if f.rule == "en.dates.relative-day"]
+    assert finding.text == phrase
+    assert finding.suggestion == f"give the date ('{phrase}', counted from the article's date)"
+
+
+def test_relative_dates_inside_the_calendar_are_resolved() -> None:
+    result = _clean("It happened yesterday and ends next month.", False, dt.date(1, 1, 2), "en")
+    suggestions = [f.suggestion for f in result.findings if f.rule == "en.dates.relative-day"]
+    assert suggestions == ["on Monday, 1 January 1", "in February 1"]
