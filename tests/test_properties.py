@@ -111,9 +111,12 @@ def _glossary_texts() -> tuple[str, ...]:
 
 
 @cache
-def _rule_examples() -> tuple[str, ...]:
+def _example_sentences() -> tuple[str, ...]:
+    """The flag and pass examples of the shipped rules, the glossary's change and keep ones."""
     rules = load_rules("en").rules
-    return tuple(dict.fromkeys(x for r in rules for x in (*r.examples_flag, *r.examples_pass)))
+    sentences = [x for r in rules for x in (*r.examples_flag, *r.examples_pass)]
+    sentences += [x.text for e in _settings(False, None).glossary.entries for x in e.examples]
+    return tuple(dict.fromkeys(sentences))
 
 
 def _case_variants(text: str) -> st.SearchStrategy[str]:
@@ -125,7 +128,7 @@ def _pieces() -> st.SearchStrategy[str]:
         st.text(TEXT_ALPHABET, max_size=12),
         st.sampled_from(SPECIAL),
         st.sampled_from(_glossary_texts()).flatmap(_case_variants),
-        st.sampled_from(_rule_examples()),
+        st.sampled_from(_example_sentences()),
         st.sampled_from(RELATIVE_DATES),
     )
 
@@ -357,7 +360,7 @@ def _report_digests(seed: int, count: int) -> list[str]:
     import hashlib
     import random
 
-    pool = [*_glossary_texts(), *_rule_examples(), *SPECIAL, *RELATIVE_DATES]
+    pool = [*_glossary_texts(), *_example_sentences(), *SPECIAL, *RELATIVE_DATES]
     rng = random.Random(seed)
     digests = []
     for _ in range(count):
