@@ -187,6 +187,9 @@ def test_replay_undo_spans_and_untouched_text(
 
 
 @given(articles, dates, languages)
+# Detected as German, cleaned to German house forms, then detected as English: was changed back.
+@example("BASHAR EL-ASSAD ", None, None)
+@example("Ghosn al-Zaytun SERGEY SHOIGU SERGEY SHOIGU ", None, None)
 def test_cleaning_twice_changes_nothing(
     text: str, date: dt.date | None, language: str | None
 ) -> None:
