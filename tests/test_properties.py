@@ -287,6 +287,8 @@ def _no_constants(name: str) -> None:
 @example("<script>alert(1)</script>", False, None, "en")
 @example("[x](http://e.com) ![i](j.png) <http://e.com> <b>b</b>\n<div>\n", False, None, "en")
 @example("    <b>x</b>\n\n<!-- c -->\n", True, None, None)
+@example("The minister gave a interview on Sunday.Vladımir Putin\u200f ", False, None, None)
+@example("Vladımir Putin\u200f and \u200fVladımir\u200b Putin\u200f«x»", False, None, "en")
 def test_every_renderer_runs_and_escapes(
     text: str, suggest_only: bool, date: dt.date | None, language: str | None
 ) -> None:
