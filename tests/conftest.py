@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from copydesk.glossary import Glossary, load_glossary
 
@@ -13,6 +15,20 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "sochi-summit.txt"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Property tests (tests/test_properties.py). "ci", the default: a fixed seed and few examples,
+# so the suite is fast and gives the same verdict on every run. "thorough": a long random
+# search, COPYDESK_HYPOTHESIS=thorough (COPYDESK_HYPOTHESIS_EXAMPLES sets how many examples).
+_COMMON = settings(
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("ci", _COMMON, max_examples=100, derandomize=True)
+examples = int(os.environ.get("COPYDESK_HYPOTHESIS_EXAMPLES", "5000"))
+settings.register_profile("thorough", _COMMON, max_examples=examples)
+settings.load_profile(os.environ.get("COPYDESK_HYPOTHESIS", "ci"))
 
 
 @pytest.fixture(scope="session")

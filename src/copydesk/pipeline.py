@@ -25,7 +25,13 @@ from copydesk.findings.spelling import (
 )
 from copydesk.findings.untranslated import find_untranslated
 from copydesk.glossary import Glossary, default_glossary_dir, load_glossary
-from copydesk.langid import UNDETERMINED, detect_language, given_language, language_code
+from copydesk.langid import (
+    SAMPLE_CHARS,
+    UNDETERMINED,
+    detect_language,
+    given_language,
+    language_code,
+)
 from copydesk.load import Document, load_bytes, load_path, read_regular_file
 from copydesk.memory import FalseAlarmMemory, default_memory_path, load_memory
 from copydesk.model import Edit, Finding, Result
@@ -246,6 +252,21 @@ def clean(
     if lang.code == UNDETERMINED:
         notes.append("language could not be determined: language-specific steps skipped")
     cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes)
+    if not language and cleaned[:SAMPLE_CHARS] != text[:SAMPLE_CHARS]:
+        # Cleaning must leave text that cleaning leaves alone: a short text of names can read
+        # as German, then as English once a name takes its German house form, and cleaning it
+        # again would change it back. Such an article is left as it is (its language can be
+        # given). Detection reads only the opening.
+        after = detect_language(cleaned).code
+        if after != lang.code and any(
+            e.applied for e in _fix_and_normalize(cleaned, after, settings, [])[1]
+        ):
+            notes = [
+                f"language unclear (detected as '{lang.code}', as '{after}' once cleaned): "
+                "language-specific steps skipped; give the language to clean it"
+            ]
+            lang = replace(lang, code=UNDETERMINED, probability=None)
+            cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes)
     if apply_edits(text, edits) != cleaned:  # the replay guarantee, checked on every run
         msg = "internal error: edits do not replay to the cleaned text"
         raise RuntimeError(msg)

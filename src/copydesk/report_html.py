@@ -124,10 +124,16 @@ def _place_edits(
 
     suggested: list[tuple[int, int, Edit]] = []
     for edit in sorted(result.suggested_edits, key=lambda e: (e.start, e.end)):
-        clash = any(s < edit.end and edit.start < e for s, e, _ in changes)
+        clashes = [(s, e) for s, e, _ in changes if s < edit.end and edit.start < e]
         shift = sum(c for _, e, c in changes if e <= edit.start)
         start, end = edit.start + shift, edit.end + shift
-        if clash or cleaned[start:end] != edit.before:
+        if clashes and all(edit.start <= s and e <= edit.end for s, e in clashes):
+            # A suggestion around an applied fix (a name with a stray mark removed): it covers
+            # the fixed text.
+            end = edit.end + sum(c for _, e, c in changes if e <= edit.end)
+            suggested.append((start, end, edit))
+            continue
+        if clashes or cleaned[start:end] != edit.before:
             unplaced.append(edit)
             continue
         suggested.append((start, end, edit))

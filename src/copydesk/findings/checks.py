@@ -18,7 +18,6 @@ To add a check: write a function ``(text, context) -> Iterator[Hit]`` and decora
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -480,10 +479,11 @@ def relative_date(text: str, context: CheckContext) -> Iterator[Hit]:
     'on Sunday, 22 November 2026'
     """
     for match in _RELATIVE.finditer(text):
-        replacement = None
-        if context.date is not None:
-            with contextlib.suppress(OverflowError):
-                replacement = _resolve(match, context.date)
+        try:
+            # A day before 0001-01-01 or after 9999-12-31 has no date: say how to count.
+            replacement = _resolve(match, context.date) if context.date else None
+        except OverflowError:
+            replacement = None
         if replacement is None:
             phrase = " ".join(match.group().split())
             replacement = f"give the date ('{phrase}', counted from the article's date)"
