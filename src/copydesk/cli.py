@@ -230,16 +230,17 @@ def ignore(file: str, rule: str, text_filter: str | None, line_filter: int | Non
     from copydesk.glossary import default_glossary_dir
     from copydesk.memory import default_memory_path, remember
     from copydesk.pipeline import clean
-    from copydesk.report import line_col
+    from copydesk.report import LineIndex
 
     run = _run_options(opts)
     result = clean(load_path(file), run.settings, language=run.language)
+    lines = LineIndex(result.cleaned)
     chosen = [
         f
         for f in result.findings
         if f.rule.startswith(rule)
         and (text_filter is None or text_filter in f.text)
-        and (line_filter is None or line_col(result.cleaned, f.start)[0] == line_filter)
+        and (line_filter is None or lines.line_col(f.start)[0] == line_filter)
     ]
     if not chosen:
         msg = f"no finding of rule '{rule}' matches in {file} (see `copydesk check {file}`)"

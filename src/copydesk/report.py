@@ -9,6 +9,7 @@ the Prefect UI. The JSON shape is versioned and described in ``docs/report-schem
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -64,8 +65,29 @@ def visible(text: str) -> str:
     return "".join(out)
 
 
+class LineIndex:
+    """1-based line and column of offsets in one text: one linear pass, then log time each.
+
+    >>> LineIndex("ab\\ncd\\n").line_col(4)
+    (2, 2)
+    """
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        at = text.find("\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = text.find("\n", at + 1)
+        self._starts = starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of ``offset`` (a line break ends its line)."""
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of ``offset`` in ``text``."""
+    """1-based line and column of one ``offset`` in ``text``; for many, use :class:`LineIndex`."""
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, col
@@ -144,15 +166,16 @@ def render_text(result: Result) -> str:
     lines += [f"note: {n}" for n in result.notes]
     if result.suppressed:
         lines.append(f"note: {_suppressed_text(counts)}")
+    input_lines, cleaned_lines = LineIndex(result.input), LineIndex(result.cleaned)
     for e in result.edits:
-        line, col = line_col(result.input, e.start)
+        line, col = input_lines.line_col(e.start)
         mark = "applied" if e.applied else "suggested"
         lines.append(
             f"{line}:{col}: {mark} {visible(e.before)!r} -> {visible(e.after)!r} [{e.rule}]"
             + (f" {e.note}" if e.note else "")
         )
     for f in result.findings:
-        line, col = line_col(result.cleaned, f.start)
+        line, col = cleaned_lines.line_col(f.start)
         suggestion = f" (suggest: {f.suggestion})" if f.suggestion else ""
         lines.append(
             f"{line}:{col}: {f.severity} {f.category} [{f.rule}] {visible(f.text)!r}: "
@@ -293,8 +316,9 @@ def _md_findings(result: Result) -> list[str]:
         "| # | Line | Severity | Category | Text | Message | Suggestion | Rule |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    lines = LineIndex(result.cleaned)
     for number, f in enumerate(result.findings, 1):
-        line, col = line_col(result.cleaned, f.start)
+        line, col = lines.line_col(f.start)
         out.append(
             f"| {number} | {line}:{col} | {f.severity} | {_md_cell(f.category)} "
             f"| {_md_cell(f.text)} "
@@ -308,8 +332,9 @@ def findings_table(
 ) -> list[dict[str, Any]]:
     """Findings as rows for a table artifact or a CSV."""
     rows = []
+    lines = LineIndex(cleaned)
     for f in findings:
-        line, col = line_col(cleaned, f.start)
+        line, col = lines.line_col(f.start)
         rows.append({
             "line": line,
             "column": col,
@@ -325,9 +350,11 @@ def findings_table(
 
 __all__ = [
     "SCHEMA_VERSION",
+    "LineIndex",
     "code_cell",
     "escape_markdown",
     "findings_table",
+    "line_col",
     "render_json",
     "render_markdown",
     "render_text",

@@ -187,17 +187,22 @@ def _render_article(result: Result) -> tuple[str, list[Edit], list[Finding]]:
         {0, n, *points, *del_at, *(s for s, _, _ in ranges), *(e for _, e, _ in ranges)}
     )
 
+    # The ranges open at each bound, kept as bounds are passed (not searched for each one).
+    starting: dict[int, list[_Tag]] = {}
+    ending: dict[int, list[_Tag]] = {}
+    for start, end, tag in ranges:
+        starting.setdefault(start, []).append(tag)
+        ending.setdefault(end, []).append(tag)
+    open_tags: dict[tuple[int, int], _Tag] = {}
+
     out: list[str] = []
     stack: list[_Tag] = []
     for here, nxt in zip(bounds, [*bounds[1:], None], strict=True):
-        wanted = (
-            sorted(
-                (tag for s, e, tag in ranges if s <= here < e),
-                key=lambda t: order[t.key],
-            )
-            if nxt is not None
-            else []
-        )
+        for tag in ending.get(here, ()):
+            open_tags.pop(tag.key, None)
+        for tag in starting.get(here, ()):
+            open_tags[tag.key] = tag
+        wanted = sorted(open_tags.values(), key=lambda t: order[t.key]) if nxt is not None else []
         common = 0
         while common < min(len(stack), len(wanted)) and stack[common].key == wanted[common].key:
             common += 1
