@@ -18,7 +18,7 @@ import click
 
 from copydesk import __version__
 from copydesk.errors import CopydeskError, InputError
-from copydesk.load import load_bytes, load_path
+from copydesk.load import DEFAULT_MAX_MB, MAX_MB_ENV, load_bytes, load_path, read_limited
 from copydesk.model import SEVERITIES, Result, severity_rank
 
 if TYPE_CHECKING:
@@ -44,6 +44,17 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
     except ValueError:
         msg = f"--date must be YYYY-MM-DD, got {value!r}"
         raise click.BadParameter(msg) from None
+
+
+max_size_option = click.option(
+    "--max-size",
+    "max_size",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="MB",
+    help=f"Refuse an article over MB megabytes (default: env {MAX_MB_ENV}, else "
+    f"{DEFAULT_MAX_MB:g}).",
+)
 
 
 def _settings_options(f: Any) -> Any:
@@ -90,6 +101,7 @@ def _settings_options(f: Any) -> Any:
                 help="House-style file (default: copydesk.toml or [tool.copydesk], "
                 "looked up from here).",
             ),
+            max_size_option,
         ]
     ):
         f = option(f)
@@ -117,7 +129,8 @@ def _run_options(opts: dict[str, Any]) -> RunOptions:
         suggest_only=opts["suggest_only"],
         date=opts["date"],
     )
-    reference = load_path(opts["reference"]).text if opts["reference"] else None
+    max_mb = opts["max_size"]
+    reference = load_path(opts["reference"], max_mb=max_mb).text if opts["reference"] else None
     return RunOptions(settings, opts["lang"], reference)
 
 
@@ -163,7 +176,12 @@ def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
     """Clean FILE (or - for stdin) and print a report."""
     from copydesk.pipeline import clean
 
-    doc = load_bytes(sys.stdin.buffer.read(), "<stdin>") if file == "-" else load_path(file)
+    max_mb = opts["max_size"]
+    doc = (
+        load_bytes(read_limited(sys.stdin.buffer, "<stdin>", max_mb), "<stdin>", max_mb=max_mb)
+        if file == "-"
+        else load_path(file, max_mb=max_mb)
+    )
     run = _run_options(opts)
     result = clean(doc, run.settings, language=run.language, reference=run.reference)
     click.echo(render(result, fmt), nl=False)
@@ -200,9 +218,8 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     status = ExitStatus.OK
     for file in files:
         try:
-            result = clean(
-                load_path(file), run.settings, language=run.language, reference=run.reference
-            )
+            doc = load_path(file, max_mb=opts["max_size"])
+            result = clean(doc, run.settings, language=run.language, reference=run.reference)
             written = write_outputs(result, Path(out_dir), article_stem(file))
         except InputError as exc:
             click.echo(f"copydesk error: {exc}", err=True)
@@ -233,7 +250,7 @@ def ignore(file: str, rule: str, text_filter: str | None, line_filter: int | Non
     from copydesk.report import LineIndex
 
     run = _run_options(opts)
-    result = clean(load_path(file), run.settings, language=run.language)
+    result = clean(load_path(file, max_mb=opts["max_size"]), run.settings, language=run.language)
     lines = LineIndex(result.cleaned)
     chosen = [
         f

@@ -6,6 +6,12 @@ mode, so no newline translation happens). UTF-8 with or without BOM and UTF-16 w
 BOM are decoded directly; anything else goes through charset-normalizer, a maintained
 detector for legacy encodings such as Windows-1252 and Windows-1256. Empty, binary or
 undecodable input raises :class:`~copydesk.errors.InputError` naming the input.
+
+Size limit: one article may hold at most :data:`DEFAULT_MAX_MB` megabytes (1,000,000
+bytes each; 20 MB of text stays well within it), or what ``COPYDESK_MAX_MB`` or the
+``max_mb`` argument (the commands' ``--max-size``) says. A larger input is refused with
+an :class:`~copydesk.errors.InputError` before it is decoded, and a file before it is
+read (its size is checked first, and no more than the limit is ever read).
 """
 
 from __future__ import annotations
@@ -14,8 +20,15 @@ import codecs
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from copydesk.errors import InputError
+
+#: The default size limit of one article, in megabytes of 1,000,000 bytes.
+DEFAULT_MAX_MB = 32.0
+#: The environment variable that raises (or lowers) the size limit, in megabytes.
+MAX_MB_ENV = "COPYDESK_MAX_MB"
+_MB = 1_000_000
 
 # Control characters that never occur in an article; one of them means binary data.
 # Tab, LF, VT, FF and CR are text.
@@ -73,8 +86,51 @@ def _has_valid_multibyte(data: bytes) -> bool:
     return valid >= broken > 0 or (valid > 0 and broken == 0)
 
 
-def load_bytes(data: bytes, name: str = "<text>") -> Document:
-    """Decode an article's bytes.
+def max_size_mb(max_mb: float | None = None) -> float:
+    """The size limit in MB: ``max_mb`` if given, else ``COPYDESK_MAX_MB``, else the default.
+
+    >>> max_size_mb(5)
+    5.0
+    """
+    if max_mb is None:
+        setting = os.environ.get(MAX_MB_ENV, "").strip()
+        if not setting:
+            return DEFAULT_MAX_MB
+        try:
+            max_mb = float(setting)
+        except ValueError:
+            max_mb = -1.0
+        if not max_mb > 0:
+            msg = f"{MAX_MB_ENV} must be a number of megabytes above 0, got {setting!r}"
+            raise InputError(msg)
+    return float(max_mb)
+
+
+def check_size(size: int, name: str, max_mb: float | None = None, *, more: bool = False) -> None:
+    """Refuse an article of ``size`` bytes (``more``: or more) over the size limit.
+
+    >>> check_size(2_000_000, "a.txt", max_mb=5)  # within the limit: nothing to say
+    """
+    limit = max_size_mb(max_mb)
+    if size > limit * _MB:
+        size_text = f"{'more than ' if more else ''}{size / _MB:,.2f} MB"
+        msg = (
+            f"{name}: {size_text} is over the {limit:g} MB limit for one article; "
+            f"raise it with --max-size or {MAX_MB_ENV}"
+        )
+        raise InputError(msg)
+
+
+def read_limited(stream: BinaryIO, name: str, max_mb: float | None = None) -> bytes:
+    """Read a stream to its end, refusing it as soon as it passes the size limit."""
+    limit = int(max_size_mb(max_mb) * _MB)
+    data = stream.read(limit + 1)
+    check_size(len(data), name, max_mb, more=True)
+    return data
+
+
+def load_bytes(data: bytes, name: str = "<text>", *, max_mb: float | None = None) -> Document:
+    """Decode an article's bytes (at most the size limit, see :func:`max_size_mb`).
 
     >>> load_bytes("Idleb’s\\r\\n".encode("utf-8")).text
     'Idleb’s\\r\\n'
@@ -84,6 +140,7 @@ def load_bytes(data: bytes, name: str = "<text>") -> Document:
     if not data:
         msg = f"{name}: the article is empty (0 bytes)"
         raise InputError(msg)
+    check_size(len(data), name, max_mb)
     if data.startswith(codecs.BOM_UTF8):
         encoding, text = "utf-8-sig", data[len(codecs.BOM_UTF8) :].decode("utf-8", "strict")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -118,8 +175,11 @@ def _detect_legacy(data: bytes, name: str) -> tuple[str, str]:
     return best.encoding, str(best)
 
 
-def load_path(path: str | os.PathLike[str]) -> Document:
-    """Read and decode an article from a file, with errors that name the file."""
+def load_path(path: str | os.PathLike[str], *, max_mb: float | None = None) -> Document:
+    """Read and decode an article from a file, with errors that name the file.
+
+    A file over the size limit is refused by its size, before it is read.
+    """
     p = Path(path)
     name = str(path)
     if not p.exists():
@@ -129,8 +189,10 @@ def load_path(path: str | os.PathLike[str]) -> Document:
         msg = f"{name}: is a directory, not an article file"
         raise InputError(msg)
     try:
-        data = p.read_bytes()
+        with p.open("rb") as stream:
+            check_size(os.fstat(stream.fileno()).st_size, name, max_mb)
+            data = read_limited(stream, name, max_mb)  # a pipe or a growing file has no size
     except OSError as exc:
         msg = f"{name}: cannot read the file ({exc.strerror})"
         raise InputError(msg) from None
-    return load_bytes(data, name=name)
+    return load_bytes(data, name=name, max_mb=max_mb)
