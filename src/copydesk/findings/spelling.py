@@ -48,6 +48,7 @@ checker returns ``[]`` and the caller reports that the step was skipped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -58,6 +59,7 @@ from typing import TYPE_CHECKING
 
 from copydesk.findings._words import (
     fold_accents,
+    iter_words,
     normalize_apostrophes,
     split_words,
     word_scripts,
@@ -380,14 +382,15 @@ def find_misspellings(
     lexicon = lexicon or build_lexicon(known_words, names)
     known, index = lexicon.known, lexicon.index
     skips = _skip_spans(text)
+    skip_starts = [s for s, _ in skips]
     normalized = normalize_apostrophes(text)
 
-    words = split_words(text)
-    counts = Counter(w.lower() for _, _, w in words)
+    # Words are walked twice rather than held: a list of them is the biggest thing in memory.
+    counts = Counter(w.lower() for _, _, w in iter_words(text))
     findings: list[Finding] = []
     # Words repeat: decide "plainly fine" once per distinct word of the article.
     fine: dict[str, bool] = {}
-    for start, end, word in words:
+    for start, end, word in iter_words(text):
         plain = fine.get(word)
         if plain is None:
             plain = fine[word] = (
@@ -399,7 +402,8 @@ def find_misspellings(
             )
         if plain:
             continue
-        if any(s <= start < e for s, e in skips):
+        skip = bisect.bisect_right(skip_starts, start) - 1
+        if skip >= 0 and start < skips[skip][1]:  # skip spans are sorted and disjoint
             continue
         before = normalized[start - 1] if start else ""
         if before == "'" and word.lower() in _CONTRACTION_PARTS:
