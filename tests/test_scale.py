@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -266,53 +265,35 @@ def test_load_bytes_refuses_over_the_limit(monkeypatch: pytest.MonkeyPatch) -> N
 
 # -- memory and time on big input (whole commands) -----------------------------------------
 
-_PEAK = textwrap.dedent(
-    """
-    import resource, subprocess, sys
-    proc = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(proc.returncode, peak_kb, len(proc.stdout))
-    sys.stderr.write(proc.stderr.decode("utf-8", "replace")[-2000:])
-    """
-)
 
+def _bench(name: str) -> Any:
+    """A module of ``bench/`` (real text, and the measured command run)."""
+    import importlib
 
-def _peak_run(*args: str) -> tuple[int, int, int]:
-    """Exit status, peak RSS (MB) and output size of ``copydesk ARGS`` in a fresh process."""
-    proc = subprocess.run(
-        [sys.executable, "-c", _PEAK, sys.executable, "-m", "copydesk", *args],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    status, peak_kb, size = (int(v) for v in proc.stdout.split())
-    assert status == 0, proc.stderr
-    return status, peak_kb // 1024, size
-
-
-def _real_text(size: int) -> str:
     sys.path.insert(0, str(ROOT / "bench"))
     try:
-        from corpus import real_text  # type: ignore[import-not-found]
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(ROOT / "bench"))
-    text: str = real_text(size)
-    return text
+
+
+def _check_big(tmp_path: Path, size: int, *, one_line: bool) -> None:
+    """``check --format json`` on ``size`` bytes of real text: exit 0, under 1 GB."""
+    text: str = _bench("corpus").real_text(size)
+    article = tmp_path / "article.txt"
+    article.write_text(text.replace("\n", " ") if one_line else text, encoding="utf-8")
+    del text
+    run = _bench("bench_scale").check_json(article)
+    assert run.status == 0, run.stderr
+    assert run.peak_mb < 1024, f"peak RSS {run.peak_mb:.0f} MB"
+    assert run.output_bytes > size  # the report holds the input and the cleaned text
 
 
 @pytest.mark.slow
 def test_five_megabytes_on_one_line_stay_under_one_gigabyte(tmp_path: Path) -> None:
-    article = tmp_path / "one-line.txt"
-    article.write_text(_real_text(5_000_000).replace("\n", " "), encoding="utf-8")
-    _, peak_mb, size = _peak_run("check", str(article), "--format", "json")
-    assert peak_mb < 1024, f"peak RSS {peak_mb} MB"
-    assert size > 5_000_000
+    _check_big(tmp_path, 5_000_000, one_line=True)
 
 
 @pytest.mark.slow
 def test_twenty_megabytes_of_text_stay_under_one_gigabyte(tmp_path: Path) -> None:
-    article = tmp_path / "big.txt"
-    article.write_text(_real_text(20_000_000), encoding="utf-8")
-    _, peak_mb, size = _peak_run("check", str(article), "--format", "json")
-    assert peak_mb < 1024, f"peak RSS {peak_mb} MB"
-    assert size > 20_000_000
+    _check_big(tmp_path, 20_000_000, one_line=False)

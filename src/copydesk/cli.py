@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -149,6 +150,19 @@ def render(result: Result, fmt: str) -> str:
     return render_text(result)
 
 
+def _echo_pieces(pieces: Iterable[str], batch: int = 1 << 20) -> None:
+    """Write text pieces to stdout in batches of about ``batch`` characters."""
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= batch:
+            click.echo("".join(buffer), nl=False)
+            buffer, size = [], 0
+    click.echo("".join(buffer), nl=False)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="copydesk")
 def cli() -> None:
@@ -184,7 +198,12 @@ def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
     )
     run = _run_options(opts)
     result = clean(doc, run.settings, language=run.language, reference=run.reference)
-    click.echo(render(result, fmt), nl=False)
+    if fmt == "json":  # in pieces: a report with a million edits is never one string
+        from copydesk.report import iter_json
+
+        _echo_pieces(iter_json(result))
+    else:
+        click.echo(render(result, fmt), nl=False)
     if fail_on and any(
         severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings
     ):

@@ -14,6 +14,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from copydesk.edits import cleaned_offsets
@@ -119,6 +120,16 @@ def _suppressed_text(counts: dict[str, Any]) -> str:
 def to_dict(result: Result) -> dict[str, Any]:
     """The report as a JSON-ready dict (schema: docs/report-schema.md)."""
     return {
+        **_json_head(result),
+        "edits": [e.to_dict() for e in result.edits],
+        "findings": [f.to_dict() for f in result.findings],
+        "input": result.input,
+        "cleaned": result.cleaned,
+    }
+
+
+def _json_head(result: Result) -> dict[str, Any]:
+    return {
         "schema_version": SCHEMA_VERSION,
         "source": result.source_name,
         "encoding": result.encoding,
@@ -127,16 +138,33 @@ def to_dict(result: Result) -> dict[str, Any]:
         "summary": _summary_counts(result),
         "notes": list(result.notes),
         "scores": result.scores,
-        "edits": [e.to_dict() for e in result.edits],
-        "findings": [f.to_dict() for f in result.findings],
-        "input": result.input,
-        "cleaned": result.cleaned,
     }
 
 
 def render_json(result: Result) -> str:
     """The report as one JSON object (UTF-8 text, non-ASCII kept)."""
-    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return "".join(iter_json(result))
+
+
+def iter_json(result: Result) -> Iterator[str]:
+    """:func:`render_json` in pieces, one edit or finding at a time.
+
+    The text is the same as ``json.dumps(to_dict(result), indent=2)``, but nothing holds
+    every edit's dict or piece at once, so a report with a million edits stays small.
+    """
+    head = json.dumps(_json_head(result), ensure_ascii=False, indent=2)
+    yield head[: -len("\n}")]
+    for key, items in (("edits", result.edits), ("findings", result.findings)):
+        yield f',\n  "{key}": ['
+        separator = "\n"
+        for item in items:
+            piece = json.dumps(item.to_dict(), ensure_ascii=False, indent=2)
+            yield separator + "    " + piece.replace("\n", "\n    ")
+            separator = ",\n"
+        yield "]" if separator == "\n" else "\n  ]"
+    for key, text in (("input", result.input), ("cleaned", result.cleaned)):
+        yield f',\n  "{key}": {json.dumps(text, ensure_ascii=False)}'
+    yield "\n}\n"
 
 
 # ---------------------------------------------------------------- text
@@ -381,6 +409,7 @@ __all__ = [
     "code_cell",
     "escape_markdown",
     "findings_table",
+    "iter_json",
     "line_col",
     "render_json",
     "render_markdown",

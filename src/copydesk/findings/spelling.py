@@ -149,11 +149,13 @@ def known_word_ratio(text: str, language: str) -> float | None:
     lang = _base_language(language)
     if lang not in SPELLING_LANGUAGES:
         return None
-    words = [w.lower() for _s, _e, w in split_words(text) if w.isalpha()]
-    if not words:
-        return None
     checker = _checker(lang)
-    return sum(1 for w in words if w in checker) / len(words)
+    words = known = 0  # counted, not listed: a paragraph can be a whole one-line article
+    for _s, _e, word in iter_words(text):
+        if word.isalpha():
+            words += 1
+            known += word.lower() in checker
+    return known / words if words else None
 
 
 def _base_language(language: str) -> str:

@@ -43,6 +43,7 @@ built without scoring anything.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -143,16 +144,19 @@ class EditCount:
             }
         return out
 
-    def add(self, hypothesis: Words, reference: Words) -> None:
-        """Count one pair of word sequences, splitting it when it is long."""
+    def add(self, hypothesis: str, reference: str) -> None:
+        """Count one pair of segments (tercom words already), splitting it when it is long."""
         if hypothesis == reference:
-            self.reference_words += len(reference)
-        elif max(len(hypothesis), len(reference)) <= SEGMENT_WORDS:
-            self._ter(hypothesis, reference)
-        else:
-            self.split_pairs += 1
-            for hyp_unit, ref_unit in _aligned_units(hypothesis, reference):
-                self._add_unit(hyp_unit, ref_unit)
+            self.reference_words += _word_count(reference)
+            return
+        hyp_words, ref_words = _word_count(hypothesis), _word_count(reference)
+        if max(hyp_words, ref_words) <= SEGMENT_WORDS:
+            self._ter(hypothesis.split(), reference.split())
+            return
+        # Long: sentences are held as strings, words only one unit at a time.
+        self.split_pairs += 1
+        for hyp_unit, ref_unit in _aligned_units(_sentences(hypothesis), _sentences(reference)):
+            self._add_unit(hyp_unit.split(), ref_unit.split())
 
     def _ter(self, hypothesis: Words, reference: Words) -> None:
         from sacrebleu.metrics.lib_ter import translation_edit_rate
@@ -200,13 +204,21 @@ def count_edits(pairs: Iterable[tuple[str, str]], *, case_sensitive: bool) -> Ed
     """
     count = EditCount()
     for hypothesis, reference in pairs:
-        if hypothesis == reference:  # the common case: no tokenising beyond counting
-            count.reference_words += len(reference.split())
-            continue
-        if not case_sensitive:
-            hypothesis, reference = hypothesis.lower(), reference.lower()
-        count.add(hypothesis.split(), reference.split())
+        if case_sensitive or hypothesis == reference:
+            count.add(hypothesis, reference)
+        else:
+            count.add(hypothesis.lower(), reference.lower())
     return count
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _word_count(text: str) -> int:
+    """``len(text.split())`` without the list when the text is long."""
+    if len(text) < 100_000:
+        return len(text.split())
+    return sum(1 for _ in _WORD.finditer(text))
 
 
 def _common_prefix(a: Words, b: Words) -> int:
@@ -217,22 +229,21 @@ def _common_prefix(a: Words, b: Words) -> int:
     return i
 
 
-def _sentences(words: Words) -> list[tuple[str, ...]]:
-    """The words cut after each word that ends a sentence."""
-    out: list[tuple[str, ...]] = []
+def _sentences(text: str) -> list[str]:
+    """The text cut after each word that ends a sentence (spacing kept inside sentences)."""
+    out: list[str] = []
     start = 0
-    for i, word in enumerate(words):
-        if word.rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS:
-            out.append(tuple(words[start : i + 1]))
-            start = i + 1
-    if start < len(words):
-        out.append(tuple(words[start:]))
+    for m in _WORD.finditer(text):
+        if m.group().rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS:
+            out.append(text[start : m.end()])
+            start = m.end()
+    if text[start:].strip():
+        out.append(text[start:])
     return out
 
 
-def _aligned_units(hypothesis: Words, reference: Words) -> Iterator[tuple[Words, Words]]:
+def _aligned_units(hyp_sents: list[str], ref_sents: list[str]) -> Iterator[tuple[str, str]]:
     """Pairs of aligned sentences (or stretches of them) of a long segment pair."""
-    hyp_sents, ref_sents = _sentences(hypothesis), _sentences(reference)
     if len(hyp_sents) == len(ref_sents):
         yield from zip(hyp_sents, ref_sents, strict=True)
         return
@@ -242,19 +253,13 @@ def _aligned_units(hypothesis: Words, reference: Words) -> Iterator[tuple[Words,
         if len(hyp_block) == len(ref_block):
             yield from zip(hyp_block, ref_block, strict=True)
         else:
-            yield _joined(hyp_block), _joined(ref_block)
+            yield " ".join(hyp_block), " ".join(ref_block)
         if h < len(hyp_sents):
             yield hyp_sents[h], ref_sents[r]
         prev_h, prev_r = h + 1, r + 1
 
 
-def _joined(sentences: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
-    return tuple(word for sentence in sentences for word in sentence)
-
-
-def _anchors(
-    hyp_sents: Sequence[tuple[str, ...]], ref_sents: Sequence[tuple[str, ...]]
-) -> list[tuple[int, int]]:
+def _anchors(hyp_sents: Sequence[str], ref_sents: Sequence[str]) -> list[tuple[int, int]]:
     """Positions of sentences found once on each side, in their longest common order."""
     hyp_counts, ref_counts = Counter(hyp_sents), Counter(ref_sents)
     ref_pos = {s: j for j, s in enumerate(ref_sents) if ref_counts[s] == 1}
