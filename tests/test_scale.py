@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from copydesk.edits import apply_edits, compose_edits, undo_edits
+from copydesk.edits import apply_edits, compose_edits
 from copydesk.errors import InputError
 from copydesk.load import DEFAULT_MAX_MB, MAX_MB_ENV, load_bytes, load_path
 from copydesk.model import Edit
@@ -210,34 +210,6 @@ def test_span_touches_agrees_with_a_scan() -> None:
 
 
 # -- composing many edits ------------------------------------------------------------------
-
-
-def _random_edits(text: str, rng: random.Random, rule: str) -> list[Edit]:
-    """Edits on ``text`` with a gap between them: replacements, deletions and insertions."""
-    edits, pos = [], 0
-    while pos < len(text):
-        start = pos + rng.randint(0, 3)
-        end = min(len(text), start + rng.choice([0, 0, 1, 2, 3]))
-        if start > len(text):
-            break
-        after = rng.choice(["", "x", "yz", "Q"])
-        if end > start or after:
-            edits.append(Edit(start, end, text[start:end], after, rule))
-        pos = end + 1  # one pass never has two edits that touch
-    return edits
-
-
-def test_composed_edits_replay_and_undo() -> None:
-    rng = random.Random(11)
-    for _ in range(300):
-        original = "".join(rng.choice("ab c") for _ in range(rng.randint(0, 30)))
-        first = _random_edits(original, rng, "fix")
-        middle = apply_edits(original, first)
-        second = _random_edits(middle, rng, "term")
-        final = apply_edits(middle, second)
-        composed = compose_edits(first, second, original, middle)
-        assert apply_edits(original, composed) == final, (original, first, second)
-        assert undo_edits(final, composed) == original
 
 
 def test_composing_many_edits_is_fast() -> None:
