@@ -47,7 +47,7 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
         raise click.BadParameter(msg) from None
 
 
-max_size_option = click.option(
+_max_size_option = click.option(
     "--max-size",
     "max_size",
     type=click.FloatRange(min=0, min_open=True),
@@ -102,7 +102,7 @@ def _settings_options(f: Any) -> Any:
                 help="House-style file (default: copydesk.toml or [tool.copydesk], "
                 "looked up from here).",
             ),
-            max_size_option,
+            _max_size_option,
         ]
     ):
         f = option(f)
