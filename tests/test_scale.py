@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import subprocess
@@ -18,7 +19,14 @@ from copydesk.errors import InputError
 from copydesk.load import DEFAULT_MAX_MB, MAX_MB_ENV, load_bytes, load_path
 from copydesk.model import Edit
 from copydesk.pipeline import clean
-from copydesk.report import LineIndex, _SpanTouches, line_col
+from copydesk.report import (
+    LineIndex,
+    _SpanTouches,
+    iter_json,
+    line_col,
+    render_json,
+    to_dict,
+)
 from copydesk.scores import ter
 from copydesk.scores.reference import reference_scores
 from copydesk.scores.ter import SEGMENT_WORDS, count_edits, edit_rate_score
@@ -207,6 +215,22 @@ def test_span_touches_agrees_with_a_scan() -> None:
             end = start + rng.randint(0, 6)
             scan = any((a < end and start < b) or (a == b and start <= a <= end) for a, b in spans)
             assert touches(start, end) == scan, (spans, start, end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        SEED.read_text(encoding="utf-8"),
+        "The goverment said nothing.\n",  # a finding, no edit
+        "He flew to Sotchi.\r\n",  # an edit, no finding
+        "Nothing here.",
+    ],
+)
+def test_json_in_pieces_is_the_same_text(text: str) -> None:
+    result = clean(text)
+    whole = json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    assert render_json(result) == whole
+    assert "".join(iter_json(result)) == whole
 
 
 # -- composing many edits ------------------------------------------------------------------
