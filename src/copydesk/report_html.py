@@ -32,7 +32,9 @@ are split into pieces that carry the same title.
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -122,10 +124,16 @@ def _place_edits(
         delta += change
         last_end = edit.end
 
+    # The placed changes are disjoint and in order: bisection finds the ones a suggestion
+    # overlaps and the length change of those that end before it.
+    starts = [s for s, _, _ in changes]
+    ends = [e for _, e, _ in changes]
+    grown = list(itertools.accumulate((c for _, _, c in changes), initial=0))
     suggested: list[tuple[int, int, Edit]] = []
     for edit in sorted(result.suggested_edits, key=lambda e: (e.start, e.end)):
-        clash = any(s < edit.end and edit.start < e for s, e, _ in changes)
-        shift = sum(c for _, e, c in changes if e <= edit.start)
+        ended = bisect.bisect_right(ends, edit.start)  # changes with e <= edit.start
+        clash = ended < bisect.bisect_left(starts, edit.end)  # a later one starts inside it
+        shift = grown[ended]
         start, end = edit.start + shift, edit.end + shift
         if clash or cleaned[start:end] != edit.before:
             unplaced.append(edit)
