@@ -25,6 +25,8 @@ from copydesk.report import (
     iter_json,
     line_col,
     render_json,
+    render_markdown,
+    render_text,
     to_dict,
 )
 from copydesk.scores import ter
@@ -231,6 +233,28 @@ def test_json_in_pieces_is_the_same_text(text: str) -> None:
     whole = json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
     assert render_json(result) == whole
     assert "".join(iter_json(result)) == whole
+
+
+def test_reports_of_many_edits_are_fast() -> None:
+    from dataclasses import replace
+
+    from copydesk.report_html import render_html
+
+    result = clean("He flew to Sotchi. " * 20_000, language="en")
+    assert len(result.applied_edits) == 20_000
+    suggestions = tuple(
+        Edit(i, i + 2, "He", "She", "test.she", applied=False)
+        for i in range(0, len(result.input), len("He flew to Sotchi. "))
+    )
+    many = replace(result, edits=result.edits + suggestions)
+    started = time.perf_counter()
+    page = render_html(many)
+    markdown = render_markdown(many)
+    text = render_text(many)
+    assert time.perf_counter() - started < 10  # pairwise work took minutes
+    assert page.count('<span class="suggested" title="suggested:') == 20_000
+    assert markdown.count("| suggested | ~~He~~ | **She** |") == 20_000
+    assert text.count("suggested 'He' -> 'She'") == 20_000
 
 
 # -- composing many edits ------------------------------------------------------------------
