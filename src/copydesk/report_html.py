@@ -156,6 +156,13 @@ def _render_article(result: Result) -> tuple[str, list[Edit], list[Finding]]:
         else:
             unplaced_findings.append(f)
 
+    # Many edits and findings carry the same markup ("Sotchi" -> "Sochi" a thousand
+    # times): one string each, so that memory follows the distinct ones.
+    distinct: dict[str, str] = {}
+
+    def share(markup: str) -> str:
+        return distinct.setdefault(markup, markup)
+
     # One tag per stretch-covering item; points (empty spans) are emitted at a boundary.
     ranges: list[tuple[int, int, _Tag]] = []
     points: dict[int, list[str]] = {}
@@ -165,24 +172,26 @@ def _render_article(result: Result) -> tuple[str, list[Edit], list[Finding]]:
         css = _e(f.severity)
         if start == end:
             points.setdefault(start, []).append(
-                f'<mark class="point {css}" title="{title}">‸</mark>'
+                share(f'<mark class="point {css}" title="{title}">‸</mark>')
             )
         else:
-            tag = _Tag((0, i), f'<mark class="{css}" title="{title}">', "</mark>")
+            tag = _Tag((0, i), share(f'<mark class="{css}" title="{title}">'), "</mark>")
             ranges.append((start, end, tag))
     for j, (start, end, edit) in enumerate(suggested):
         title = _e(_edit_title(edit))
         if start == end:
-            points.setdefault(start, []).append(f'<span class="suggested" title="{title}">‸</span>')
+            point = share(f'<span class="suggested" title="{title}">‸</span>')
+            points.setdefault(start, []).append(point)
         else:
-            tag = _Tag((1, j), f'<span class="suggested" title="{title}">', "</span>")
+            tag = _Tag((1, j), share(f'<span class="suggested" title="{title}">'), "</span>")
             ranges.append((start, end, tag))
     for k, (start, end, edit) in enumerate(applied):
         title = _e(_edit_title(edit))
         if edit.before:
-            del_at.setdefault(start, []).append(f'<del title="{title}">{_e(edit.before)}</del>')
+            deleted = share(f'<del title="{title}">{_e(edit.before)}</del>')
+            del_at.setdefault(start, []).append(deleted)
         if start < end:
-            ranges.append((start, end, _Tag((2, k), f'<ins title="{title}">', "</ins>")))
+            ranges.append((start, end, _Tag((2, k), share(f'<ins title="{title}">'), "</ins>")))
 
     # Outer elements first: earlier start, then longer; applied edits innermost.
     order = {
@@ -338,7 +347,7 @@ def render_html(result: Result) -> str:
     """
     article, unplaced_edits, unplaced_findings = _render_article(result)
     title = f"copydesk report: {result.source_name or '<text>'}"
-    return "\n".join(
+    head = "\n".join(
         [
             "<!DOCTYPE html>",
             '<html lang="en">',
@@ -355,10 +364,9 @@ def render_html(result: Result) -> str:
             '<p class="legend"><span><del>deleted</del></span><span><ins>inserted</ins></span>'
             '<span><mark>finding</mark></span><span class="suggested">suggested edit</span>'
             "<span>(hover for the rule and the reason)</span></p>",
-            f'<div class="article" lang="{_e(result.language.code)}">{article}</div>',
-            _unplaced(unplaced_edits, unplaced_findings),
-            "</body>",
-            "</html>",
-            "",
+            f'<div class="article" lang="{_e(result.language.code)}">',
         ]
     )
+    tail = "\n".join([_unplaced(unplaced_edits, unplaced_findings), "</body>", "</html>", ""])
+    # The article is joined in once, not copied into a line first: it can be most of the page.
+    return "".join([head, article, "</div>\n", tail])
