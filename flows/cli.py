@@ -11,11 +11,14 @@ outputs went and the flow run's name.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
+
+from copydesk.load import DEFAULT_MAX_MB, MAX_MB_ENV
 
 DEFAULT_CRON = "*/15 * * * *"
 DEFAULT_DEPLOYMENT = "inbox"
@@ -66,6 +69,24 @@ _dask_address = click.option(
     "--dask-address",
     envvar="COPYDESK_DASK_ADDRESS",
     help="Dask scheduler to run the chunks on (env COPYDESK_DASK_ADDRESS).",
+)
+
+
+def _set_max_size(_ctx: click.Context, _param: click.Parameter, value: float | None) -> None:
+    # Through the environment, the flows' loads see the limit wherever they run in this
+    # process or its children (Dask workers and deployments read their own environment).
+    if value is not None:
+        os.environ[MAX_MB_ENV] = str(value)
+
+
+_max_size = click.option(
+    "--max-size",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="MB",
+    expose_value=False,
+    callback=_set_max_size,
+    help=f"Refuse an article over MB megabytes (default: env {MAX_MB_ENV}, else "
+    f"{DEFAULT_MAX_MB:g}).",
 )
 
 
@@ -126,6 +147,7 @@ def _run_flow(module: str, name: str, settings: dict[str, str | None], **params:
 )
 @click.option("--lang", "language", help="Article language (ISO 639-1); default: detected.")
 @_settings_options
+@_max_size
 def clean_article_command(
     file: str,
     out_dir: str,
@@ -169,6 +191,7 @@ def clean_article_command(
 )
 @_dask_address
 @_settings_options
+@_max_size
 def clean_inbox_command(
     inbox: str,
     outbox: str | None,
@@ -217,6 +240,7 @@ def clean_inbox_command(
 @run.command(name="evaluate")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
 @_settings_options
+@_max_size
 def evaluate_command(folder: str, **settings: str | None) -> int:
     """Score raw and cleaned NAME.txt against NAME.ref.txt in FOLDER (BLEU, chrF++, TER)."""
     result = _run_flow("flows.evaluate", "evaluate", settings, folder=folder)
@@ -244,6 +268,7 @@ def evaluate_command(folder: str, **settings: str | None) -> int:
 @_inbox_folders
 @_dask_address
 @_settings_options
+@_max_size
 def serve_inbox_command(
     inbox: str,
     cron: str,

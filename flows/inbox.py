@@ -67,7 +67,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from copydesk.errors import InputError
-from copydesk.load import display_name, load_bytes
+from copydesk.load import display_name, load_bytes, max_size_mb, read_regular_file
 from copydesk.output import (
     article_stem,
     failure_reason,
@@ -213,7 +213,7 @@ def process_article(
     try:
         if (now := _signature(path)) != expected:
             return Outcome(name, "vanished", stem=stem) if now is None else changing
-        data = path.read_bytes()
+        data = read_regular_file(path, limit_name=name)  # over the size limit: quarantined
         if _signature(path) != expected:
             return changing
         digest = content_hash(data)
@@ -355,6 +355,9 @@ def plan_articles(
         if before is None:
             continue  # vanished
         planned = Planned(str(path), *before)
+        if planned.size > max_size_mb() * 1_000_000:
+            todo.append(planned)  # not read whole to hash it: cleaning refuses it by its size
+            continue
         try:
             digest = content_hash(path.read_bytes())
         except OSError:

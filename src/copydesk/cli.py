@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -20,7 +21,14 @@ import click
 
 from copydesk import __version__
 from copydesk.errors import CopydeskError, InputError
-from copydesk.load import display_name, load_bytes, load_path
+from copydesk.load import (
+    DEFAULT_MAX_MB,
+    MAX_MB_ENV,
+    display_name,
+    load_bytes,
+    load_path,
+    read_limited,
+)
 from copydesk.model import SEVERITIES, Result, severity_rank
 
 if TYPE_CHECKING:
@@ -58,6 +66,17 @@ def _lang(_ctx: click.Context, _param: click.Parameter, value: str | None) -> st
     except InputError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
+
+
+_max_size_option = click.option(
+    "--max-size",
+    "max_size",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="MB",
+    help=f"Refuse an article over MB megabytes (default: env {MAX_MB_ENV}, else "
+    f"{DEFAULT_MAX_MB:g}).",
+)
 
 
 def _settings_options(f: Any) -> Any:
@@ -110,6 +129,7 @@ def _settings_options(f: Any) -> Any:
                 help="House-style file (default: copydesk.toml or [tool.copydesk], "
                 "looked up from here).",
             ),
+            _max_size_option,
         ]
     ):
         f = option(f)
@@ -137,7 +157,8 @@ def _run_options(opts: dict[str, Any]) -> RunOptions:
         suggest_only=opts["suggest_only"],
         date=opts["date"],
     )
-    reference = load_path(opts["reference"]).text if opts["reference"] else None
+    max_mb = opts["max_size"]
+    reference = load_path(opts["reference"], max_mb=max_mb).text if opts["reference"] else None
     return RunOptions(settings, opts["lang"], reference)
 
 
@@ -154,6 +175,19 @@ def render(result: Result, fmt: str) -> str:
 
         return render_html(result)
     return render_text(result)
+
+
+def _echo_pieces(pieces: Iterable[str], batch: int = 1 << 20) -> None:
+    """Write text pieces to stdout in batches of about ``batch`` characters."""
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= batch:
+            click.echo("".join(buffer), nl=False)
+            buffer, size = [], 0
+    click.echo("".join(buffer), nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -183,10 +217,20 @@ def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
     """Clean FILE (or - for stdin) and print a report."""
     from copydesk.pipeline import clean
 
-    doc = load_bytes(sys.stdin.buffer.read(), "<stdin>") if file == "-" else load_path(file)
+    max_mb = opts["max_size"]
+    doc = (
+        load_bytes(read_limited(sys.stdin.buffer, "<stdin>", max_mb), "<stdin>", max_mb=max_mb)
+        if file == "-"
+        else load_path(file, max_mb=max_mb)
+    )
     run = _run_options(opts)
     result = clean(doc, run.settings, language=run.language, reference=run.reference)
-    click.echo(render(result, fmt), nl=False)
+    if fmt == "json":  # in pieces: a report with a million edits is never one string
+        from copydesk.report import iter_json
+
+        _echo_pieces(iter_json(result))
+    else:
+        click.echo(render(result, fmt), nl=False)
     if fail_on and any(
         severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings
     ):
@@ -252,7 +296,7 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     for file in files:
         name = display_name(file)
         try:
-            doc = load_path(file)
+            doc = load_path(file, max_mb=opts["max_size"])
             doc = replace(doc, name=display_name(doc.name))
             result = clean(doc, run.settings, language=run.language, reference=run.reference)
             written = write_outputs(result, Path(out_dir), article_stem(file))
@@ -284,7 +328,7 @@ def ignore(file: str, rule: str, text_filter: str | None, line_filter: int | Non
     from copydesk.glossary import default_glossary_dir
     from copydesk.memory import check_writable, default_memory_path, remember
     from copydesk.pipeline import clean
-    from copydesk.report import line_col
+    from copydesk.report import LineIndex
 
     glossary_dir = opts["glossary_dir"]
     path = (
@@ -294,13 +338,14 @@ def ignore(file: str, rule: str, text_filter: str | None, line_filter: int | Non
     )
     check_writable(path)
     run = _run_options(opts)
-    result = clean(load_path(file), run.settings, language=run.language)
+    result = clean(load_path(file, max_mb=opts["max_size"]), run.settings, language=run.language)
+    lines = LineIndex(result.cleaned)
     chosen = [
         f
         for f in result.findings
         if f.rule.startswith(rule)
         and (text_filter is None or text_filter in f.text)
-        and (line_filter is None or line_col(result.cleaned, f.start)[0] == line_filter)
+        and (line_filter is None or lines.line_col(f.start)[0] == line_filter)
     ]
     if not chosen:
         msg = f"no finding of rule '{rule}' matches in {file} (see `copydesk check {file}`)"

@@ -9,6 +9,7 @@ merging a second-pass edit with the first-pass edit it touches. Suggested edits
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -116,19 +117,46 @@ def compose_edits(
     items += [(e.start, e.end, e, False) for e in applied_second]
     items.sort(key=lambda t: (t[0], t[1]))
     groups: list[list[tuple[int, int, Edit, bool]]] = []
+    # Every member of the last group starts at or before the next item, so the item
+    # touches one exactly when it starts before the furthest end of a non-empty member, or
+    # at or before the furthest end of an empty one (or of any, when the item is empty).
+    reach_full = reach_empty = -1
     for item in items:
-        if groups and any(_touch(g[0], g[1], item[0], item[1]) for g in groups[-1]):
+        start, end = item[0], item[1]
+        if start < end:
+            touches = start < reach_full or start <= reach_empty
+        else:
+            touches = start <= max(reach_full, reach_empty)
+        if groups and touches:
             groups[-1].append(item)
         else:
             groups.append([item])
+            reach_full = reach_empty = -1
+        if start < end:
+            reach_full = max(reach_full, end)
+        else:
+            reach_empty = max(reach_empty, end)
+
+    # Offsets in ``middle`` map back through the first edits that end before them:
+    # a running sum of their length changes, found by bisection.
+    span_ends = [me for _f, _ms, me in spans]
+    span_starts = [ms for _f, ms, _me in spans]
+    growth = [0]
+    for f, _ms, _me in spans:
+        growth.append(growth[-1] + len(f.after) - (f.end - f.start))
+    span_end_of = {id(f): me for f, _ms, me in spans}
 
     def shift(pos: int, group: Sequence[Edit] = ()) -> int:
         """``middle`` offset -> ``original`` offset, counting first edits outside ``group``."""
-        return pos - sum(
-            len(f.after) - (f.end - f.start)
-            for f, _ms, me in spans
-            if me <= pos and all(f is not g for g in group)
-        )
+        grown = growth[bisect.bisect_right(span_ends, pos)]
+        grown -= sum(len(g.after) - (g.end - g.start) for g in group if span_end_of[id(g)] <= pos)
+        return pos - grown
+
+    def spans_touching(start: int, end: int) -> list[tuple[Edit, int, int]]:
+        """The first edits whose ``middle`` span touches ``start:end`` (spans are disjoint)."""
+        lo = bisect.bisect_left(span_ends, start)
+        hi = bisect.bisect_right(span_starts, end)
+        return [(f, ms, me) for f, ms, me in spans[lo:hi] if _touch(ms, me, start, end)]
 
     out: list[Edit] = []
     for group in groups:
@@ -164,7 +192,7 @@ def compose_edits(
     for s in second:
         if s.applied:
             continue
-        touching = [(f, ms, me) for f, ms, me in spans if _touch(ms, me, s.start, s.end)]
+        touching = spans_touching(s.start, s.end)
         if not touching:
             out.append(replace(s, start=shift(s.start), end=shift(s.start) + (s.end - s.start)))
             continue

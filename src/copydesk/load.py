@@ -14,6 +14,12 @@ is opened (so nothing blocks), and every reason a file cannot be read (missing, 
 directory, a symbolic-link loop, permission) is an ``InputError``. Names are shown with
 undecodable bytes escaped (``bad\\xff.txt``), so reports and messages are always valid
 UTF-8.
+
+Size limit: one article may hold at most :data:`DEFAULT_MAX_MB` megabytes (1,000,000
+bytes each; 20 MB of text stays well within it), or what ``COPYDESK_MAX_MB`` or the
+``max_mb`` argument (the commands' ``--max-size``) says. A larger input is refused with
+an :class:`~copydesk.errors.InputError` before it is decoded, and a file before it is
+read (its size is checked first, and no more than the limit is ever read).
 """
 
 from __future__ import annotations
@@ -24,8 +30,15 @@ import os
 import stat
 import unicodedata
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from copydesk.errors import InputError
+
+#: The default size limit of one article, in megabytes of 1,000,000 bytes.
+DEFAULT_MAX_MB = 32.0
+#: The environment variable that raises (or lowers) the size limit, in megabytes.
+MAX_MB_ENV = "COPYDESK_MAX_MB"
+_MB = 1_000_000
 
 # Control characters that never occur in an article; one of them means binary data.
 # Tab, LF, VT, FF and CR are text.
@@ -83,8 +96,51 @@ def _has_valid_multibyte(data: bytes) -> bool:
     return valid >= broken > 0 or (valid > 0 and broken == 0)
 
 
-def load_bytes(data: bytes, name: str = "<text>") -> Document:
-    """Decode an article's bytes.
+def max_size_mb(max_mb: float | None = None) -> float:
+    """The size limit in MB: ``max_mb`` if given, else ``COPYDESK_MAX_MB``, else the default.
+
+    >>> max_size_mb(5)
+    5.0
+    """
+    if max_mb is None:
+        setting = os.environ.get(MAX_MB_ENV, "").strip()
+        if not setting:
+            return DEFAULT_MAX_MB
+        try:
+            max_mb = float(setting)
+        except ValueError:
+            max_mb = -1.0
+        if not max_mb > 0:
+            msg = f"{MAX_MB_ENV} must be a number of megabytes above 0, got {setting!r}"
+            raise InputError(msg)
+    return float(max_mb)
+
+
+def check_size(size: int, name: str, max_mb: float | None = None, *, more: bool = False) -> None:
+    """Refuse an article of ``size`` bytes (``more``: or more) over the size limit.
+
+    >>> check_size(2_000_000, "a.txt", max_mb=5)  # within the limit: nothing to say
+    """
+    limit = max_size_mb(max_mb)
+    if size > limit * _MB:
+        size_text = f"{'more than ' if more else ''}{size / _MB:,.2f} MB"
+        msg = (
+            f"{name}: {size_text} is over the {limit:g} MB limit for one article; "
+            f"raise it with --max-size or {MAX_MB_ENV}"
+        )
+        raise InputError(msg)
+
+
+def read_limited(stream: BinaryIO, name: str, max_mb: float | None = None) -> bytes:
+    """Read a stream to its end, refusing it as soon as it passes the size limit."""
+    limit = int(max_size_mb(max_mb) * _MB)
+    data = stream.read(limit + 1)
+    check_size(len(data), name, max_mb, more=True)
+    return data
+
+
+def load_bytes(data: bytes, name: str = "<text>", *, max_mb: float | None = None) -> Document:
+    """Decode an article's bytes (at most the size limit, see :func:`max_size_mb`).
 
     >>> load_bytes("Idleb’s\\r\\n".encode("utf-8")).text
     'Idleb’s\\r\\n'
@@ -94,6 +150,7 @@ def load_bytes(data: bytes, name: str = "<text>") -> Document:
     if not data:
         msg = f"{name}: the article is empty (0 bytes)"
         raise InputError(msg)
+    check_size(len(data), name, max_mb)
     if data.startswith(codecs.BOM_UTF8):
         try:
             encoding, text = "utf-8-sig", data[len(codecs.BOM_UTF8) :].decode("utf-8")
@@ -239,11 +296,16 @@ def read_regular_file(
     path: str | os.PathLike[str],
     what: str = "an article file",
     error_type: type[Exception] = InputError,
+    *,
+    limit_name: str | None = None,
+    max_mb: float | None = None,
 ) -> bytes:
     """The bytes of a regular file; anything else raises ``error_type`` naming it.
 
     The file is checked before it is opened, and opened without blocking, so a FIFO
-    (or a file swapped for one in between) never hangs the run.
+    (or a file swapped for one in between) never hangs the run. With ``limit_name`` (an
+    article's name) the article size limit applies: a larger file is refused by its size
+    before it is read, and no more than the limit is ever read (a file may grow meanwhile).
     """
     name = display_name(path)
     try:
@@ -261,12 +323,20 @@ def read_regular_file(
         problem = _non_regular(name, os.fstat(handle.fileno()).st_mode, what)
         if problem is None:
             try:
-                return handle.read()
+                if limit_name is None:
+                    return handle.read()
+                check_size(os.fstat(handle.fileno()).st_size, limit_name, max_mb)
+                return read_limited(handle, limit_name, max_mb)
             except OSError as exc:
                 problem = _open_error(name, exc)
     raise error_type(problem)
 
 
-def load_path(path: str | os.PathLike[str]) -> Document:
-    """Read and decode an article from a regular file, with errors that name the file."""
-    return load_bytes(read_regular_file(path), name=display_name(path))
+def load_path(path: str | os.PathLike[str], *, max_mb: float | None = None) -> Document:
+    """Read and decode an article from a regular file, with errors that name the file.
+
+    A file over the size limit is refused by its size, before it is read.
+    """
+    name = display_name(path)
+    data = read_regular_file(path, limit_name=name, max_mb=max_mb)
+    return load_bytes(data, name=name, max_mb=max_mb)

@@ -33,12 +33,13 @@ import secrets
 import stat
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from copydesk.load import display_name
 from copydesk.model import Result
-from copydesk.report import render_json, render_markdown
+from copydesk.report import iter_json, render_markdown
 from copydesk.report_html import render_html
 
 try:  # POSIX; elsewhere temporaries are swept by age only
@@ -102,7 +103,8 @@ class _Transaction:
                     return fd, Path(name)
             os.close(fd)  # swept between its creation and the lock: take another
 
-    def stage(self, path: Path, data: bytes) -> None:
+    def stage(self, path: Path, pieces: Iterable[bytes]) -> str:
+        """Write ``pieces`` to a new temporary for ``path``; returns their SHA-256."""
         fd, tmp = self.new_temp(path.parent)
         self.staged.append((tmp, path))
         try:
@@ -110,10 +112,14 @@ class _Transaction:
         except FileNotFoundError:
             mode = new_file_mode()
         os.fchmod(fd, mode)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        digest = hashlib.sha256()
+        for data in pieces:
+            digest.update(data)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
         os.fsync(fd)
+        return digest.hexdigest()
 
     def back_up(self, path: Path) -> None:
         """Keep the existing ``path`` under a locked backup name (nothing if it is absent)."""
@@ -186,22 +192,36 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def _encode(content: str | bytes) -> bytes:
+#: What a file of a set may be given as: its text or bytes, or a function that renders it
+#: (as one string or in pieces) only when its turn comes, so that a set of large reports is
+#: never held in memory at once.
+Content = str | bytes | Callable[[], str | Iterable[str]]
+
+
+def _pieces(content: Content) -> Iterator[bytes]:
     # The article's own line endings are kept byte for byte: no newline translation.
-    return content if isinstance(content, bytes) else content.encode("utf-8")
+    rendered = content() if callable(content) else content
+    if isinstance(rendered, bytes):
+        yield rendered
+    elif isinstance(rendered, str):
+        yield rendered.encode("utf-8")
+    else:
+        for piece in rendered:
+            yield piece.encode("utf-8")
 
 
-def write_files_atomically(files: dict[Path, str] | dict[Path, bytes]) -> dict[Path, str]:
+def write_files_atomically(files: Mapping[Path, Content]) -> dict[Path, str]:
     """Write several files as one set: all replaced, or none; returns each file's SHA-256.
 
+    Each file is rendered (when given as a function) and written to its temporary in turn.
     Raises the first error (``OSError``, ``UnicodeEncodeError``, ...) after rolling back.
     """
-    encoded = {path: _encode(content) for path, content in files.items()}
     transaction = _Transaction()
+    hashes: dict[Path, str] = {}
     try:
-        for path, data in encoded.items():
+        for path, content in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            transaction.stage(path, data)
+            hashes[path] = transaction.stage(path, _pieces(content))
         try:
             transaction.commit()
         except BaseException:
@@ -209,7 +229,7 @@ def write_files_atomically(files: dict[Path, str] | dict[Path, bytes]) -> dict[P
             raise
     finally:
         transaction.close()
-    return {path: hashlib.sha256(data).hexdigest() for path, data in encoded.items()}
+    return hashes
 
 
 def _name_max(folder: Path) -> int:
@@ -255,11 +275,12 @@ def output_paths(out_dir: Path, stem: str) -> dict[str, Path]:
 def write_output_set(result: Result, out_dir: Path, stem: str) -> dict[Path, str]:
     """Write every output of one article as one set; returns their paths and SHA-256s."""
     paths = output_paths(out_dir, stem)
-    contents = {
+    # One report rendered at a time: a set of large reports is never held at once.
+    contents: dict[Path, Content] = {
         paths[".clean.txt"]: result.cleaned,
-        paths[".report.md"]: render_markdown(result),
-        paths[".report.json"]: render_json(result),
-        paths[".report.html"]: render_html(result),
+        paths[".report.md"]: lambda: render_markdown(result),
+        paths[".report.json"]: lambda: iter_json(result),
+        paths[".report.html"]: lambda: render_html(result),
     }
     return write_files_atomically(contents)
 

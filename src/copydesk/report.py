@@ -12,10 +12,12 @@ The JSON shape is versioned and described in ``docs/report-schema.md``.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from copydesk.edits import cleaned_offsets
@@ -97,8 +99,29 @@ def visible(text: str) -> str:
     return "".join(out)
 
 
+class LineIndex:
+    """1-based line and column of offsets in one text: one linear pass, then log time each.
+
+    >>> LineIndex("ab\\ncd\\n").line_col(4)
+    (2, 2)
+    """
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        at = text.find("\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = text.find("\n", at + 1)
+        self._starts = starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of ``offset`` (a line break ends its line)."""
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of ``offset`` in ``text``."""
+    """1-based line and column of one ``offset`` in ``text``; for many, use :class:`LineIndex`."""
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, col
@@ -130,6 +153,16 @@ def _suppressed_text(counts: dict[str, Any]) -> str:
 def to_dict(result: Result) -> dict[str, Any]:
     """The report as a JSON-ready dict (schema: docs/report-schema.md)."""
     return {
+        **_json_head(result),
+        "edits": [e.to_dict() for e in result.edits],
+        "findings": [f.to_dict() for f in result.findings],
+        "input": result.input,
+        "cleaned": result.cleaned,
+    }
+
+
+def _json_head(result: Result) -> dict[str, Any]:
+    return {
         "schema_version": SCHEMA_VERSION,
         "source": result.source_name,
         "encoding": result.encoding,
@@ -138,16 +171,33 @@ def to_dict(result: Result) -> dict[str, Any]:
         "summary": _summary_counts(result),
         "notes": list(result.notes),
         "scores": result.scores,
-        "edits": [e.to_dict() for e in result.edits],
-        "findings": [f.to_dict() for f in result.findings],
-        "input": result.input,
-        "cleaned": result.cleaned,
     }
 
 
 def render_json(result: Result) -> str:
     """The report as one JSON object (UTF-8 text, non-ASCII kept)."""
-    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return "".join(iter_json(result))
+
+
+def iter_json(result: Result) -> Iterator[str]:
+    """:func:`render_json` in pieces, one edit or finding at a time.
+
+    The text is the same as ``json.dumps(to_dict(result), indent=2)``, but nothing holds
+    every edit's dict or piece at once, so a report with a million edits stays small.
+    """
+    head = json.dumps(_json_head(result), ensure_ascii=False, indent=2)
+    yield head[: -len("\n}")]
+    for key, items in (("edits", result.edits), ("findings", result.findings)):
+        yield f',\n  "{key}": ['
+        separator = "\n"
+        for item in items:
+            piece = json.dumps(item.to_dict(), ensure_ascii=False, indent=2)
+            yield separator + "    " + piece.replace("\n", "\n    ")
+            separator = ",\n"
+        yield "]" if separator == "\n" else "\n  ]"
+    for key, text in (("input", result.input), ("cleaned", result.cleaned)):
+        yield f',\n  "{key}": {json.dumps(text, ensure_ascii=False)}'
+    yield "\n}\n"
 
 
 # ---------------------------------------------------------------- text
@@ -177,15 +227,16 @@ def render_text(result: Result) -> str:
     lines += [f"note: {n}" for n in result.notes]
     if result.suppressed:
         lines.append(f"note: {_suppressed_text(counts)}")
+    input_lines, cleaned_lines = LineIndex(result.input), LineIndex(result.cleaned)
     for e in result.edits:
-        line, col = line_col(result.input, e.start)
+        line, col = input_lines.line_col(e.start)
         mark = "applied" if e.applied else "suggested"
         lines.append(
             f"{line}:{col}: {mark} {visible(e.before)!r} -> {visible(e.after)!r} [{e.rule}]"
             + (f" {e.note}" if e.note else "")
         )
     for f in result.findings:
-        line, col = line_col(result.cleaned, f.start)
+        line, col = cleaned_lines.line_col(f.start)
         suggestion = f" (suggest: {f.suggestion})" if f.suggestion else ""
         lines.append(
             f"{line}:{col}: {f.severity} {f.category} [{f.rule}] {visible(f.text)!r}: "
@@ -213,6 +264,32 @@ def _md_change(e: Edit, number: int) -> str:
     return " ".join(parts) + " " + str(number).translate(_SUPERSCRIPT)
 
 
+class _SpanTouches:
+    """Whether a span overlaps one of many spans (or holds an empty one), in log time.
+
+    >>> touches = _SpanTouches([(2, 4), (9, 9)])
+    >>> touches(0, 2), touches(3, 5), touches(5, 9), touches(5, 8)
+    (False, True, True, False)
+    """
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [a for a, _ in self._spans]
+        self._max_end: list[int] = []  # the largest end among spans[: i + 1]
+        for _, b in self._spans:
+            self._max_end.append(max(b, self._max_end[-1]) if self._max_end else b)
+
+    def __call__(self, start: int, end: int) -> bool:
+        # only spans starting at or before ``end`` can touch; walk back while any can reach
+        i = bisect.bisect_right(self._starts, end) - 1
+        while i >= 0 and self._max_end[i] >= start:
+            a, b = self._spans[i]
+            if (a < end and start < b) or (a == b and start <= a <= end):
+                return True
+            i -= 1
+        return False
+
+
 def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     """(start, end, number) of findings to mark in place, in cleaned-text offsets.
 
@@ -220,6 +297,7 @@ def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tup
     edges are trimmed to letters and digits so the emphasis always renders. The rest
     are in the findings table.
     """
+    touches = _SpanTouches(changed)
     marks: list[tuple[int, int, int]] = []
     last_end = -1
     for number, f in enumerate(result.findings, 1):
@@ -232,7 +310,7 @@ def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tup
             end -= 1
         if start >= end or start < last_end or "\n" in result.cleaned[start:end]:
             continue
-        if any((a < end and start < b) or (a == b and start <= a <= end) for a, b in changed):
+        if touches(start, end):
             continue
         marks.append((start, end, number))
         last_end = end
@@ -329,8 +407,9 @@ def _md_findings(result: Result) -> list[str]:
         "| # | Line | Severity | Category | Text | Message | Suggestion | Rule |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    lines = LineIndex(result.cleaned)
     for number, f in enumerate(result.findings, 1):
-        line, col = line_col(result.cleaned, f.start)
+        line, col = lines.line_col(f.start)
         out.append(
             f"| {number} | {line}:{col} | {_md_cell(f.severity)} | {_md_cell(f.category)} "
             f"| {_md_cell(f.text)} "
@@ -344,8 +423,9 @@ def findings_table(
 ) -> list[dict[str, Any]]:
     """Findings as rows for a table artifact or a CSV."""
     rows = []
+    lines = LineIndex(cleaned)
     for f in findings:
-        line, col = line_col(cleaned, f.start)
+        line, col = lines.line_col(f.start)
         rows.append({
             "line": line,
             "column": col,
@@ -361,10 +441,13 @@ def findings_table(
 
 __all__ = [
     "SCHEMA_VERSION",
+    "LineIndex",
     "code_cell",
     "escape_markdown",
     "escape_markdown_line",
     "findings_table",
+    "iter_json",
+    "line_col",
     "render_json",
     "render_markdown",
     "render_text",

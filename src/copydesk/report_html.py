@@ -32,7 +32,9 @@ are split into pieces that carry the same title.
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -122,18 +124,24 @@ def _place_edits(
         delta += change
         last_end = edit.end
 
+    # The placed changes are disjoint and in order: bisection finds the ones a suggestion
+    # overlaps and the length change of those that end before it.
+    starts = [s for s, _, _ in changes]
+    ends = [e for _, e, _ in changes]
+    grown = list(itertools.accumulate((c for _, _, c in changes), initial=0))
     suggested: list[tuple[int, int, Edit]] = []
     for edit in sorted(result.suggested_edits, key=lambda e: (e.start, e.end)):
-        clashes = [(s, e) for s, e, _ in changes if s < edit.end and edit.start < e]
-        shift = sum(c for _, e, c in changes if e <= edit.start)
+        ended = bisect.bisect_right(ends, edit.start)  # changes with e <= edit.start
+        inside = range(ended, bisect.bisect_left(starts, edit.end))  # changes it overlaps
+        shift = grown[ended]
         start, end = edit.start + shift, edit.end + shift
-        if clashes and all(edit.start <= s and e <= edit.end for s, e in clashes):
+        if inside and all(edit.start <= starts[i] and ends[i] <= edit.end for i in inside):
             # A suggestion around an applied fix (a name with a stray mark removed): it covers
             # the fixed text.
-            end = edit.end + sum(c for _, e, c in changes if e <= edit.end)
+            end = edit.end + grown[bisect.bisect_right(ends, edit.end)]
             suggested.append((start, end, edit))
             continue
-        if clashes or cleaned[start:end] != edit.before:
+        if inside or cleaned[start:end] != edit.before:
             unplaced.append(edit)
             continue
         suggested.append((start, end, edit))
@@ -154,6 +162,13 @@ def _render_article(result: Result) -> tuple[str, list[Edit], list[Finding]]:
         else:
             unplaced_findings.append(f)
 
+    # Many edits and findings carry the same markup ("Sotchi" -> "Sochi" a thousand
+    # times): one string each, so that memory follows the distinct ones.
+    distinct: dict[str, str] = {}
+
+    def share(markup: str) -> str:
+        return distinct.setdefault(markup, markup)
+
     # One tag per stretch-covering item; points (empty spans) are emitted at a boundary.
     ranges: list[tuple[int, int, _Tag]] = []
     points: dict[int, list[str]] = {}
@@ -163,24 +178,26 @@ def _render_article(result: Result) -> tuple[str, list[Edit], list[Finding]]:
         css = _e(f.severity)
         if start == end:
             points.setdefault(start, []).append(
-                f'<mark class="point {css}" title="{title}">‸</mark>'
+                share(f'<mark class="point {css}" title="{title}">‸</mark>')
             )
         else:
-            tag = _Tag((0, i), f'<mark class="{css}" title="{title}">', "</mark>")
+            tag = _Tag((0, i), share(f'<mark class="{css}" title="{title}">'), "</mark>")
             ranges.append((start, end, tag))
     for j, (start, end, edit) in enumerate(suggested):
         title = _e(_edit_title(edit))
         if start == end:
-            points.setdefault(start, []).append(f'<span class="suggested" title="{title}">‸</span>')
+            point = share(f'<span class="suggested" title="{title}">‸</span>')
+            points.setdefault(start, []).append(point)
         else:
-            tag = _Tag((1, j), f'<span class="suggested" title="{title}">', "</span>")
+            tag = _Tag((1, j), share(f'<span class="suggested" title="{title}">'), "</span>")
             ranges.append((start, end, tag))
     for k, (start, end, edit) in enumerate(applied):
         title = _e(_edit_title(edit))
         if edit.before:
-            del_at.setdefault(start, []).append(f'<del title="{title}">{_e(edit.before)}</del>')
+            deleted = share(f'<del title="{title}">{_e(edit.before)}</del>')
+            del_at.setdefault(start, []).append(deleted)
         if start < end:
-            ranges.append((start, end, _Tag((2, k), f'<ins title="{title}">', "</ins>")))
+            ranges.append((start, end, _Tag((2, k), share(f'<ins title="{title}">'), "</ins>")))
 
     # Outer elements first: earlier start, then longer; applied edits innermost.
     order = {
@@ -193,17 +210,22 @@ def _render_article(result: Result) -> tuple[str, list[Edit], list[Finding]]:
         {0, n, *points, *del_at, *(s for s, _, _ in ranges), *(e for _, e, _ in ranges)}
     )
 
+    # The ranges open at each bound, kept as bounds are passed (not searched for each one).
+    starting: dict[int, list[_Tag]] = {}
+    ending: dict[int, list[_Tag]] = {}
+    for start, end, tag in ranges:
+        starting.setdefault(start, []).append(tag)
+        ending.setdefault(end, []).append(tag)
+    open_tags: dict[tuple[int, int], _Tag] = {}
+
     out: list[str] = []
     stack: list[_Tag] = []
     for here, nxt in zip(bounds, [*bounds[1:], None], strict=True):
-        wanted = (
-            sorted(
-                (tag for s, e, tag in ranges if s <= here < e),
-                key=lambda t: order[t.key],
-            )
-            if nxt is not None
-            else []
-        )
+        for tag in ending.get(here, ()):
+            open_tags.pop(tag.key, None)
+        for tag in starting.get(here, ()):
+            open_tags[tag.key] = tag
+        wanted = sorted(open_tags.values(), key=lambda t: order[t.key]) if nxt is not None else []
         common = 0
         while common < min(len(stack), len(wanted)) and stack[common].key == wanted[common].key:
             common += 1
@@ -331,7 +353,7 @@ def render_html(result: Result) -> str:
     """
     article, unplaced_edits, unplaced_findings = _render_article(result)
     title = f"copydesk report: {result.source_name or '<text>'}"
-    return "\n".join(
+    head = "\n".join(
         [
             "<!DOCTYPE html>",
             '<html lang="en">',
@@ -348,10 +370,9 @@ def render_html(result: Result) -> str:
             '<p class="legend"><span><del>deleted</del></span><span><ins>inserted</ins></span>'
             '<span><mark>finding</mark></span><span class="suggested">suggested edit</span>'
             "<span>(hover for the rule and the reason)</span></p>",
-            f'<div class="article" lang="{_e(result.language.code)}">{article}</div>',
-            _unplaced(unplaced_edits, unplaced_findings),
-            "</body>",
-            "</html>",
-            "",
+            f'<div class="article" lang="{_e(result.language.code)}">',
         ]
     )
+    tail = "\n".join([_unplaced(unplaced_edits, unplaced_findings), "</body>", "</html>", ""])
+    # The article is joined in once, not copied into a line first: it can be most of the page.
+    return "".join([head, article, "</div>\n", tail])

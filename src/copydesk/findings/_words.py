@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 __all__ = [
     "APOSTROPHES",
     "fold_accents",
+    "iter_words",
     "letter_script",
     "normalize_apostrophes",
     "split_words",
@@ -55,8 +57,18 @@ def split_words(text: str) -> list[tuple[int, int, str]]:
     >>> split_words("Idleb’s al-Sham")
     [(0, 5, 'Idleb'), (6, 7, 's'), (8, 10, 'al'), (11, 15, 'Sham')]
     """
+    return list(iter_words(text))
+
+
+def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """The words of :func:`split_words` one at a time, for text too long to hold as a list.
+
+    >>> next(iter_words("Idleb’s"))
+    (0, 5, 'Idleb')
+    """
     normalized = normalize_apostrophes(text)
-    return [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(normalized)]
+    for m in _WORD_RE.finditer(normalized):
+        yield m.start(), m.end(), m.group()
 
 
 def fold_accents(word: str) -> str:

@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING
 
 from copydesk.findings._words import (
     fold_accents,
+    iter_words,
     normalize_apostrophes,
     split_words,
     word_scripts,
@@ -153,11 +154,13 @@ def known_word_ratio(text: str, language: str) -> float | None:
     lang = _base_language(language)
     if lang not in SPELLING_LANGUAGES:
         return None
-    words = [w.lower() for _s, _e, w in split_words(text) if w.isalpha()]
-    if not words:
-        return None
     checker = _checker(lang)
-    return sum(1 for w in words if w in checker) / len(words)
+    words = known = 0  # counted, not listed: a paragraph can be a whole one-line article
+    for _s, _e, word in iter_words(text):
+        if word.isalpha():
+            words += 1
+            known += word.lower() in checker
+    return known / words if words else None
 
 
 def _base_language(language: str) -> str:
@@ -396,12 +399,12 @@ def find_misspellings(
     skips = _skip_spans(text)
     normalized = normalize_apostrophes(text)
 
-    words = split_words(text)
-    counts = Counter(w.lower() for _, _, w in words)
+    # Words are walked twice rather than held: a list of them is the biggest thing in memory.
+    counts = Counter(w.lower() for _, _, w in iter_words(text))
     findings: list[Finding] = []
     # Words repeat: decide "plainly fine" once per distinct word of the article.
     fine: dict[str, bool] = {}
-    for start, end, word in words:
+    for start, end, word in iter_words(text):
         plain = fine.get(word)
         if plain is None:
             plain = fine[word] = (

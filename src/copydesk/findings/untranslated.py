@@ -284,7 +284,9 @@ def find_untranslated(text: str, language: str) -> list[Finding]:
         if found_script or lang not in LANGDETECT_LANGUAGES:
             continue
         letters = sum(c.isalpha() for c in paragraph)
-        if letters < MIN_PARAGRAPH_LETTERS or len(paragraph.split()) < MIN_PARAGRAPH_WORDS:
+        # maxsplit: the count matters only up to the minimum, and the list stays short
+        few_words = len(paragraph.split(maxsplit=MIN_PARAGRAPH_WORDS)) < MIN_PARAGRAPH_WORDS
+        if letters < MIN_PARAGRAPH_LETTERS or few_words:
             continue
         # langdetect costs milliseconds per paragraph; a paragraph whose words the
         # article language's dictionary nearly all knows is in that language.

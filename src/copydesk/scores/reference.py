@@ -14,6 +14,12 @@ the cleaned text's scores stay comparable. BLEU and chrF++ stay meaningful at do
 level, while TER on one long segment overstates the edits (shifts are searched only
 within a segment).
 Aligning sentences across different line breaks is out of scope.
+
+Bounded cost: TER is counted by :func:`copydesk.scores.ter.count_edits`, so a segment of
+more than ``SEGMENT_WORDS`` words (a long one-line article, or a whole article in
+``"document"`` mode beyond that length) is scored by aligned sentences, and what cannot
+be aligned is left out with a note in the TER score's details; up to that length the
+number is sacrebleu's own.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from copydesk.scores.base import Score
+from copydesk.scores.ter import count_edits, ter_signature
 
 __all__ = ["reference_scores", "score_segments", "segment"]
 
@@ -68,17 +75,12 @@ def score_segments(
     """
     from sacrebleu.metrics.bleu import BLEU
     from sacrebleu.metrics.chrf import CHRF
-    from sacrebleu.metrics.ter import TER
 
     out: dict[str, dict[str, Any]] = {}
     for name, segments in hypotheses.items():
         scores: dict[str, Any] = {}
         # one metric object per system: BLEU caches reference statistics per call
-        for label, metric in (
-            ("BLEU", BLEU()),
-            ("chrF++", CHRF(word_order=2)),
-            ("TER", TER()),
-        ):
+        for label, metric in (("BLEU", BLEU()), ("chrF++", CHRF(word_order=2))):
             result = metric.corpus_score(list(segments), [list(references)])
             scores[label] = Score(
                 name=label,
@@ -86,8 +88,23 @@ def score_segments(
                 signature=str(metric.get_signature()),
                 details={"text": str(result)},
             ).to_dict()
+        scores["TER"] = _ter_score(segments, references)
         out[name] = scores
     return out
+
+
+def _ter_score(segments: Sequence[str], references: Sequence[str]) -> dict[str, Any]:
+    """Case-insensitive corpus TER at bounded cost (sacrebleu's value on ordinary text)."""
+    from sacrebleu.metrics.ter import TERScore
+
+    count = count_edits(zip(segments, references, strict=True), case_sensitive=False)
+    result = TERScore(count.value, count.edits, count.reference_words)
+    return Score(
+        name="TER",
+        value=round(float(result.score), 4),
+        signature=ter_signature(case_sensitive=False),
+        details={"text": str(result), **count.details()},
+    ).to_dict()
 
 
 def reference_scores(hypotheses: Mapping[str, str], reference: str) -> dict[str, Any]:

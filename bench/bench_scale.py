@@ -1,0 +1,95 @@
+"""Cost per MB and peak memory of ``copydesk check --format json`` on big articles.
+
+Run: ``python bench/bench_scale.py [--sizes 1,10,20] [--one-line 5]``. Each input is real
+news and MT text (:func:`corpus.real_text`): ordinary text at each size in MB, and one
+article of ``--one-line`` MB with every line break replaced by a space. Each is checked
+by the whole command in a fresh process; the table shows seconds, seconds per MB and the
+process's peak resident memory (its own ``ru_maxrss``, from ``os.wait4``).
+
+Linear cost shows as a flat seconds-per-MB column; the goal is under 1 GB of peak memory
+for any input up to 20 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from corpus import real_text
+
+MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class Run:
+    """One command run: exit status, wall time, peak RSS and output size."""
+
+    status: int
+    seconds: float
+    peak_mb: float
+    output_bytes: int
+    stderr: str
+
+
+def peak_run(args: list[str]) -> Run:
+    """Run ``args`` and measure that process alone (``os.wait4`` gives its own rusage)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        return Run(
+            status=proc.returncode,
+            seconds=seconds,
+            peak_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+            output_bytes=out.seek(0, os.SEEK_END),
+            stderr=err.read().decode("utf-8", "replace")[-2000:],
+        )
+
+
+def check_json(path: Path) -> Run:
+    """``copydesk check PATH --format json`` as a command."""
+    return peak_run([sys.executable, "-m", "copydesk", "check", str(path), "--format", "json"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1,10,20", help="MB of ordinary text, comma-separated")
+    parser.add_argument("--one-line", type=float, default=5.0, help="MB on one line (0: none)")
+    args = parser.parse_args()
+    inputs = [(f"{float(s):g} MB ordinary", float(s), False) for s in args.sizes.split(",")]
+    if args.one_line:
+        inputs.append((f"{args.one_line:g} MB one line", args.one_line, True))
+    print(f"{'input':22} {'lines':>9} {'seconds':>8} {'s/MB':>6} {'peak MB':>8}  status")
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, size, one_line in inputs:
+            text = real_text(int(size * MB))
+            if one_line:
+                text = text.replace("\n", " ")
+            path = Path(tmp) / "article.txt"
+            path.write_text(text, encoding="utf-8")
+            mb = path.stat().st_size / MB
+            lines = text.count("\n") + 1
+            del text
+            run = check_json(path)
+            print(
+                f"{label:22} {lines:9,} {run.seconds:8.1f} {run.seconds / mb:6.2f} "
+                f"{run.peak_mb:8.0f}  {run.status}",
+                flush=True,
+            )
+            if run.status != 0:
+                print(run.stderr, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
