@@ -21,6 +21,8 @@ import re
 
 from copydesk.edits import apply_edits
 from copydesk.glossary import Entry, Glossary
+from copydesk.limits import check_changes
+from copydesk.limits import max_changes as limit_of_changes
 from copydesk.matcher import Candidate, collapse_whitespace, find_candidates
 from copydesk.model import Edit
 
@@ -104,9 +106,17 @@ def _select(
 
 
 def normalize_terms_and_explain(
-    text: str, glossary: Glossary, language: str, *, suggest_only: bool = False
+    text: str,
+    glossary: Glossary,
+    language: str,
+    *,
+    suggest_only: bool = False,
+    max_changes: int | None = None,
 ) -> tuple[str, list[Edit]]:
     """Normalise glossary terms and explain every change.
+
+    More than ``max_changes`` changes (default: :func:`~copydesk.limits.max_changes`) raise
+    :class:`~copydesk.limits.TooManyChanges` while they are found.
 
     >>> from copydesk.glossary import Entry, Form, Glossary, Variant
     >>> idlib = Entry("places.idlib", "place", {"en": Form("Idlib")}, (Variant("Idleb"),))
@@ -114,6 +124,7 @@ def normalize_terms_and_explain(
     >>> normalize_terms_and_explain("Idleb’s villages", g, "en")[0]
     'Idlib’s villages'
     """
+    limit = limit_of_changes(max_changes)
     chosen = _select(find_candidates(text, glossary), glossary, language, text)
     seen_entities: set[int] = set()
     edits: list[Edit] = []
@@ -151,6 +162,7 @@ def normalize_terms_and_explain(
                 source=entry.source,
             )
         )
+        check_changes(len(edits), limit)
     return apply_edits(text, edits), edits
 
 
