@@ -17,13 +17,15 @@ the glossary entry id as ``rule``). Rules it follows:
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 
 from copydesk.edits import apply_edits
 from copydesk.glossary import Entry, Glossary
 from copydesk.limits import check_changes
 from copydesk.limits import max_changes as limit_of_changes
-from copydesk.matcher import Candidate, collapse_whitespace, find_candidates
+from copydesk.matcher import Candidate, collapse_whitespace, iter_candidates
 from copydesk.model import Edit
 
 _GAP = re.compile(r"\s+")
@@ -89,20 +91,24 @@ def _relevant(c: Candidate, entry: Entry, lang: str, text: str) -> bool:
 
 
 def _select(
-    candidates: list[Candidate], glossary: Glossary, lang: str, text: str
-) -> list[Candidate]:
-    """Leftmost-longest non-overlapping occurrences; a house form beats a variant."""
-    valid = [
-        c for c in candidates if _relevant(c, glossary.entries[c.pattern.entry_index], lang, text)
-    ]
-    valid.sort(key=lambda c: (c.start, -(c.end - c.start), c.pattern.kind != "form"))
-    chosen: list[Candidate] = []
+    candidates: Iterable[Candidate], glossary: Glossary, lang: str, text: str
+) -> Iterator[Candidate]:
+    """Leftmost-longest non-overlapping occurrences; a house form beats a variant.
+
+    ``candidates`` come sorted by start, then longest first; those of one span are
+    neighbours, and the first house form among them (else the first) is the one chosen.
+    """
     last_end = -1
-    for c in valid:
-        if c.start >= last_end:
-            chosen.append(c)
-            last_end = c.end
-    return chosen
+    group: list[Candidate] = []
+    for c in itertools.chain(candidates, [None]):
+        if group and (c is None or (c.start, c.end) != (group[0].start, group[0].end)):
+            if group[0].start >= last_end:
+                chosen = next((g for g in group if g.pattern.kind == "form"), group[0])
+                last_end = chosen.end
+                yield chosen
+            group = []
+        if c is not None and _relevant(c, glossary.entries[c.pattern.entry_index], lang, text):
+            group.append(c)
 
 
 def normalize_terms_and_explain(
@@ -125,7 +131,7 @@ def normalize_terms_and_explain(
     'Idlib’s villages'
     """
     limit = limit_of_changes(max_changes)
-    chosen = _select(find_candidates(text, glossary), glossary, language, text)
+    chosen = _select(iter_candidates(text, glossary), glossary, language, text)
     seen_entities: set[int] = set()
     edits: list[Edit] = []
     for c in chosen:
