@@ -39,19 +39,40 @@ class Run:
     stderr: str
 
 
+# A child's peak RSS counts the memory of the process that started it (Linux keeps the high
+# water mark across exec, and vfork shares the parent's), so a big test process would inflate
+# it. A small Python process starts the command instead, and reports the command's own peak.
+_PEAK_OF_CHILD = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as fh:
+    fh.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def peak_run(args: list[str]) -> Run:
     """Run ``args`` and measure that process alone (``os.wait4`` gives its own rusage)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as peak,
+    ):
         t0 = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _PEAK_OF_CHILD, peak.name, *args], stdout=out, stderr=err
+        )
+        proc.wait()
         seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         return Run(
             status=proc.returncode,
             seconds=seconds,
-            peak_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+            peak_mb=int(peak.read() or 0) / 1024,  # kilobytes on Linux
             output_bytes=out.seek(0, os.SEEK_END),
             stderr=err.read().decode("utf-8", "replace")[-2000:],
         )

@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from copydesk.limits import DEFAULT_MAX_CHANGES, MAX_CHANGES_ENV
 from copydesk.load import DEFAULT_MAX_MB, MAX_MB_ENV
 
 DEFAULT_CRON = "*/15 * * * *"
@@ -90,6 +91,22 @@ _max_size = click.option(
 )
 
 
+def _set_max_changes(_ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
+    if value is not None:  # like --max-size: every article's cleaning reads it
+        os.environ[MAX_CHANGES_ENV] = str(value)
+
+
+_max_changes = click.option(
+    "--max-changes",
+    type=click.IntRange(min=1),
+    metavar="N",
+    expose_value=False,
+    callback=_set_max_changes,
+    help=f"Refuse an article with more than N changes (default: env {MAX_CHANGES_ENV}, "
+    f"else {DEFAULT_MAX_CHANGES:,}).",
+)
+
+
 @click.group(name="run")
 def run() -> None:
     """Run the Prefect flows (needs the 'flows' extra: pip install 'copydesk[flows]')."""
@@ -148,6 +165,7 @@ def _run_flow(module: str, name: str, settings: dict[str, str | None], **params:
 @click.option("--lang", "language", help="Article language (ISO 639-1); default: detected.")
 @_settings_options
 @_max_size
+@_max_changes
 def clean_article_command(
     file: str,
     out_dir: str,
@@ -192,6 +210,7 @@ def clean_article_command(
 @_dask_address
 @_settings_options
 @_max_size
+@_max_changes
 def clean_inbox_command(
     inbox: str,
     outbox: str | None,
@@ -241,6 +260,7 @@ def clean_inbox_command(
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
 @_settings_options
 @_max_size
+@_max_changes
 def evaluate_command(folder: str, **settings: str | None) -> int:
     """Score raw and cleaned NAME.txt against NAME.ref.txt in FOLDER (BLEU, chrF++, TER)."""
     result = _run_flow("flows.evaluate", "evaluate", settings, folder=folder)
@@ -269,6 +289,7 @@ def evaluate_command(folder: str, **settings: str | None) -> int:
 @_dask_address
 @_settings_options
 @_max_size
+@_max_changes
 def serve_inbox_command(
     inbox: str,
     cron: str,

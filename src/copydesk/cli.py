@@ -21,6 +21,7 @@ import click
 
 from copydesk import __version__
 from copydesk.errors import CopydeskError, InputError
+from copydesk.limits import DEFAULT_MAX_CHANGES, MAX_CHANGES_ENV
 from copydesk.load import (
     DEFAULT_MAX_MB,
     MAX_MB_ENV,
@@ -79,6 +80,17 @@ _max_size_option = click.option(
 )
 
 
+_max_changes_option = click.option(
+    "--max-changes",
+    "max_changes",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help=f"Refuse an article with more than N changes (default: env {MAX_CHANGES_ENV}, "
+    f"else {DEFAULT_MAX_CHANGES:,}).",
+)
+
+
 def _settings_options(f: Any) -> Any:
     for option in reversed(
         [
@@ -130,6 +142,7 @@ def _settings_options(f: Any) -> Any:
                 "looked up from here).",
             ),
             _max_size_option,
+            _max_changes_option,
         ]
     ):
         f = option(f)
@@ -156,6 +169,7 @@ def _run_options(opts: dict[str, Any]) -> RunOptions:
         memory_file=opts["memory_file"],
         suggest_only=opts["suggest_only"],
         date=opts["date"],
+        max_changes=opts["max_changes"],
     )
     max_mb = opts["max_size"]
     reference = load_path(opts["reference"], max_mb=max_mb).text if opts["reference"] else None

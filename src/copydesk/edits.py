@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from copydesk.limits import check_changes
 from copydesk.model import Edit
 
 
@@ -98,12 +100,19 @@ def _touch(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 
 
 def compose_edits(
-    first: Sequence[Edit], second: Sequence[Edit], original: str, middle: str
+    first: Sequence[Edit],
+    second: Sequence[Edit],
+    original: str,
+    middle: str,
+    *,
+    max_changes: int | None = None,
 ) -> list[Edit]:
     """Chain ``first`` (``original`` -> ``middle``) and ``second`` (``middle`` -> ...).
 
     The result indexes ``original``. Second-pass edits that touch first-pass changes are
     merged with them into one edit whose rule names every contributor (``"a + b"``).
+    With ``max_changes``, more composed edits than that raise
+    :class:`~copydesk.limits.TooManyChanges` while they are built.
 
     >>> a = [Edit(0, 1, "\u0130", "I", "en.fixes.dotted-i")]
     >>> b = [Edit(0, 5, "Idleb", "Idlib", "places.idlib")]
@@ -158,8 +167,10 @@ def compose_edits(
         hi = bisect.bisect_right(span_starts, end)
         return [(f, ms, me) for f, ms, me in spans[lo:hi] if _touch(ms, me, start, end)]
 
+    limit = sys.maxsize if max_changes is None else max_changes
     out: list[Edit] = []
     for group in groups:
+        check_changes(len(out), limit)
         firsts = [it[2] for it in group if it[3]]
         seconds = [it[2] for it in group if not it[3]]
         if not seconds:
@@ -192,6 +203,7 @@ def compose_edits(
     for s in second:
         if s.applied:
             continue
+        check_changes(len(out) + 1, limit)
         touching = spans_touching(s.start, s.end)
         if not touching:
             out.append(replace(s, start=shift(s.start), end=shift(s.start) + (s.end - s.start)))
@@ -206,5 +218,6 @@ def compose_edits(
             replace(s, start=o_start, end=o_end, before=original[o_start:o_end], after=after)
         )
     out.extend(f for f in first if not f.applied)
+    check_changes(len(out), limit)
     out.sort(key=lambda e: (e.start, e.end, not e.applied, e.rule))
     return out

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import ahocorasick
@@ -133,24 +134,46 @@ class Automaton:
         for key, patterns in table.items():
             self._automaton.add_word(key, (len(key), tuple(patterns)))
         self.size = len(table)
+        self.longest = max(map(len, table), default=0)  # in characters of the view
         if table:
             self._automaton.make_automaton()
 
     def find(self, text: str) -> list[Candidate]:
         """Every whole-word occurrence, sorted by start then by longest."""
+        return list(self.iter_find(text))
+
+    def iter_find(self, text: str) -> Iterator[Candidate]:
+        """The occurrences of :meth:`find`, in its order, without holding them all.
+
+        The automaton reports matches by their end. A match ending at ``e`` starts at or
+        after ``e - longest + 1``, and so does every later one: the matches that start
+        before that are complete, and are handed on in order (a window of the longest
+        spelling's length is all that is held).
+        """
         if not self.size or not text:
-            return []
+            return
         view = _View(text)
-        out: list[Candidate] = []
+        # (start, -length, entry, arrival, view start, candidate): the sort of ``find``.
+        pending: list[tuple[int, int, int, int, int, Candidate]] = []
+        arrival = 0
         for view_end, (key_len, patterns) in self._automaton.iter(view.text):
             view_start = view_end - key_len + 1
+            horizon = view_end - self.longest + 1
+            if (pending and pending[0][4] < horizon) or any(p[4] < horizon for p in pending):
+                ready = sorted(p for p in pending if p[4] < horizon)
+                pending = [p for p in pending if p[4] >= horizon]
+                yield from (p[5] for p in ready)
             start = view.to_original(view_start)
             end = view.to_original(view_end) + 1
             if not _boundary_ok(text, start, end):
                 continue
-            out.extend(Candidate(start, end, p) for p in patterns)
-        out.sort(key=lambda c: (c.start, -(c.end - c.start), c.pattern.entry_index))
-        return out
+            for pattern in patterns:
+                arrival += 1
+                candidate = Candidate(start, end, pattern)
+                pending.append(
+                    (start, start - end, pattern.entry_index, arrival, view_start, candidate)
+                )
+        yield from (p[5] for p in sorted(pending))
 
 
 def _patterns(entry_index: int, entry: Entry) -> list[Pattern]:
@@ -182,3 +205,8 @@ def compile_glossary(glossary: Glossary) -> Automaton:
 def find_candidates(text: str, glossary: Glossary) -> list[Candidate]:
     """Every whole-word occurrence of a glossary spelling in ``text``."""
     return compile_glossary(glossary).find(text)
+
+
+def iter_candidates(text: str, glossary: Glossary) -> Iterator[Candidate]:
+    """The occurrences of :func:`find_candidates`, in order, one at a time."""
+    return compile_glossary(glossary).iter_find(text)

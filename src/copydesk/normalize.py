@@ -17,11 +17,15 @@ the glossary entry id as ``rule``). Rules it follows:
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 
 from copydesk.edits import apply_edits
 from copydesk.glossary import Entry, Glossary
-from copydesk.matcher import Candidate, collapse_whitespace, find_candidates
+from copydesk.limits import check_changes
+from copydesk.limits import max_changes as limit_of_changes
+from copydesk.matcher import Candidate, collapse_whitespace, iter_candidates
 from copydesk.model import Edit
 
 _GAP = re.compile(r"\s+")
@@ -87,26 +91,38 @@ def _relevant(c: Candidate, entry: Entry, lang: str, text: str) -> bool:
 
 
 def _select(
-    candidates: list[Candidate], glossary: Glossary, lang: str, text: str
-) -> list[Candidate]:
-    """Leftmost-longest non-overlapping occurrences; a house form beats a variant."""
-    valid = [
-        c for c in candidates if _relevant(c, glossary.entries[c.pattern.entry_index], lang, text)
-    ]
-    valid.sort(key=lambda c: (c.start, -(c.end - c.start), c.pattern.kind != "form"))
-    chosen: list[Candidate] = []
+    candidates: Iterable[Candidate], glossary: Glossary, lang: str, text: str
+) -> Iterator[Candidate]:
+    """Leftmost-longest non-overlapping occurrences; a house form beats a variant.
+
+    ``candidates`` come sorted by start, then longest first; those of one span are
+    neighbours, and the first house form among them (else the first) is the one chosen.
+    """
     last_end = -1
-    for c in valid:
-        if c.start >= last_end:
-            chosen.append(c)
-            last_end = c.end
-    return chosen
+    group: list[Candidate] = []
+    for c in itertools.chain(candidates, [None]):
+        if group and (c is None or (c.start, c.end) != (group[0].start, group[0].end)):
+            if group[0].start >= last_end:
+                chosen = next((g for g in group if g.pattern.kind == "form"), group[0])
+                last_end = chosen.end
+                yield chosen
+            group = []
+        if c is not None and _relevant(c, glossary.entries[c.pattern.entry_index], lang, text):
+            group.append(c)
 
 
 def normalize_terms_and_explain(
-    text: str, glossary: Glossary, language: str, *, suggest_only: bool = False
+    text: str,
+    glossary: Glossary,
+    language: str,
+    *,
+    suggest_only: bool = False,
+    max_changes: int | None = None,
 ) -> tuple[str, list[Edit]]:
     """Normalise glossary terms and explain every change.
+
+    More than ``max_changes`` changes (default: :func:`~copydesk.limits.max_changes`) raise
+    :class:`~copydesk.limits.TooManyChanges` while they are found.
 
     >>> from copydesk.glossary import Entry, Form, Glossary, Variant
     >>> idlib = Entry("places.idlib", "place", {"en": Form("Idlib")}, (Variant("Idleb"),))
@@ -114,7 +130,8 @@ def normalize_terms_and_explain(
     >>> normalize_terms_and_explain("Idleb’s villages", g, "en")[0]
     'Idlib’s villages'
     """
-    chosen = _select(find_candidates(text, glossary), glossary, language, text)
+    limit = limit_of_changes(max_changes)
+    chosen = _select(iter_candidates(text, glossary), glossary, language, text)
     seen_entities: set[int] = set()
     edits: list[Edit] = []
     for c in chosen:
@@ -151,6 +168,7 @@ def normalize_terms_and_explain(
                 source=entry.source,
             )
         )
+        check_changes(len(edits), limit)
     return apply_edits(text, edits), edits
 
 

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from copydesk.config import HouseStyle, load_house_style
 from copydesk.edits import apply_edits, compose_edits
-from copydesk.errors import RuleFileError
+from copydesk.errors import InputError, RuleFileError
 from copydesk.findings.spelling import (
     SPELLING_LANGUAGES,
     Lexicon,
     build_lexicon,
-    find_misspellings,
+    iter_misspellings,
 )
-from copydesk.findings.untranslated import find_untranslated
+from copydesk.findings.untranslated import iter_untranslated
 from copydesk.glossary import Glossary, default_glossary_dir, load_glossary
 from copydesk.langid import (
     SAMPLE_CHARS,
@@ -32,14 +32,15 @@ from copydesk.langid import (
     given_language,
     language_code,
 )
+from copydesk.limits import FindingCap, TooManyChanges, max_changes
 from copydesk.load import Document, load_bytes, load_path, read_regular_file
 from copydesk.memory import FalseAlarmMemory, default_memory_path, load_memory
-from copydesk.model import Edit, Finding, Result
+from copydesk.model import Edit, Finding, Language, Result
 from copydesk.normalize import normalize_terms_and_explain
 from copydesk.rules import (
     RuleSet,
+    add_issues,
     default_rules_directory,
-    find_issues,
     fix_text_and_explain,
     load_rules,
 )
@@ -59,6 +60,9 @@ class Settings:
     suggest_only: bool = False
     date: dt.date | None = None
     memory: FalseAlarmMemory = field(default_factory=FalseAlarmMemory)
+    # The ceiling on one article's changes (None: COPYDESK_MAX_CHANGES, else the default).
+    # Not part of :meth:`key`: it decides whether an article is refused, never its output.
+    max_changes: int | None = None
 
     def rules(self, language: str) -> RuleSet:
         """The rule pack for ``language`` (empty when there is none)."""
@@ -137,6 +141,7 @@ def default_settings(
     memory_file: str | os.PathLike[str] | None = None,
     suggest_only: bool = False,
     date: dt.date | None = None,
+    max_changes: int | None = None,
 ) -> Settings:
     """Settings from the shipped (or given) glossary, rules, house style and memory.
 
@@ -155,15 +160,19 @@ def default_settings(
         suggest_only=suggest_only,
         date=date,
         memory=load_memory(Path(memory_file) if memory_file else default_memory_path(folder)),
+        max_changes=max_changes,
     )
 
 
 def _fix_and_normalize(
     text: str, language: str, settings: Settings, notes: list[str]
 ) -> tuple[str, list[Edit]]:
+    limit = max_changes(settings.max_changes)
     ruleset = settings.rules(language)
     if ruleset.rules:
-        fixed, fix_edits = fix_text_and_explain(text, ruleset, settings.house_style, notes=notes)
+        fixed, fix_edits = fix_text_and_explain(
+            text, ruleset, settings.house_style, notes=notes, max_changes=limit
+        )
     else:
         fixed, fix_edits = text, []
         notes.append(
@@ -174,12 +183,16 @@ def _fix_and_normalize(
         fixed = text
     if language in settings.glossary.languages():
         cleaned, term_edits = normalize_terms_and_explain(
-            fixed, settings.glossary, language, suggest_only=settings.suggest_only
+            fixed,
+            settings.glossary,
+            language,
+            suggest_only=settings.suggest_only,
+            max_changes=limit,
         )
     else:
         cleaned, term_edits = fixed, []
         notes.append(f"no glossary forms for language '{language}': term normalisation skipped")
-    edits = compose_edits(fix_edits, term_edits, text, fixed)
+    edits = compose_edits(fix_edits, term_edits, text, fixed, max_changes=limit)
     return cleaned, edits
 
 
@@ -209,21 +222,31 @@ def _lexicon(glossary: Glossary, language: str) -> Lexicon:
     return _LEXICON_CACHE[key]
 
 
-def _find(cleaned: str, language: str, settings: Settings, notes: list[str]) -> list[Finding]:
-    findings: list[Finding] = []
+def _find(
+    cleaned: str,
+    language: str,
+    settings: Settings,
+    notes: list[str],
+    suggested: set[tuple[str, int, int]],
+) -> list[Finding]:
+    """Every producer's findings through one :class:`~copydesk.limits.FindingCap`."""
+    style = settings.house_style
+    # A safe fix that was only suggested is also found by its rule: report it once. Both
+    # this and the house style are decided before the cap, so that it counts what is listed.
+    cap = FindingCap(
+        keep=lambda f: style.is_enabled(f.rule, True) and (f.rule, f.start, f.end) not in suggested
+    )
     ruleset = settings.rules(language)
     if ruleset.rules:
-        findings += find_issues(
-            cleaned, ruleset, settings.house_style, date=settings.date, notes=notes
-        )
+        add_issues(cap, cleaned, ruleset, style, date=settings.date, notes=notes)
     if language in SPELLING_LANGUAGES:
         lexicon = _lexicon(settings.glossary, language)
-        findings += find_misspellings(cleaned, language, lexicon=lexicon)
+        cap.add_all(iter_misspellings(cleaned, language, lexicon=lexicon))
     else:
         notes.append(f"no spelling dictionary for language '{language}': spelling check skipped")
-    findings += find_untranslated(cleaned, language)
-    findings = [f for f in findings if settings.house_style.is_enabled(f.rule, True)]
-    return sorted(set(findings), key=lambda f: (f.start, f.end, f.rule))
+    cap.add_all(iter_untranslated(cleaned, language))
+    notes.extend(cap.notes())
+    return sorted(set(cap.findings()), key=lambda f: (f.start, f.end, f.rule))
 
 
 def clean(
@@ -251,6 +274,23 @@ def clean(
     notes: list[str] = []
     if lang.code == UNDETERMINED:
         notes.append("language could not be determined: language-specific steps skipped")
+    try:
+        return _clean(doc, settings, lang, language, reference, notes)
+    except TooManyChanges as exc:
+        msg = f"{doc.name}: {exc}"
+        raise InputError(msg) from None
+
+
+def _clean(
+    doc: Document,
+    settings: Settings,
+    lang: Language,
+    language: str | None,
+    reference: str | None,
+    notes: list[str],
+) -> Result:
+    """The stages after the language is decided (see :func:`clean`)."""
+    text = doc.text
     cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes)
     if not language and cleaned[:SAMPLE_CHARS] != text[:SAMPLE_CHARS]:
         # Cleaning must leave text that cleaning leaves alone: a short text of names can read
@@ -270,10 +310,8 @@ def clean(
     if apply_edits(text, edits) != cleaned:  # the replay guarantee, checked on every run
         msg = "internal error: edits do not replay to the cleaned text"
         raise RuntimeError(msg)
-    findings = _find(cleaned, lang.code, settings, notes)
-    # A safe fix that was only suggested is also found by its rule: report it once.
     suggested = {(e.rule, e.start, e.end) for e in edits if not e.applied}
-    findings = [f for f in findings if (f.rule, f.start, f.end) not in suggested]
+    findings = _find(cleaned, lang.code, settings, notes, suggested)
     findings, suppressed = settings.memory.split(cleaned, findings)
     words = count_words(cleaned)
     scores: dict[str, object] = {

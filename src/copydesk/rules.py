@@ -33,6 +33,7 @@ import hashlib
 import itertools
 import re
 import string
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ from copydesk.config import HouseStyle
 from copydesk.edits import apply_edits, compose_edits
 from copydesk.errors import RuleFileError
 from copydesk.findings.checks import CHECKS, CheckContext
+from copydesk.limits import FindingCap, check_changes
+from copydesk.limits import max_changes as limit_of_changes
 from copydesk.load import read_regular_file
 from copydesk.model import SEVERITIES, Edit, Finding, Severity
 
@@ -53,6 +56,7 @@ __all__ = [
     "EXTENDS",
     "Rule",
     "RuleSet",
+    "add_issues",
     "default_rules_directory",
     "find_issues",
     "fix_text_and_explain",
@@ -184,10 +188,11 @@ class Rule:
                 named = {k: v or "" for k, v in match.groupdict().items()}
                 yield _Hit(match.start(), match.end(), (match.group(), *args), named)
 
-    def hits(
+    def iter_hits(
         self, text: str, context: CheckContext | None = None, *, timeout: float | None = None
-    ) -> list[_Hit]:
-        """Matches of this rule in ``text``, minus those that overlap an exception.
+    ) -> Iterator[_Hit]:
+        """Matches of this rule in ``text``, minus those that overlap an exception, one at a
+        time (none is held).
 
         With ``timeout`` (seconds for the pattern and its exceptions together), raises
         :class:`TimeoutError` when they take longer.
@@ -199,11 +204,15 @@ class Rule:
             for m in p.finditer(text, timeout=_remaining(deadline))
         )
         ends = _prefix_max_end(excluded)
-        return [
-            hit
-            for hit in self._raw_hits(text, context or CheckContext(), deadline)
-            if not _overlaps(excluded, ends, hit.start, hit.end)
-        ]
+        for hit in self._raw_hits(text, context or CheckContext(), deadline):
+            if not _overlaps(excluded, ends, hit.start, hit.end):
+                yield hit
+
+    def hits(
+        self, text: str, context: CheckContext | None = None, *, timeout: float | None = None
+    ) -> list[_Hit]:
+        """Every match of :meth:`iter_hits`, as a list."""
+        return list(self.iter_hits(text, context, timeout=timeout))
 
 
 @dataclass(frozen=True)
@@ -476,17 +485,51 @@ def _active(ruleset: RuleSet, config: HouseStyle | None) -> Iterator[Rule]:
     return (r for r in ruleset.rules if style.is_enabled(r.id, r.default_on))
 
 
-def _hits_in_budget(
-    rule: Rule, text: str, context: CheckContext, notes: list[str] | None
-) -> list[_Hit] | None:
-    """The rule's hits, or None (with a note) when it runs over its budget on ``text``."""
-    try:
-        return rule.hits(text, context, timeout=rule_time_budget(len(text)))
-    except TimeoutError:
-        note = _over_budget_note(rule.id)
-        if notes is not None and note not in notes:
-            notes.append(note)
-        return None
+def _skip_over_budget(rule: Rule, notes: list[str] | None) -> None:
+    note = _over_budget_note(rule.id)
+    if notes is not None and note not in notes:
+        notes.append(note)
+
+
+def _rule_findings(
+    rule: Rule, text: str, style: HouseStyle, context: CheckContext
+) -> Iterator[Finding]:
+    severity = style.severity_for(rule.id, rule.severity)
+    for hit in rule.iter_hits(text, context, timeout=rule_time_budget(len(text))):
+        yield Finding(
+            start=hit.start,
+            end=hit.end,
+            text=text[hit.start : hit.end],
+            rule=rule.id,
+            category=rule.category,
+            severity=severity,  # type: ignore[arg-type]
+            message=rule.message,
+            suggestion=_fill(rule.suggestion, hit),
+        )
+
+
+def add_issues(
+    cap: FindingCap,
+    text: str,
+    ruleset: RuleSet,
+    config: HouseStyle | None = None,
+    *,
+    date: dt.date | None = None,
+    notes: list[str] | None = None,
+) -> None:
+    """Hand every match of the enabled rules to ``cap`` as it is found (none is held here).
+
+    A rule over its time budget is skipped (its findings so far are dropped from ``cap``),
+    with a note appended to ``notes``.
+    """
+    style = config or HouseStyle()
+    context = CheckContext(date=date)
+    for rule in _active(ruleset, style):
+        try:
+            cap.add_all(_rule_findings(rule, text, style, context))
+        except TimeoutError:
+            cap.drop(rule.id)
+            _skip_over_budget(rule, notes)
 
 
 def find_issues(
@@ -500,48 +543,33 @@ def find_issues(
     """Report every match of the enabled rules, for an editor to decide.
 
     ``date`` is the article's date; rules about relative dates use it to name the day.
-    A rule over its time budget is skipped, with a note appended to ``notes``.
+    A rule over its time budget is skipped, with a note appended to ``notes``. Every match
+    is listed; :func:`add_issues` keeps only what a :class:`~copydesk.limits.FindingCap`
+    allows.
 
     >>> rules = load_rules("en")
     >>> [f.rule for f in find_issues("It is worth mentioning that talks resumed.", rules)]
     ['en.calques.worth-mentioning']
     """
-    style = config or HouseStyle()
-    context = CheckContext(date=date)
-    rule_hits = [
-        (rule, _hits_in_budget(rule, text, context, notes)) for rule in _active(ruleset, style)
-    ]
-    findings = [
-        Finding(
-            start=hit.start,
-            end=hit.end,
-            text=text[hit.start : hit.end],
-            rule=rule.id,
-            category=rule.category,
-            severity=style.severity_for(rule.id, rule.severity),  # type: ignore[arg-type]
-            message=rule.message,
-            suggestion=_fill(rule.suggestion, hit),
-        )
-        for rule, hits in rule_hits
-        for hit in hits or ()
-    ]
-    return sorted(findings, key=lambda f: (f.start, f.end, f.rule))
+    cap = FindingCap(limit=sys.maxsize)
+    add_issues(cap, text, ruleset, config, date=date, notes=notes)
+    return cap.findings()
 
 
-def _fix_once(text: str, rules: list[Rule], notes: list[str] | None) -> list[Edit]:
+def _fix_once(text: str, rules: list[Rule], notes: list[str] | None, limit: int) -> list[Edit]:
     """One pass of fixes: where two overlap, the one that starts first (or, on a tie, comes
-    first in the pack) wins. A rule over its time budget is dropped from ``rules``."""
+    first in the pack) wins. A rule over its time budget is dropped from ``rules``. More than
+    ``limit`` changes refuse the article (:func:`~copydesk.limits.check_changes`)."""
     context = CheckContext()
     candidates: list[tuple[int, int, Edit]] = []
     for order, rule in enumerate(list(rules)):
-        hits = _hits_in_budget(rule, text, context, notes)
-        if hits is None:
-            rules.remove(rule)
-            continue
-        for hit in hits:
-            after = _fill(rule.fix, hit)
-            before = text[hit.start : hit.end]
-            if after is not None and after != before:
+        found: list[tuple[int, int, Edit]] = []
+        try:
+            for hit in rule.iter_hits(text, context, timeout=rule_time_budget(len(text))):
+                after = _fill(rule.fix, hit)
+                before = text[hit.start : hit.end]
+                if after is None or after == before:
+                    continue
                 edit = Edit(
                     start=hit.start,
                     end=hit.end,
@@ -553,7 +581,13 @@ def _fix_once(text: str, rules: list[Rule], notes: list[str] | None) -> list[Edi
                     note=rule.message,
                     source=rule.source,
                 )
-                candidates.append((hit.start, order, edit))
+                found.append((hit.start, order, edit))
+                check_changes(len(candidates) + len(found), limit)
+        except TimeoutError:
+            rules.remove(rule)
+            _skip_over_budget(rule, notes)
+            continue
+        candidates += found
     edits: list[Edit] = []
     for start, _, edit in sorted(candidates, key=lambda c: (c[0], c[1])):
         if not edits or start >= edits[-1].end:
@@ -572,6 +606,7 @@ def fix_text_and_explain(
     config: HouseStyle | None = None,
     *,
     notes: list[str] | None = None,
+    max_changes: int | None = None,
 ) -> tuple[str, list[Edit]]:
     """Apply the enabled rules' safe fixes; return the fixed text and one Edit per change.
 
@@ -579,6 +614,8 @@ def fix_text_and_explain(
     digit run that was next to it), and the passes' edits are composed into edits on ``text``;
     an edit made of two passes touching each other names both rules (``"a + b"``).
     A rule over its time budget makes no further change, with a note appended to ``notes``.
+    More than ``max_changes`` changes (default: :func:`~copydesk.limits.max_changes`) raise
+    :class:`~copydesk.limits.TooManyChanges` while they are found.
 
     >>> fixed, edits = fix_text_and_explain("Talks in «Sochi»، then Ankara.", load_rules("en"))
     >>> fixed
@@ -586,14 +623,15 @@ def fix_text_and_explain(
     >>> [e.rule for e in edits]
     ['en.script.guillemets', 'en.script.guillemets', 'en.script.arabic-comma']
     """
+    limit = limit_of_changes(max_changes)
     rules = [rule for rule in _active(ruleset, config) if rule.fix is not None]
     current = text
     edits: list[Edit] = []
     for _ in range(MAX_FIX_PASSES):
-        new = _fix_once(current, rules, notes)
+        new = _fix_once(current, rules, notes, limit)
         if not new:
             break
         fixed = apply_edits(current, new)
-        edits = compose_edits(edits, new, text, current) if edits else new
+        edits = compose_edits(edits, new, text, current, max_changes=limit) if edits else new
         current = fixed
     return current, edits

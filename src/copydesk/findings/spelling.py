@@ -1,6 +1,7 @@
 """Spelling findings: unknown lower-case words, and names that look like a glossary form.
 
-Contract: :func:`find_misspellings` never changes text; it returns
+Contract: :func:`iter_misspellings` never changes text; it yields (and
+:func:`find_misspellings` returns)
 :class:`~copydesk.model.Finding` values whose offsets index the text it was given.
 It is tuned for precision (an editor's time is the scarce resource): on the 523
 distinct human reference translations of the shared TED MQM data (8,789 words by
@@ -51,7 +52,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -74,6 +75,7 @@ __all__ = [
     "SPELLING_LANGUAGES",
     "UNKNOWN_RULE",
     "find_misspellings",
+    "iter_misspellings",
     "split_words",
 ]
 
@@ -368,14 +370,14 @@ def _in_spans(spans: tuple[list[int], list[int]], offset: int) -> bool:
     return index >= 0 and offset < ends[index]
 
 
-def find_misspellings(
+def iter_misspellings(
     text: str,
     language: str,
     *,
     known_words: Iterable[str] = (),
     names: Sequence[str] = (),
     lexicon: Lexicon | None = None,
-) -> list[Finding]:
+) -> Iterator[Finding]:
     """Report unknown lower-case words and near-misses of glossary names in ``text``.
 
     ``known_words`` (glossary forms and variants; split into words here) count as
@@ -391,7 +393,7 @@ def find_misspellings(
     """
     lang = _base_language(language)
     if lang not in SPELLING_LANGUAGES:
-        return []
+        return
     checker = _checker(lang)
     script = _LANGUAGE_SCRIPT.get(lang, "Latin")
     lexicon = lexicon or build_lexicon(known_words, names)
@@ -401,7 +403,6 @@ def find_misspellings(
 
     # Words are walked twice rather than held: a list of them is the biggest thing in memory.
     counts = Counter(w.lower() for _, _, w in iter_words(text))
-    findings: list[Finding] = []
     # Words repeat: decide "plainly fine" once per distinct word of the article.
     fine: dict[str, bool] = {}
     for start, end, word in iter_words(text):
@@ -429,7 +430,7 @@ def find_misspellings(
             nf = _near_name(word, index) if index is not None else None
             if nf is not None:
                 whole = f" (from {nf.full!r})" if nf.full != nf.form else ""
-                findings.append(
+                yield (
                     Finding(
                         start=start,
                         end=end,
@@ -466,7 +467,7 @@ def find_misspellings(
             continue
         suggestion = next(iter(candidates)) if len(candidates) == 1 else None
         hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-        findings.append(
+        yield (
             Finding(
                 start=start,
                 end=end,
@@ -478,4 +479,17 @@ def find_misspellings(
                 suggestion=suggestion,
             )
         )
-    return findings
+
+
+def find_misspellings(
+    text: str,
+    language: str,
+    *,
+    known_words: Iterable[str] = (),
+    names: Sequence[str] = (),
+    lexicon: Lexicon | None = None,
+) -> list[Finding]:
+    """Every finding of :func:`iter_misspellings`, as a list."""
+    return list(
+        iter_misspellings(text, language, known_words=known_words, names=names, lexicon=lexicon)
+    )

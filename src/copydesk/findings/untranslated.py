@@ -1,6 +1,7 @@
 """Untranslated-text findings: paragraphs or runs of script left in another language.
 
-Contract: :func:`find_untranslated` never changes text; it returns
+Contract: :func:`iter_untranslated` never changes text; it yields (and
+:func:`find_untranslated` returns)
 :class:`~copydesk.model.Finding` values (category ``Accuracy/Untranslated``, severity
 major, suggestion None: nobody can fix these but a translator) whose offsets index the
 text it was given.
@@ -54,6 +55,7 @@ __all__ = [
     "PARAGRAPH_RULE",
     "SCRIPT_RULE",
     "find_untranslated",
+    "iter_untranslated",
     "language_name",
     "paragraphs",
 ]
@@ -244,7 +246,7 @@ def _top_language(paragraph: str) -> tuple[str, float] | None:
     return str(top.lang), float(top.prob)
 
 
-def find_untranslated(text: str, language: str) -> list[Finding]:
+def iter_untranslated(text: str, language: str) -> Iterator[Finding]:
     """Report paragraphs and runs of script that are not in the article's ``language``.
 
     >>> text = "Putin (Путин) spoke.\\nПутин сказал, что сотрудничество продолжается."
@@ -253,7 +255,6 @@ def find_untranslated(text: str, language: str) -> list[Finding]:
     """
     lang = _base(language)
     native = LANGUAGE_SCRIPTS.get(lang)
-    findings: list[Finding] = []
     for p_start, p_end in paragraphs(text):
         paragraph = text[p_start:p_end]
         found_script = False
@@ -268,7 +269,7 @@ def find_untranslated(text: str, language: str) -> list[Finding]:
                 if top is not None and top[1] >= _NAMING_PROBABILITY:
                     what = f"{language_name(top[0])} ({what})"
                 size = f"{letters} characters" if script in _CJK else f"{words} words"
-                findings.append(
+                yield (
                     Finding(
                         start=p_start + start,
                         end=p_start + end,
@@ -299,7 +300,7 @@ def find_untranslated(text: str, language: str) -> list[Finding]:
         detected, probability = top
         if _same_language(_base(detected), lang) or probability < MIN_PROBABILITY:
             continue
-        findings.append(
+        yield (
             Finding(
                 start=p_start,
                 end=p_end,
@@ -313,4 +314,8 @@ def find_untranslated(text: str, language: str) -> list[Finding]:
                 ),
             )
         )
-    return findings
+
+
+def find_untranslated(text: str, language: str) -> list[Finding]:
+    """Every finding of :func:`iter_untranslated`, as a list."""
+    return list(iter_untranslated(text, language))
