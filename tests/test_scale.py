@@ -21,7 +21,6 @@ from copydesk.model import Edit
 from copydesk.pipeline import clean
 from copydesk.report import (
     LineIndex,
-    _SpanTouches,
     iter_json,
     line_col,
     render_json,
@@ -32,6 +31,7 @@ from copydesk.report import (
 from copydesk.scores import ter
 from copydesk.scores.reference import reference_scores
 from copydesk.scores.ter import SEGMENT_WORDS, count_edits, edit_rate_score
+from copydesk.spans import SpanIndex
 
 from .conftest import ROOT, SEED
 
@@ -211,12 +211,14 @@ def test_span_touches_agrees_with_a_scan() -> None:
             end = at + rng.randint(0, 4)
             spans.append((at, end))
             at = end
-        touches = _SpanTouches(spans)
+        index = SpanIndex(spans)
         for _ in range(20):
             start = rng.randint(0, at + 3)
             end = start + rng.randint(0, 6)
             scan = any((a < end and start < b) or (a == b and start <= a <= end) for a, b in spans)
-            assert touches(start, end) == scan, (spans, start, end)
+            assert index.touches(start, end) == scan, (spans, start, end)
+            overlap = any(a < end and start < b for a, b in spans)
+            assert index.overlaps(start, end) == overlap, (spans, start, end)
 
 
 @pytest.mark.parametrize(

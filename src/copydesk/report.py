@@ -22,6 +22,7 @@ from typing import Any
 
 from copydesk.edits import cleaned_offsets
 from copydesk.model import SEVERITIES, Edit, Finding, Result
+from copydesk.spans import SpanIndex
 
 SCHEMA_VERSION = "1.0"
 # Change numbers in the article body; HTML such as <sup> is stripped by some renderers.
@@ -264,32 +265,6 @@ def _md_change(e: Edit, number: int) -> str:
     return " ".join(parts) + " " + str(number).translate(_SUPERSCRIPT)
 
 
-class _SpanTouches:
-    """Whether a span overlaps one of many spans (or holds an empty one), in log time.
-
-    >>> touches = _SpanTouches([(2, 4), (9, 9)])
-    >>> touches(0, 2), touches(3, 5), touches(5, 9), touches(5, 8)
-    (False, True, True, False)
-    """
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self._spans = sorted(spans)
-        self._starts = [a for a, _ in self._spans]
-        self._max_end: list[int] = []  # the largest end among spans[: i + 1]
-        for _, b in self._spans:
-            self._max_end.append(max(b, self._max_end[-1]) if self._max_end else b)
-
-    def __call__(self, start: int, end: int) -> bool:
-        # only spans starting at or before ``end`` can touch; walk back while any can reach
-        i = bisect.bisect_right(self._starts, end) - 1
-        while i >= 0 and self._max_end[i] >= start:
-            a, b = self._spans[i]
-            if (a < end and start < b) or (a == b and start <= a <= end):
-                return True
-            i -= 1
-        return False
-
-
 def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     """(start, end, number) of findings to mark in place, in cleaned-text offsets.
 
@@ -297,7 +272,7 @@ def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tup
     edges are trimmed to letters and digits so the emphasis always renders. The rest
     are in the findings table.
     """
-    touches = _SpanTouches(changed)
+    touches = SpanIndex(changed).touches
     marks: list[tuple[int, int, int]] = []
     last_end = -1
     for number, f in enumerate(result.findings, 1):

@@ -27,10 +27,8 @@ here: the test suite holds them, like every pattern, to a budget on adversarial 
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
-import itertools
 import re
 import string
 import sys
@@ -51,6 +49,7 @@ from copydesk.limits import FindingCap, check_changes
 from copydesk.limits import max_changes as limit_of_changes
 from copydesk.load import read_regular_file
 from copydesk.model import SEVERITIES, Edit, Finding, Severity
+from copydesk.spans import SpanIndex
 
 __all__ = [
     "EXTENDS",
@@ -111,18 +110,6 @@ def _over_budget_note(rule_id: str) -> str:
 def _remaining(deadline: float) -> float | None:
     """Seconds left until ``deadline`` for a ``timeout=`` argument (None: no limit)."""
     return None if deadline == float("inf") else max(deadline - time.monotonic(), 0.0)
-
-
-def _prefix_max_end(spans: list[tuple[int, int]]) -> list[int]:
-    """For spans sorted by start: the largest end among the first ``i + 1`` of them."""
-    return list(itertools.accumulate((b for _, b in spans), max))
-
-
-def _overlaps(spans: list[tuple[int, int]], ends: list[int], start: int, end: int) -> bool:
-    """Whether ``(start, end)`` overlaps one of ``spans`` (sorted by start; ``ends`` from
-    :func:`_prefix_max_end`): a binary search, so many hits and exceptions stay n log n."""
-    before = bisect.bisect_left(spans, (end,))  # the spans that start before ``end``
-    return before > 0 and ends[before - 1] > start
 
 
 def default_rules_directory(language: str) -> Path:
@@ -198,14 +185,13 @@ class Rule:
         :class:`TimeoutError` when they take longer.
         """
         deadline = float("inf") if timeout is None else time.monotonic() + timeout
-        excluded = sorted(
+        excluded = SpanIndex(
             m.span()
             for p in self._exception_regexes
             for m in p.finditer(text, timeout=_remaining(deadline))
         )
-        ends = _prefix_max_end(excluded)
         for hit in self._raw_hits(text, context or CheckContext(), deadline):
-            if not _overlaps(excluded, ends, hit.start, hit.end):
+            if not excluded.overlaps(hit.start, hit.end):
                 yield hit
 
     def hits(

@@ -49,7 +49,6 @@ checker returns ``[]`` and the caller reports that the step was skipped.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -66,6 +65,7 @@ from copydesk.findings._words import (
     word_scripts,
 )
 from copydesk.model import Finding
+from copydesk.spans import SpanIndex
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
@@ -358,16 +358,9 @@ def build_lexicon(known_words: Iterable[str] = (), names: Sequence[str] = ()) ->
     return Lexicon(_known_set(known_words, names), _name_index(tuple(names)) if names else None)
 
 
-def _skip_spans(text: str) -> tuple[list[int], list[int]]:
-    """Starts and ends of the URLs, addresses, domains and handles (sorted, disjoint)."""
-    spans = [m.span() for m in _SKIP_RE.finditer(text)]
-    return [s for s, _ in spans], [e for _, e in spans]
-
-
-def _in_spans(spans: tuple[list[int], list[int]], offset: int) -> bool:
-    starts, ends = spans
-    index = bisect.bisect_right(starts, offset) - 1
-    return index >= 0 and offset < ends[index]
+def _skip_spans(text: str) -> SpanIndex:
+    """The URLs, addresses, domains and handles of ``text``."""
+    return SpanIndex(m.span() for m in _SKIP_RE.finditer(text))
 
 
 def iter_misspellings(
@@ -417,7 +410,7 @@ def iter_misspellings(
             )
         if plain:
             continue
-        if _in_spans(skips, start):
+        if skips.overlaps(start, start + 1):
             continue
         before = normalized[start - 1] if start else ""
         if before == "'" and word.lower() in _CONTRACTION_PARTS:
