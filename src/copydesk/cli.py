@@ -176,19 +176,20 @@ def _run_options(opts: dict[str, Any]) -> RunOptions:
     return RunOptions(settings, opts["lang"], reference)
 
 
-def render(result: Result, fmt: str) -> str:
-    """The report in one of FORMATS."""
-    from copydesk.report import render_json, render_markdown, render_text
+def render(result: Result, fmt: str) -> Iterable[str]:
+    """The report in one of FORMATS, as pieces of text (JSON one edit or finding at a time,
+    so that a report with a million edits is never one string)."""
+    from copydesk.report import iter_json, render_markdown, render_text
 
     if fmt == "json":
-        return render_json(result)
+        return iter_json(result)
     if fmt == "md":
-        return render_markdown(result)
+        return [render_markdown(result)]
     if fmt == "html":
         from copydesk.report_html import render_html
 
-        return render_html(result)
-    return render_text(result)
+        return [render_html(result)]
+    return [render_text(result)]
 
 
 def _echo_pieces(pieces: Iterable[str], batch: int = 1 << 20) -> None:
@@ -239,12 +240,7 @@ def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
     )
     run = _run_options(opts)
     result = clean(doc, run.settings, language=run.language, reference=run.reference)
-    if fmt == "json":  # in pieces: a report with a million edits is never one string
-        from copydesk.report import iter_json
-
-        _echo_pieces(iter_json(result))
-    else:
-        click.echo(render(result, fmt), nl=False)
+    _echo_pieces(render(result, fmt))
     if fail_on and any(
         severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings
     ):
@@ -317,7 +313,7 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
         except Exception as exc:  # one bad article never stops the others
             # An InputError names the file already; anything else gets the name here.
             where = "" if isinstance(exc, InputError) else f"{name}: "
-            click.echo(f"copydesk error: {where}{failure_reason(exc)}", err=True)
+            click.echo(error_line(f"{where}{failure_reason(exc)}"), err=True)
             status = ExitStatus.ERROR
             continue
         click.echo(
