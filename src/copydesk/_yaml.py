@@ -65,10 +65,15 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column (in bytes) of byte ``offset`` of ``data``."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+def line_col_at(data: str | bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``data`` (characters, or bytes of bytes).
+
+    >>> line_col_at("a: 1\\nb: 2", 8), line_col_at(b"a\\n\\xff", 2)
+    ((2, 4), (2, 1))
+    """
+    text = data.decode("latin-1") if isinstance(data, bytes) else data  # one char per byte
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def decode_utf8(path: Path, data: bytes, error_type: type[Exception]) -> str:
@@ -82,7 +87,7 @@ def decode_utf8(path: Path, data: bytes, error_type: type[Exception]) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = line_col_of_byte(data, exc.start)
+        line, col = line_col_at(data, exc.start)
         msg = (
             f"{path}:{line}:{col}: not valid UTF-8 (byte 0x{data[exc.start]:02X}); "
             "re-save the file as UTF-8"
@@ -96,8 +101,7 @@ def load_yaml(path: Path, text: str, error_type: type[Exception]) -> Any:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.reader.ReaderError as exc:
         # A character YAML does not allow (a control character): name its line.
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, col = line_col_at(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         msg = f"{path}:{line}:{col}: YAML error: {exc.reason} (U+{code:04X})"
         raise error_type(msg) from None

@@ -29,7 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from copydesk._yaml import decode_utf8
+from copydesk._yaml import decode_utf8, line_col_at
 from copydesk.errors import ConfigError
 from copydesk.load import read_regular_file
 from copydesk.model import SEVERITIES
@@ -146,8 +146,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         elif match["line"]:
             where, problem = f"{path}:{match['line']}:{match['col']}", match["problem"]
         else:
-            lines = text.count("\n") + 1
-            where, problem = f"{path}:{lines}:{len(text) - text.rfind(chr(10))}", match["problem"]
+            line, col = line_col_at(text, len(text))
+            where, problem = f"{path}:{line}:{col}", match["problem"]
         msg = f"{where}: not valid TOML: {problem}"
         raise ConfigError(msg) from None
     except RecursionError:
