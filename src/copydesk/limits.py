@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from copydesk.errors import InputError
 from copydesk.model import Finding
@@ -33,6 +34,7 @@ __all__ = [
     "TooManyChanges",
     "check_changes",
     "max_changes",
+    "setting_from_env",
 ]
 
 #: Findings of one rule kept for one article (real articles have at most tens).
@@ -42,9 +44,32 @@ DEFAULT_MAX_CHANGES = 100_000
 #: The environment variable that raises (or lowers) the ceiling on changes.
 MAX_CHANGES_ENV = "COPYDESK_MAX_CHANGES"
 
+T = TypeVar("T", int, float)
+
 
 class TooManyChanges(InputError):
     """An article has more changes than the ceiling allows (the message names no file)."""
+
+
+def setting_from_env(name: str, parse: Callable[[str], T], default: T, what: str) -> T:
+    """A positive number from the environment variable ``name``, else ``default``.
+
+    A value that does not parse, or is not above 0, is an :class:`InputError` naming it.
+
+    >>> setting_from_env("COPYDESK_UNSET_EXAMPLE", int, 7, "a whole number")
+    7
+    """
+    setting = os.environ.get(name, "").strip()
+    if not setting:
+        return default
+    try:
+        value = parse(setting)
+    except ValueError:
+        value = None
+    if value is None or not value > 0:
+        msg = f"{name} must be {what} above 0, got {setting!r}"
+        raise InputError(msg)
+    return value
 
 
 def max_changes(limit: int | None = None) -> int:
@@ -56,17 +81,7 @@ def max_changes(limit: int | None = None) -> int:
     """
     if limit is not None:
         return limit
-    setting = os.environ.get(MAX_CHANGES_ENV, "").strip()
-    if not setting:
-        return DEFAULT_MAX_CHANGES
-    try:
-        value = int(setting)
-    except ValueError:
-        value = 0
-    if value < 1:
-        msg = f"{MAX_CHANGES_ENV} must be a whole number of changes above 0, got {setting!r}"
-        raise InputError(msg)
-    return value
+    return setting_from_env(MAX_CHANGES_ENV, int, DEFAULT_MAX_CHANGES, "a whole number of changes")
 
 
 def check_changes(count: int, limit: int) -> None:

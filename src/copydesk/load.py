@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from copydesk.errors import InputError
+from copydesk.limits import setting_from_env
 
 #: The default size limit of one article, in megabytes of 1,000,000 bytes.
 DEFAULT_MAX_MB = 32.0
@@ -103,16 +104,7 @@ def max_size_mb(max_mb: float | None = None) -> float:
     5.0
     """
     if max_mb is None:
-        setting = os.environ.get(MAX_MB_ENV, "").strip()
-        if not setting:
-            return DEFAULT_MAX_MB
-        try:
-            max_mb = float(setting)
-        except ValueError:
-            max_mb = -1.0
-        if not max_mb > 0:
-            msg = f"{MAX_MB_ENV} must be a number of megabytes above 0, got {setting!r}"
-            raise InputError(msg)
+        return setting_from_env(MAX_MB_ENV, float, DEFAULT_MAX_MB, "a number of megabytes")
     return float(max_mb)
 
 
