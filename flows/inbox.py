@@ -208,20 +208,29 @@ def process_article(
     path = Path(planned.path)
     name, stem = display_name(path.name), article_stem(path.name)
     expected = (planned.size, planned.mtime_ns)
-    changing = Outcome(name, "changing", stem=stem, reason="changed during the run; next run")
+
+    def moved() -> Outcome | None:
+        """An outcome if the file is gone or changed since it was planned, else None."""
+        now = _signature(path)
+        if now == expected:
+            return None
+        if now is None:
+            return Outcome(name, "vanished", stem=stem)
+        return Outcome(name, "changing", stem=stem, reason="changed during the run; next run")
+
     digest = ""
     try:
-        if (now := _signature(path)) != expected:
-            return Outcome(name, "vanished", stem=stem) if now is None else changing
+        if (outcome := moved()) is not None:
+            return outcome
         data = read_regular_file(path, limit_name=name)  # over the size limit: quarantined
-        if _signature(path) != expected:
-            return changing
+        if (outcome := moved()) is not None:
+            return outcome
         digest = content_hash(data)
         result = clean(load_bytes(data, name), settings)
         outputs = write_output_set(result, outbox, stem)
     except Exception as exc:  # one bad article must never stop the batch
-        if (now := _signature(path)) != expected:
-            return Outcome(name, "vanished", stem=stem) if now is None else changing
+        if (outcome := moved()) is not None:
+            return outcome
         reason = failure_reason(exc)
         try:
             quarantine_article(path, quarantine, reason)
@@ -472,18 +481,14 @@ def summary_markdown(
         f"| Settings | {code_cell(key)} |",
         "",
     ]
-    if bad:
-        out += ["## Quarantined", "", "| Article | Reason |", "|---|---|"]
-        out += [
-            f"| {escape_markdown_line(o.name)} | {escape_markdown_line(o.reason)} |" for o in bad
-        ]
-        out.append("")
-    if left:
-        out += ["## Left in the inbox", "", "| Article | Reason |", "|---|---|"]
-        out += [
-            f"| {escape_markdown_line(o.name)} | {escape_markdown_line(o.reason)} |" for o in left
-        ]
-        out.append("")
+    for title, listed in (("Quarantined", bad), ("Left in the inbox", left)):
+        if listed:
+            out += [f"## {title}", "", "| Article | Reason |", "|---|---|"]
+            out += [
+                f"| {escape_markdown_line(o.name)} | {escape_markdown_line(o.reason)} |"
+                for o in listed
+            ]
+            out.append("")
     if cleaned:
         out += [
             "## Cleaned",

@@ -159,7 +159,7 @@ class Automaton:
         for view_end, (key_len, patterns) in self._automaton.iter(view.text):
             view_start = view_end - key_len + 1
             horizon = view_end - self.longest + 1
-            if (pending and pending[0][4] < horizon) or any(p[4] < horizon for p in pending):
+            if any(p[4] < horizon for p in pending):
                 ready = sorted(p for p in pending if p[4] < horizon)
                 pending = [p for p in pending if p[4] >= horizon]
                 yield from (p[5] for p in ready)
