@@ -15,6 +15,22 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "sochi-summit.txt"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
+# ``copydesk`` with ``copydesk run`` registered, for ``python -c`` in a subprocess.
+CLI = "from copydesk.cli import cli, main; from flows.cli import run; cli.add_command(run); main()"
+
+
+def prefect_env(prefect_home: Path, **overrides: str) -> dict[str, str]:
+    """This environment without PREFECT_* settings: a Prefect home of its own, quiet, offline."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(
+        PREFECT_HOME=str(prefect_home),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="WARNING",
+    )
+    env.update(overrides)
+    return env
+
 
 # Property tests (tests/test_properties.py). "ci", the default: a fixed seed and few examples,
 # so the suite is fast and gives the same verdict on every run. "thorough": a long random

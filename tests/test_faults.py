@@ -30,7 +30,7 @@ from copydesk.load import load_bytes
 from copydesk.output import OUTPUT_SUFFIXES, TEMP_GLOB, article_stem, write_output_set
 from copydesk.pipeline import clean, default_settings
 
-from .conftest import FIXTURES, ROOT
+from .conftest import CLI, FIXTURES, ROOT, prefect_env
 
 pytest.importorskip("prefect")
 pytestmark = [
@@ -43,7 +43,6 @@ ARTICLES = int(os.environ.get("COPYDESK_FAULT_ARTICLES", "300"))
 SEED = int(os.environ.get("COPYDESK_FAULT_SEED", str(time.time_ns() % 10_000)))
 GLOSSARY = FIXTURES / "glossary"
 MANIFEST = ".copydesk-manifest.json"
-CLI = "from copydesk.cli import cli, main; from flows.cli import run; cli.add_command(run); main()"
 LINES = [
     "He flew to Sotchi on Monday.",
     "The talks in Idleb went on late.",
@@ -53,17 +52,13 @@ LINES = [
 
 
 def _env(prefect_home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(
-        PREFECT_HOME=str(prefect_home),
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        DO_NOT_TRACK="1",
+    return prefect_env(
+        prefect_home,
         PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="CRITICAL",
         PYTHONPATH=str(ROOT),
         # A loaded machine may need more than the default 20 s for a first start.
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120",
     )
-    return env
 
 
 def _processes_in(folder: Path) -> dict[int, str]:

@@ -51,6 +51,8 @@ from flows.inbox import (
     write_manifest_file,
 )
 
+from .conftest import CLI, prefect_env
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "sochi-summit.txt"
 GLOSSARY = ROOT / "tests" / "fixtures" / "glossary"
@@ -652,20 +654,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _quiet_env(prefect_home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(
-        PREFECT_HOME=str(prefect_home),
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        DO_NOT_TRACK="1",
-        PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="WARNING",
-    )
-    return env
-
-
-CLI = "from copydesk.cli import cli, main; from flows.cli import run; cli.add_command(run); main()"
-
-
 @pytest.mark.slow
 def test_cli_clean_article_in_ephemeral_mode(tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -683,7 +671,7 @@ def test_cli_clean_article_in_ephemeral_mode(tmp_path: Path) -> None:
     ]
     proc = subprocess.run(
         cmd,
-        env=_quiet_env(tmp_path / "prefect"),
+        env=prefect_env(tmp_path / "prefect"),
         capture_output=True,
         text=True,
         timeout=120,
@@ -750,7 +738,7 @@ DASK_RUN = textwrap.dedent(
 def prefect_server(tmp_path: Path) -> Iterator[str]:
     """A real ``prefect server start`` on a free loopback port; yields its API URL."""
     port = _free_port()
-    env = _quiet_env(tmp_path / "server-home")
+    env = prefect_env(tmp_path / "server-home")
     env.update(
         PREFECT_SERVER_API_HOST="127.0.0.1",
         PREFECT_SERVER_API_PORT=str(port),
@@ -799,7 +787,7 @@ def _api(url: str, path: str, body: dict[str, Any]) -> Any:
 @pytest.mark.slow
 def test_inbox_on_a_dask_cluster_against_a_server(tmp_path: Path, prefect_server: str) -> None:
     inbox = make_inbox(tmp_path / "inbox", 20, {"binary.txt": BAD_FILES["binary.txt"]})
-    env = _quiet_env(tmp_path / "client-home")
+    env = prefect_env(tmp_path / "client-home")
     env["PREFECT_API_URL"] = prefect_server
     proc = subprocess.run(
         [sys.executable, "-c", DASK_RUN, str(inbox), str(GLOSSARY)],
