@@ -74,13 +74,17 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
 
 def test_unknown_key_names_file_line_and_key(tmp_path: Path) -> None:
     path = _write(tmp_path, "bad.yaml", GOOD_RULE + "    severty: major\n")
-    with pytest.raises(RuleFileError, match=rf"^{path}:8: rule 'worth': unknown key 'severty'"):
+    with pytest.raises(
+        RuleFileError, match=rf"^{path}:8:5: rule 'worth': 'severty' is not a known key \(allowed: "
+    ):
         load_rules("xx", tmp_path)
 
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     path = _write(tmp_path, "bad.yaml", "sourse: x\n" + GOOD_RULE)
-    with pytest.raises(RuleFileError, match=rf"^{path}:1: .*unknown key 'sourse'"):
+    with pytest.raises(
+        RuleFileError, match=rf"^{path}:1:1: rule file: 'sourse' is not a known key"
+    ):
         load_rules("xx", tmp_path)
 
 
@@ -102,8 +106,8 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
         (("    message", '    suggestion: "{2}"\n    message'), 7, "unknown field {2}"),
         (("name: worth", "name: Worth_It"), 4, "must match"),
         (("defaults: {category: Style/Awkward}", "defaults: {severity: high}"), 2, "severity"),
-        (("defaults: {category: Style/Awkward}\n", ""), 3, "missing key 'category'"),
-        (('    message: "Filler."\n', ""), 4, "missing key 'message'"),
+        (("defaults: {category: Style/Awkward}\n", ""), 3, "'category' is missing"),
+        (('    message: "Filler."\n', ""), 4, "'message' is missing"),
     ],
 )
 def test_bad_values_name_the_line(
@@ -119,7 +123,10 @@ def test_bad_values_name_the_line(
 def test_duplicate_rule_names(tmp_path: Path) -> None:
     rule = GOOD_RULE.split("rules:\n")[1]
     _write(tmp_path, "dup.yaml", GOOD_RULE + rule)
-    with pytest.raises(RuleFileError, match=r"dup.yaml:8: duplicate rule name 'worth'"):
+    with pytest.raises(
+        RuleFileError,
+        match=r"dup.yaml:8:5: rule 'worth': 'name' is a duplicate \(first at line 4\)",
+    ):
         load_rules("xx", tmp_path)
 
 

@@ -1,14 +1,18 @@
-"""YAML loading that remembers line numbers, so data errors can name ``file:line``.
+"""The one reader of data files: YAML that remembers positions, so errors name ``file:line:col``.
 
-Mappings load as :class:`LineDict` (a ``dict`` with the line of the mapping and of each
-key) and sequences as :class:`LineList`. A YAML syntax error becomes ``error_type`` with the
-file, line and column of the problem; so does a file that is not UTF-8
+Mappings load as :class:`LineDict` (a ``dict`` with the line and column of the mapping and of
+each key) and sequences as :class:`LineList`. A YAML syntax error becomes ``error_type`` with
+the file, line and column of the problem; so does a file that is not UTF-8
 (:func:`decode_utf8`), the one decoder of every data file (glossary, rules, house style,
-false-alarm memory).
+false-alarm memory). :class:`MappingReader` reads one mapping's values with types; every data
+error it raises has one shape::
+
+    path:line:col: what: 'key' problem (allowed: ...)
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +23,32 @@ class LineDict(dict[str, Any]):
     """A mapping loaded from YAML, with the 1-based line of itself and of each key."""
 
     line: int = 0
+    col: int = 0
     key_lines: dict[str, int]
+    key_cols: dict[str, int]
 
     def line_of(self, key: str) -> int:
         """The line of ``key`` (the mapping's own line when the key is absent)."""
         return self.key_lines.get(key, self.line)
 
+    def position_of(self, key: str) -> tuple[int, int]:
+        """Line and column of ``key`` (the mapping's own when the key is absent)."""
+        if key in self.key_lines:
+            return self.key_lines[key], self.key_cols[key]
+        return self.line, self.col
+
 
 class LineList(list[Any]):
-    """A sequence loaded from YAML, with the 1-based line of each item."""
+    """A sequence loaded from YAML, with the 1-based line and column of each item."""
 
     line: int = 0
+    col: int = 0
     item_lines: list[int]
+    item_cols: list[int]
+
+    def positions(self) -> list[tuple[int, int]]:
+        """Line and column of each item."""
+        return list(zip(self.item_lines, self.item_cols, strict=True))
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -41,7 +59,9 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
+    result.col = node.start_mark.column + 1
     result.key_lines = {}
+    result.key_cols = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
@@ -51,13 +71,16 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             raise yaml.constructor.ConstructorError(None, None, msg, key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
+        result.key_cols[key] = key_node.start_mark.column + 1
     return result
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
+    result.col = node.start_mark.column + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    result.item_cols = [child.start_mark.column + 1 for child in node.value]
     return result
 
 
@@ -117,3 +140,117 @@ def load_yaml(path: Path, text: str, error_type: type[Exception]) -> Any:
     except yaml.YAMLError as exc:
         msg = f"{path}: YAML error: {exc}"
         raise error_type(msg) from None
+
+
+Position = tuple[int, int]
+
+
+class MappingReader:
+    """Typed access to one YAML mapping's values; unknown keys are refused on arrival.
+
+    Every error is ``error_type("path:line:col: what: 'key' problem")``, at the key's position.
+
+    >>> data = load_yaml(Path("r.yaml"), "name: x\\nseverty: major\\n", ValueError)
+    >>> MappingReader(Path("r.yaml"), data, "rule 'x'", {"name", "severity"}, ValueError)
+    Traceback (most recent call last):
+    ...
+    ValueError: r.yaml:2:1: rule 'x': 'severty' is not a known key (allowed: name, severity)
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        data: Any,
+        what: str,
+        allowed: Collection[str],
+        error_type: type[Exception],
+        at: Position = (1, 1),
+    ) -> None:
+        self.path = path
+        self.what = what
+        self.error_type = error_type
+        if not isinstance(data, LineDict):
+            raise self.error(at, f"{what} must be a mapping")
+        self.data = data
+        unknown = [k for k in data if k not in allowed]
+        if unknown:
+            raise self.fail(
+                unknown[0], f"is not a known key (allowed: {', '.join(sorted(allowed))})"
+            )
+
+    @property
+    def position(self) -> Position:
+        """Where the mapping itself starts."""
+        return self.data.line, self.data.col
+
+    def error(self, at: Position, message: str) -> Exception:
+        """``error_type`` naming ``path:line:col`` and ``message``."""
+        return self.error_type(f"{self.path}:{at[0]}:{at[1]}: {message}")
+
+    def fail(self, key: str, problem: str) -> Exception:
+        """An error about ``key``'s value, at the key."""
+        return self.error(self.data.position_of(key), f"{self.what}: {key!r} {problem}")
+
+    def require(self, *keys: str) -> None:
+        """Raise for the first of ``keys`` that is missing."""
+        for key in keys:
+            if key not in self.data:
+                raise self.error(self.position, f"{self.what}: {key!r} is missing")
+
+    def child(
+        self,
+        key: str,
+        what: str,
+        allowed: Collection[str],
+        error_type: type[Exception] | None = None,
+    ) -> MappingReader:
+        """A reader for the mapping under ``key``."""
+        return MappingReader(
+            self.path,
+            self.data[key],
+            what,
+            allowed,
+            error_type or self.error_type,
+            self.data.position_of(key),
+        )
+
+    def text(self, key: str) -> str:
+        """A non-empty string."""
+        value = self.data[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be a non-empty string")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        """A non-empty string, or None when absent or null."""
+        return None if self.data.get(key) is None else self.text(key)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of non-empty strings."""
+        value = self.data[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(key, "must be a list of non-empty strings")
+        return tuple(value)
+
+    def switch(self, key: str) -> bool:
+        """``on``/``off`` or ``true``/``false``."""
+        value = self.data[key]
+        if isinstance(value, str) and value.lower() in ("on", "off"):
+            return value.lower() == "on"
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be on or off")
+        return value
+
+    def choice(self, key: str, choices: Sequence[str]) -> str:
+        """One of ``choices``."""
+        value = self.data[key]
+        if value not in choices:
+            raise self.fail(key, f"must be one of {', '.join(choices)}")
+        return str(value)
+
+    def items(self, key: str) -> Iterator[tuple[Any, Position]]:
+        """The items of the list under ``key`` with their positions."""
+        value = self.data[key]
+        if not isinstance(value, LineList):
+            raise self.fail(key, "must be a list")
+        return zip(value, value.positions(), strict=True)

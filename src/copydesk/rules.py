@@ -40,7 +40,7 @@ from typing import Any
 
 import regex
 
-from copydesk._yaml import LineDict, LineList, decode_utf8, load_yaml
+from copydesk._yaml import MappingReader, decode_utf8, load_yaml
 from copydesk.config import HouseStyle
 from copydesk.edits import apply_edits, compose_edits
 from copydesk.errors import RuleFileError
@@ -213,68 +213,21 @@ class RuleSet:
 # --- loading ----------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Typed access to one YAML mapping's values; errors name ``file:line`` and the key."""
+def _reader(
+    path: Path, data: Any, what: str, allowed: frozenset[str], at: tuple[int, int]
+) -> MappingReader:
+    return MappingReader(path, data, what, allowed, RuleFileError, at)
 
-    def __init__(
-        self, path: Path, data: Any, what: str, allowed: frozenset[str], line: int
-    ) -> None:
-        self.path = path
-        if not isinstance(data, LineDict):
-            raise self.error(line, f"{what} must be a mapping")
-        self.data = data
-        self.what = what
-        unknown = [k for k in data if k not in allowed]
-        if unknown:
-            names = ", ".join(sorted(allowed))
-            key = unknown[0]
-            raise self.error(data.line_of(key), f"{what}: unknown key {key!r} (allowed: {names})")
 
-    def error(self, line: int, message: str) -> RuleFileError:
-        return RuleFileError(f"{self.path}:{line}: {message}")
+def _severity(reader: MappingReader, key: str) -> Severity:
+    return reader.choice(key, SEVERITIES)  # type: ignore[return-value]
 
-    def fail(self, key: str, problem: str) -> RuleFileError:
-        return self.error(self.data.line_of(key), f"{self.what}: {key!r} {problem}")
 
-    def require(self, *keys: str) -> None:
-        for key in keys:
-            if key not in self.data:
-                raise self.error(self.data.line, f"{self.what}: missing key {key!r}")
-
-    def text(self, key: str) -> str:
-        value = self.data[key]
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "must be a non-empty string")
-        return value
-
-    def optional_text(self, key: str) -> str | None:
-        return None if self.data.get(key) is None else self.text(key)
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.data[key]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self.fail(key, "must be a list of non-empty strings")
-        return tuple(value)
-
-    def switch(self, key: str) -> bool:
-        value = self.data[key]
-        if isinstance(value, str) and value.lower() in ("on", "off"):
-            return value.lower() == "on"
-        if not isinstance(value, bool):
-            raise self.fail(key, "must be on or off")
-        return value
-
-    def severity(self, key: str) -> Severity:
-        value = self.data[key]
-        if value not in SEVERITIES:
-            raise self.fail(key, f"must be one of {', '.join(SEVERITIES)}")
-        return value  # type: ignore[no-any-return]
-
-    def compile(self, key: str, source: str, flags: int = 0) -> Any:
-        try:
-            return regex.compile(source, flags)
-        except regex.error as exc:
-            raise self.fail(key, f"is not a valid regular expression: {exc}") from exc
+def _compile(reader: MappingReader, key: str, source: str, flags: int = 0) -> Any:
+    try:
+        return regex.compile(source, flags)
+    except regex.error as exc:
+        raise reader.fail(key, f"is not a valid regular expression: {exc}") from exc
 
 
 def _phrase_regex(phrases: tuple[str, ...]) -> str:
@@ -284,7 +237,7 @@ def _phrase_regex(phrases: tuple[str, ...]) -> str:
 
 
 def _check_template(
-    template: str, key: str, compiled: Any, is_check: bool, reader: _Reader
+    template: str, key: str, compiled: Any, is_check: bool, reader: MappingReader
 ) -> None:
     """Reject template fields that the rule's matches cannot fill."""
     groups = 0 if compiled is None else compiled.groups
@@ -301,43 +254,43 @@ def _check_template(
             raise reader.fail(key, f"has the unknown field {{{name}}} (this rule has {wanted})")
 
 
-def _matcher(reader: _Reader, extends: str) -> tuple[tuple[str, ...], str | None, str | None, Any]:
+def _matcher(
+    reader: MappingReader, extends: str
+) -> tuple[tuple[str, ...], str | None, str | None, Any]:
     """The rule's phrases, pattern or check, and the compiled regex of the first two."""
     key = _MATCHER_KEY[extends]
     for other in set(_MATCHER_KEY.values()) - {key}:
         if other in reader.data:
             raise reader.fail(other, f"does not go with 'extends: {extends}'")
     if key not in reader.data:
-        raise reader.error(reader.data.line, f"{reader.what}: 'extends: {extends}' needs {key!r}")
+        raise reader.error(reader.position, f"{reader.what}: 'extends: {extends}' needs {key!r}")
     if extends == "phrase":
         phrases = reader.texts(key)
-        return phrases, None, None, reader.compile(key, _phrase_regex(phrases), regex.IGNORECASE)
+        return phrases, None, None, _compile(reader, key, _phrase_regex(phrases), regex.IGNORECASE)
     if extends == "pattern":
         pattern = reader.text(key)
-        return (), pattern, None, reader.compile(key, pattern)
+        return (), pattern, None, _compile(reader, key, pattern)
     check = reader.text(key)
     if check not in CHECKS:
         raise reader.fail(key, f"names no known check (known: {', '.join(sorted(CHECKS))})")
     return (), None, check, None
 
 
-def _examples(reader: _Reader) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _examples(reader: MappingReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if "examples" not in reader.data:
         return (), ()
     what = f"{reader.what} examples"
-    examples = _Reader(
-        reader.path, reader.data["examples"], what, _EXAMPLE_KEYS, reader.data.line_of("examples")
-    )
+    examples = reader.child("examples", what, _EXAMPLE_KEYS)
     flag = examples.texts("flag") if "flag" in examples.data else ()
     passing = examples.texts("pass") if "pass" in examples.data else ()
     return flag, passing
 
 
 def _load_rule(
-    item: Any, line: int, path: Path, defaults: dict[str, Any], prefix: str, source: str
+    item: Any, at: tuple[int, int], path: Path, defaults: dict[str, Any], prefix: str, source: str
 ) -> Rule:
     named = isinstance(item, dict) and isinstance(item.get("name"), str)
-    reader = _Reader(path, item, f"rule {item['name']!r}" if named else "rule", _RULE_KEYS, line)
+    reader = _reader(path, item, f"rule {item['name']!r}" if named else "rule", _RULE_KEYS, at)
     reader.require("name")
     name = reader.text("name")
     if not _NAME.match(name):
@@ -365,7 +318,7 @@ def _load_rule(
             raise reader.fail(key="fix", problem=msg)
         values["fix"] = reader.data["fix"]
     if "severity" in reader.data:
-        values["severity"] = reader.severity("severity")
+        values["severity"] = _severity(reader, "severity")
     if "default" in reader.data:
         values["default"] = reader.switch("default")
     if "category" not in values:
@@ -396,7 +349,7 @@ def _load_rule(
         link=values.get("link"),
         source=source,
         _regex=compiled,
-        _exception_regexes=tuple(reader.compile("exceptions", e) for e in exceptions),
+        _exception_regexes=tuple(_compile(reader, "exceptions", e) for e in exceptions),
     )
 
 
@@ -409,30 +362,26 @@ def _load_file(path: Path, data: bytes, language: str) -> list[Rule]:
     if document is None:
         msg = f"{path}:1: the file is empty; it needs 'source' and 'rules'"
         raise RuleFileError(msg)
-    top = _Reader(path, document, "rule file", _FILE_KEYS, 1)
+    top = _reader(path, document, "rule file", _FILE_KEYS, (1, 1))
     top.require("source", "rules")
     source = top.text("source")
     defaults: dict[str, Any] = {}
     if "defaults" in top.data:
-        given = _Reader(
-            path, top.data["defaults"], "defaults", _DEFAULT_KEYS, top.data.line_of("defaults")
-        )
+        given = top.child("defaults", "defaults", _DEFAULT_KEYS)
         for key in given.data:
-            read = {"severity": given.severity, "default": given.switch}.get(key, given.text)
-            defaults[key] = read(key)
-    items = top.data["rules"]
-    if not isinstance(items, LineList):
-        msg = "must be a list of rules"
-        raise top.fail(key="rules", problem=msg)
+            if key == "severity":
+                defaults[key] = _severity(given, key)
+            else:
+                defaults[key] = given.switch(key) if key == "default" else given.text(key)
     prefix = f"{language}.{path.stem}"
     rules: list[Rule] = []
     seen: dict[str, int] = {}
-    for item, line in zip(items, items.item_lines, strict=True):
-        rule = _load_rule(item, line, path, defaults, prefix, source)
+    for item, at in top.items("rules"):
+        rule = _load_rule(item, at, path, defaults, prefix, source)
         if rule.id in seen:
-            first = seen[rule.id]
-            msg = f"{path}:{rule.line}: duplicate rule name {rule.name!r} (first at line {first})"
-            raise RuleFileError(msg)
+            where = item.position_of("name")
+            msg = f"{path}:{where[0]}:{where[1]}: rule {rule.name!r}: 'name' is a duplicate"
+            raise RuleFileError(f"{msg} (first at line {seen[rule.id]})")
         seen[rule.id] = rule.line
         rules.append(rule)
     return rules
