@@ -380,8 +380,10 @@ def _load_file(path: Path, data: bytes, language: str) -> list[Rule]:
         rule = _load_rule(item, at, path, defaults, prefix, source)
         if rule.id in seen:
             where = item.position_of("name")
+            first = seen[rule.id]
             msg = f"{path}:{where[0]}:{where[1]}: rule {rule.name!r}: 'name' is a duplicate"
-            raise RuleFileError(f"{msg} (first at line {seen[rule.id]})")
+            msg += f" (first at line {first})"
+            raise RuleFileError(msg)
         seen[rule.id] = rule.line
         rules.append(rule)
     return rules
