@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--glossary", default=None, help="Glossary folder (default: shipped).")
     args = parser.parse_args(argv)
 
-    import flows  # noqa: F401  (quiet Prefect defaults before Prefect is imported)
+    import copydesk_flows  # noqa: F401  (quiet Prefect defaults before Prefect is imported)
     from copydesk.load import load_bytes
     from copydesk.output import article_stem, write_outputs
     from copydesk.pipeline import clean, default_settings
@@ -72,8 +72,8 @@ def main(argv: list[str] | None = None) -> None:
 
         from prefect import flow
 
-        from flows._prefect import heartbeats_off
-        from flows.inbox import clean_inbox
+        from copydesk_flows._prefect import heartbeats_off
+        from copydesk_flows.inbox import clean_inbox
 
         @flow
         def start_prefect() -> None:

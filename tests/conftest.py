@@ -16,7 +16,10 @@ SEED = ROOT / "seeds" / "sochi-summit.txt"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
 # ``copydesk`` with ``copydesk run`` registered, for ``python -c`` in a subprocess.
-CLI = "from copydesk.cli import cli, main; from flows.cli import run; cli.add_command(run); main()"
+CLI = (
+    "from copydesk.cli import cli, main; from copydesk_flows.cli import run; "
+    "cli.add_command(run); main()"
+)
 
 
 def prefect_env(prefect_home: Path, **overrides: str) -> dict[str, str]:

@@ -223,7 +223,7 @@ def test_clean_writes_the_good_files_and_names_the_bad_one(tmp_path: Path) -> No
 def test_a_child_started_to_die_with_its_parent_dies_on_sigkill(tmp_path: Path) -> None:
     script = (
         "import sys, time\n"
-        "from flows._prefect import _SubprocessDyingWithParent\n"
+        "from copydesk_flows._prefect import _SubprocessDyingWithParent\n"
         "child = _SubprocessDyingWithParent().Popen(['sleep', '120'])\n"
         "print(child.pid, flush=True)\n"
         "time.sleep(120)\n"

@@ -165,7 +165,7 @@ def test_text_and_json_reports_keep_values_as_data(payload: str) -> None:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_article_artifacts_are_inert(payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    artifacts = pytest.importorskip("flows._artifacts")
+    artifacts = pytest.importorskip("copydesk_flows._artifacts")
     created: list[dict[str, Any]] = []
     monkeypatch.setattr(artifacts, "create_markdown_artifact", lambda **kw: created.append(kw))
     monkeypatch.setattr(artifacts, "create_table_artifact", lambda **kw: created.append(kw))
@@ -182,7 +182,7 @@ def test_article_artifacts_are_inert(payload: str, monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_truncated_report_artifact_is_inert(payload: str) -> None:
-    prefect = pytest.importorskip("flows._prefect")
+    prefect = pytest.importorskip("copydesk_flows._prefect")
     markdown = render_markdown(hostile_result(payload * 40))
     for limit in (600, 1500, 4000):
         cut = prefect.fit_markdown(markdown, limit=limit, full_text_at=payload)
@@ -192,7 +192,7 @@ def test_truncated_report_artifact_is_inert(payload: str) -> None:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_inbox_summary_is_inert(payload: str) -> None:
-    inbox = pytest.importorskip("flows.inbox")
+    inbox = pytest.importorskip("copydesk_flows.inbox")
     outcomes = [
         inbox.Outcome(payload, "cleaned", "0" * 64, 1, 2, payload, "", 10, 1.0),
         inbox.Outcome(payload, "quarantined", "0" * 64, reason=payload),

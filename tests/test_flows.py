@@ -31,10 +31,10 @@ from copydesk.errors import InputError
 from copydesk.output import OUTPUT_SUFFIXES
 from copydesk.pipeline import default_settings
 from copydesk.report import code_cell
-from flows._prefect import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows
-from flows.article import clean_article, output_stem
-from flows.evaluate import align, evaluate
-from flows.inbox import (
+from copydesk_flows._prefect import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows
+from copydesk_flows.article import clean_article, output_stem
+from copydesk_flows.evaluate import align, evaluate
+from copydesk_flows.inbox import (
     MANIFEST_NAME,
     Outcome,
     Planned,
@@ -72,7 +72,7 @@ def prefect_harness() -> Iterator[None]:
     """One temporary Prefect backend for every flow test, heartbeats off."""
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows._prefect import heartbeats_off
+    from copydesk_flows._prefect import heartbeats_off
 
     with prefect_test_harness(), heartbeats_off():
         yield
@@ -231,12 +231,12 @@ def test_odd_and_long_names_are_cleaned_not_fatal(tmp_path: Path) -> None:
 def test_any_error_quarantines_only_its_article(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flows.inbox
+    import copydesk_flows.inbox
 
     inbox = make_inbox(tmp_path / "inbox", 4)
     outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
     (outbox / "story-0001.report.json").mkdir(parents=True)  # its write fails (OSError)
-    real_clean = flows.inbox.clean
+    real_clean = copydesk_flows.inbox.clean
 
     def clean_or_fail(doc: Any, settings: Any) -> Any:
         if doc.name == "story-0002.txt":
@@ -245,7 +245,7 @@ def test_any_error_quarantines_only_its_article(
             "\udcff".encode()  # raises UnicodeEncodeError
         return real_clean(doc, settings)
 
-    monkeypatch.setattr(flows.inbox, "clean", clean_or_fail)
+    monkeypatch.setattr(copydesk_flows.inbox, "clean", clean_or_fail)
     settings = default_settings(glossary_dir=GLOSSARY)
     outcomes = {o.name: o for o in clean_all(inbox, outbox, quarantine, settings)}
     assert outcomes["story-0000.txt"].status == "cleaned"
@@ -264,10 +264,10 @@ def test_any_error_quarantines_only_its_article(
 def test_a_fault_outside_the_article_steps_fails_only_that_article(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flows.inbox
+    import copydesk_flows.inbox
 
     inbox = make_inbox(tmp_path / "inbox", 3)
-    real = flows.inbox.process_article
+    real = copydesk_flows.inbox.process_article
 
     def faulty(article: Planned, *args: Any) -> Outcome:
         if article.path.endswith("0001.txt"):
@@ -275,7 +275,7 @@ def test_a_fault_outside_the_article_steps_fails_only_that_article(
             raise RuntimeError(msg)
         return real(article, *args)
 
-    monkeypatch.setattr(flows.inbox, "process_article", faulty)
+    monkeypatch.setattr(copydesk_flows.inbox, "process_article", faulty)
     settings = default_settings(glossary_dir=GLOSSARY)
     todo = planned(sorted(inbox.iterdir()))
     outcomes = clean_chunk.fn(todo, settings, str(tmp_path / "out"), str(tmp_path / "q"))
@@ -287,7 +287,7 @@ def test_a_fault_outside_the_article_steps_fails_only_that_article(
 def test_a_file_changing_during_the_run_is_left_for_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flows.inbox
+    import copydesk_flows.inbox
 
     inbox = make_inbox(tmp_path / "inbox", 2)
     outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
@@ -300,14 +300,14 @@ def test_a_file_changing_during_the_run_is_left_for_the_next(
     assert first.status == "changing" and growing.exists() and not quarantine.exists()
 
     # Changed while it was read and cleaned: left in place, not quarantined.
-    real_load = flows.inbox.load_bytes
+    real_load = copydesk_flows.inbox.load_bytes
 
     def load_while_written(data: bytes, name: str) -> Any:
         with growing.open("ab") as fh:
             fh.write(b"\x99 more text\n")
         return real_load(data, name)
 
-    monkeypatch.setattr(flows.inbox, "load_bytes", load_while_written)
+    monkeypatch.setattr(copydesk_flows.inbox, "load_bytes", load_while_written)
     again = plan(inbox, outbox, settings.key()).todo
     assert process_article(again[0], settings, outbox, quarantine).status == "changing"
     assert growing.exists() and not quarantine.exists()
@@ -637,7 +637,9 @@ def test_prefect_yaml_declares_the_scheduled_inbox() -> None:
 
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
     (deployment,) = [
-        d for d in config["deployments"] if d["entrypoint"] == "flows/inbox.py:clean_inbox"
+        d
+        for d in config["deployments"]
+        if d["entrypoint"] == "src/copydesk_flows/inbox.py:clean_inbox"
     ]
     assert deployment["concurrency_limit"] == 1
     assert deployment["schedules"][0]["cron"] == "*/15 * * * *"
@@ -687,7 +689,7 @@ def test_cli_refuses_bad_input_before_starting_prefect(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from copydesk.cli import cli, main
-    from flows.cli import run
+    from copydesk_flows.cli import run
 
     if "run" not in cli.commands:
         cli.add_command(run)
@@ -718,8 +720,8 @@ DASK_RUN = textwrap.dedent(
     """
     import json, sys
     from distributed import LocalCluster
-    from flows._prefect import heartbeats_off
-    from flows.inbox import clean_inbox
+    from copydesk_flows._prefect import heartbeats_off
+    from copydesk_flows.inbox import clean_inbox
 
     if __name__ == "__main__":
         inbox, glossary = sys.argv[1:3]

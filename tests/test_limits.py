@@ -164,7 +164,7 @@ def test_the_inbox_quarantines_an_article_over_the_ceiling(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("prefect")
-    from flows.inbox import error_report_path, plan_articles, process_article
+    from copydesk_flows.inbox import error_report_path, plan_articles, process_article
 
     inbox, outbox, quarantine = tmp_path / "inbox", tmp_path / "outbox", tmp_path / "q"
     inbox.mkdir()

@@ -24,8 +24,8 @@ def _tool(name: str) -> str:
 @pytest.mark.parametrize(
     "args",
     [
-        ["ruff", "check", "src", "flows", "tests", "bench"],
-        ["ruff", "format", "--check", "src", "flows", "tests", "bench"],
+        ["ruff", "check", "src", "tests", "bench"],
+        ["ruff", "format", "--check", "src", "tests", "bench"],
         ["mypy"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],

@@ -497,7 +497,7 @@ def eval_scorecard(file: str, out_file: str) -> int:
 
 def _add_flow_commands() -> None:
     # The flows' command group imports only click; Prefect loads when a flow runs.
-    from flows.cli import run
+    from copydesk_flows.cli import run
 
     cli.add_command(run)
 

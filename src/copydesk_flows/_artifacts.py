@@ -1,9 +1,9 @@
 """Prefect artifacts of one article: the Markdown diff report, a findings table, a summary.
 
 Contract: every artifact is built from copydesk's renderers (:func:`render_markdown`,
-:func:`findings_table`, :func:`to_dict`), keyed with :func:`~flows._prefect.artifact_key`
+:func:`findings_table`, :func:`to_dict`), keyed with :func:`~copydesk_flows._prefect.artifact_key`
 so that each article keeps its own history in the UI, and kept under
-:data:`~flows._prefect.ARTIFACT_LIMIT` bytes (cut with a note when larger). The
+:data:`~copydesk_flows._prefect.ARTIFACT_LIMIT` bytes (cut with a note when larger). The
 Markdown builders are pure functions; :func:`publish_article_artifacts` creates the three
 artifacts and returns their keys.
 """
@@ -23,7 +23,7 @@ from copydesk.report import (
     render_markdown,
     to_dict,
 )
-from flows._prefect import artifact_key, fit_markdown, fit_rows
+from copydesk_flows._prefect import artifact_key, fit_markdown, fit_rows
 
 
 def _score(result: Result, name: str) -> str:

@@ -135,7 +135,7 @@ def _run_flow(module: str, name: str, settings: dict[str, str | None], **params:
     _require_prefect()
     import importlib
 
-    from flows._prefect import heartbeats_off, start_ephemeral_server
+    from copydesk_flows._prefect import heartbeats_off, start_ephemeral_server
 
     flow = getattr(importlib.import_module(module), name)
     try:
@@ -181,7 +181,7 @@ def clean_article_command(
         language_code(language)  # a bad code or file fails here, before Prefect starts
     load_path(file)
     result = _run_flow(
-        "flows.article",
+        "copydesk_flows.article",
         "clean_article",
         settings,
         path=file,
@@ -226,12 +226,12 @@ def clean_inbox_command(
     files still being written are left in INBOX and named on stderr.
     """
     _require_prefect()
-    from flows.inbox import check_folders, check_pattern, inbox_siblings
+    from copydesk_flows.inbox import check_folders, check_pattern, inbox_siblings
 
     check_pattern(pattern)  # refused before Prefect starts
     check_folders(Path(inbox), *map(Path, inbox_siblings(inbox, outbox, quarantine)))
     result = _run_flow(
-        "flows.inbox",
+        "copydesk_flows.inbox",
         "clean_inbox",
         settings,
         inbox=inbox,
@@ -263,7 +263,7 @@ def clean_inbox_command(
 @_max_changes
 def evaluate_command(folder: str, **settings: str | None) -> int:
     """Score raw and cleaned NAME.txt against NAME.ref.txt in FOLDER (BLEU, chrF++, TER)."""
-    result = _run_flow("flows.evaluate", "evaluate", settings, folder=folder)
+    result = _run_flow("copydesk_flows.evaluate", "evaluate", settings, folder=folder)
     click.echo(f"{folder}: {result['articles']} article(s), {result['segments']} line(s)")
     for row in result["scores"]:
         click.echo(
@@ -308,7 +308,7 @@ def serve_inbox_command(
     _require_prefect()
     from prefect.settings import PREFECT_API_URL
 
-    from flows.inbox import clean_inbox
+    from copydesk_flows.inbox import clean_inbox
 
     if not PREFECT_API_URL.value():
         click.echo(

@@ -33,7 +33,7 @@ Contract:
   ``.cdtmp-*.tmp`` files, held under a lock while in use, are swept at the next start), and
   the next run skips what was recorded intact and redoes the rest, overwriting rather than
   duplicating. Run from ``copydesk run``, Prefect's temporary server dies with the run
-  (:func:`flows._prefect.start_ephemeral_server`).
+  (:func:`copydesk_flows._prefect.start_ephemeral_server`).
 * **Coarse tasks.** Articles are cleaned in chunks (``chunk_size``, default 25) so that
   Prefect's per-task cost (3-6 ms in-process, 70-120 ms on Dask) stays small beside
   copydesk's (about 30 ms per seed-size article). With ``dask_address`` (or
@@ -80,13 +80,13 @@ from copydesk.output import (
 )
 from copydesk.pipeline import Settings, clean
 from copydesk.report import code_cell, escape_markdown_line
-from flows._prefect import (
+from copydesk_flows._prefect import (
     DASK_ADDRESS_ENV,
     artifact_key,
     content_hash,
     fit_markdown,
 )
-from flows.article import load_settings
+from copydesk_flows.article import load_settings
 
 __all__ = [
     "MANIFEST_NAME",

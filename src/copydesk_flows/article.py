@@ -3,7 +3,7 @@
 Contract: give a ``path`` or a ``text`` with an ``article_id``. The flow writes
 ``STEM.clean.txt`` and ``STEM.report.{md,json,html}`` into ``out_dir`` with
 :func:`copydesk.output.write_outputs` (atomically), and publishes three artifacts keyed by
-the article id (:func:`flows._prefect.artifact_key`): ``…-report`` (the Markdown diff
+the article id (:func:`copydesk_flows._prefect.artifact_key`): ``…-report`` (the Markdown diff
 report), ``…-findings`` (a table) and ``…-summary`` (edits and findings per category,
 scores). The flow run is named ``copyedit ARTICLE_ID``. A bad article raises
 :class:`copydesk.errors.InputError`; nothing is written for it.
@@ -26,8 +26,8 @@ from copydesk.load import Document, load_bytes, load_path
 from copydesk.model import Result
 from copydesk.output import article_stem, write_outputs
 from copydesk.pipeline import Settings, clean, default_settings
-from flows._artifacts import publish_article_artifacts
-from flows._prefect import retry_unless_input_error
+from copydesk_flows._artifacts import publish_article_artifacts
+from copydesk_flows._prefect import retry_unless_input_error
 
 __all__ = ["clean_article", "output_stem"]
 

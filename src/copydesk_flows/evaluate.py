@@ -25,8 +25,8 @@ from copydesk.load import load_path
 from copydesk.output import article_stem
 from copydesk.pipeline import Settings, clean
 from copydesk.scores.reference import score_segments
-from flows._prefect import artifact_key, fit_rows
-from flows.article import load_settings
+from copydesk_flows._prefect import artifact_key, fit_rows
+from copydesk_flows.article import load_settings
 
 __all__ = ["REF_SUFFIX", "Segments", "corpus_scores", "evaluate", "find_pairs"]
 
