@@ -36,16 +36,22 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     >>> apply_edits("in Idleb", [Edit(3, 8, "Idleb", "Idlib", "places.idlib")])
     'in Idlib'
     """
+    return _splice(text, ((e, e.start, e.end, e.before, e.after) for e in _applied_sorted(edits)))
+
+
+def _splice(text: str, changes: Iterable[tuple[Edit, int, int, str, str]]) -> str:
+    """``text`` with each ``(edit, start, end, expected, replacement)`` made, in order.
+
+    Each span must hold its expected text: edits that do not fit the text are an error.
+    """
     pieces: list[str] = []
     pos = 0
-    for e in _applied_sorted(edits):
-        if text[e.start : e.end] != e.before:
-            msg = (
-                f"edit {e.rule} expects {e.before!r} at {e.start}, found {text[e.start : e.end]!r}"
-            )
+    for e, start, end, expected, replacement in changes:
+        if text[start:end] != expected:
+            msg = f"edit {e.rule} expects {expected!r} at {start}, found {text[start:end]!r}"
             raise ValueError(msg)
-        pieces += [text[pos : e.start], e.after]
-        pos = e.end
+        pieces += [text[pos:start], replacement]
+        pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
 
@@ -67,16 +73,9 @@ def undo_edits(cleaned: str, edits: Iterable[Edit]) -> str:
     >>> undo_edits("in Idlib", [Edit(3, 8, "Idleb", "Idlib", "places.idlib")])
     'in Idleb'
     """
-    pieces: list[str] = []
-    pos = 0
-    for e, start, end in cleaned_offsets(edits):
-        if cleaned[start:end] != e.after:
-            msg = f"edit {e.rule} expects {e.after!r} at {start} of the cleaned text"
-            raise ValueError(msg)
-        pieces += [cleaned[pos:start], e.before]
-        pos = end
-    pieces.append(cleaned[pos:])
-    return "".join(pieces)
+    return _splice(
+        cleaned, ((e, s, end, e.after, e.before) for e, s, end in cleaned_offsets(edits))
+    )
 
 
 def to_input_offset(offset: int, edits: Iterable[Edit]) -> int:

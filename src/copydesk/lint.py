@@ -34,6 +34,11 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.kind}: {self.entry}: {self.message}"
 
+    @classmethod
+    def of(cls, kind: str, entry: Entry, message: str, line: int | None = None) -> Problem:
+        """A problem of ``entry``, at ``line`` (the entry's own line by default)."""
+        return cls(kind, entry.id, entry.file, line or entry.line, message)
+
 
 def _targets(entry: Entry, lang: str) -> list[str]:
     out = list(entry.form_texts(lang))
@@ -66,16 +71,11 @@ def _conflicts(glossary: Glossary) -> list[Problem]:
                 mine = v.to[lang] if v.to else entry.forms[lang].first
                 theirs = other.forms[lang].first
                 if mine != theirs:
-                    problems.append(
-                        Problem(
-                            "conflict",
-                            entry.id,
-                            entry.file,
-                            v.line or entry.line,
-                            f"'{v.text}' ({lang}) is also a {kind} of {other.id} "
-                            f"({other.file}:{other.line}), which gives '{theirs}', not '{mine}'",
-                        )
+                    message = (
+                        f"'{v.text}' ({lang}) is also a {kind} of {other.id} "
+                        f"({other.file}:{other.line}), which gives '{theirs}', not '{mine}'"
                     )
+                    problems.append(Problem.of("conflict", entry, message, v.line))
     return problems
 
 
@@ -86,29 +86,15 @@ def _chains_and_hidden(glossary: Glossary) -> list[Problem]:
             for target in _targets(entry, lang):
                 again = normalize_terms(target, glossary, lang)
                 if again != target:
-                    problems.append(
-                        Problem(
-                            "chain",
-                            entry.id,
-                            entry.file,
-                            entry.line,
-                            f"the replacement '{target}' ({lang}) would be changed again "
-                            f"into '{again}'",
-                        )
-                    )
+                    message = f"the replacement '{target}' ({lang}) would be changed again"
+                    problems.append(Problem.of("chain", entry, f"{message} into '{again}'"))
                 for c in find_candidates(target, glossary):
                     other = glossary.entries[c.pattern.entry_index]
                     whole = c.start == 0 and c.end == len(target)
                     if c.pattern.kind == "variant" and other is not entry and not whole:
+                        message = f"variant '{c.pattern.text}' occurs inside '{target}'"
                         problems.append(
-                            Problem(
-                                "hidden",
-                                other.id,
-                                other.file,
-                                other.line,
-                                f"variant '{c.pattern.text}' occurs inside '{target}', "
-                                f"a form of {entry.id}",
-                            )
+                            Problem.of("hidden", other, f"{message}, a form of {entry.id}")
                         )
     return problems
 
@@ -120,15 +106,8 @@ def _examples(glossary: Glossary) -> list[Problem]:
             expected = ex.text if ex.result is None else ex.result
             got = normalize_terms(ex.text, glossary, ex.lang)
             if got != expected:
-                problems.append(
-                    Problem(
-                        "example",
-                        entry.id,
-                        entry.file,
-                        ex.line or entry.line,
-                        f"'{ex.text}' ({ex.lang}) gives '{got}', expected '{expected}'",
-                    )
-                )
+                message = f"'{ex.text}' ({ex.lang}) gives '{got}', expected '{expected}'"
+                problems.append(Problem.of("example", entry, message, ex.line))
     return problems
 
 
