@@ -1,10 +1,11 @@
 """The Prefect flows: artifacts, inbox semantics, the CLI, and the Dask path.
 
 Flow tests share one session-scoped ``prefect_test_harness`` with heartbeats off (a harness
-costs about 8 s to start; a flow call then 0.1-0.7 s). Task logic is tested with ``.fn()``
-or through the plain helpers, without Prefect. Two ``slow`` tests start Prefect in
-subprocesses: the CLI in ephemeral mode, and clean-inbox on a local Dask cluster against a
-``prefect server start`` on a free loopback port.
+costs about 8 s to start; a flow call then 0.1-0.7 s). The logic the tasks call is the
+library's (:mod:`copydesk.batch`), tested without Prefect in ``test_batch.py``; here one test
+checks that the inbox flow does exactly what those functions do. Two ``slow`` tests start
+Prefect in subprocesses: the CLI in ephemeral mode, and clean-inbox on a local Dask cluster
+against a ``prefect server start`` on a free loopback port.
 """
 
 from __future__ import annotations
