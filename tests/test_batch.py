@@ -1,20 +1,41 @@
-"""Batches without Prefect's engine: output sets, names, modes, temporaries, and the inbox's
-plain helpers (planning, manifest, quarantine), and ``copydesk clean`` with a bad file
-among good ones. Flow-level cases are in ``test_flows.py``; SIGKILL in ``test_faults.py``.
+"""Batches without Prefect's engine: output sets, names, modes, temporaries, and the batch
+library (:mod:`copydesk.batch`: planning, manifest, quarantine, summaries, the evaluate
+alignment), and ``copydesk clean`` with a bad file among good ones. Flow-level cases are in
+``test_flows.py`` (which also checks that the flow does what these functions do); SIGKILL
+in ``test_faults.py``.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from copydesk.batch.evaluate import align, corpus_scores
+from copydesk.batch.fit import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows
+from copydesk.batch.manifest import (
+    MANIFEST_NAME,
+    prepare_outbox,
+    read_manifest_file,
+    record_cleaned,
+    write_manifest_file,
+)
+from copydesk.batch.model import Outcome, Planned
+from copydesk.batch.plan import check_folders, check_pattern, chunked, plan_articles
+from copydesk.batch.process import process_article, process_articles
+from copydesk.batch.quarantine import error_report_path
+from copydesk.batch.summary import batch_result, batch_summary_markdown
+from copydesk.errors import InputError
 from copydesk.load import load_bytes
 from copydesk.output import (
     OUTPUT_SUFFIXES,
@@ -22,17 +43,25 @@ from copydesk.output import (
     atomic_write_text,
     fit_name,
     output_paths,
+    output_stem,
     sweep_temp_files,
     write_files_atomically,
     write_outputs,
 )
 from copydesk.pipeline import Settings, clean, default_settings
+from copydesk.scores.reference import segment
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, SEED
 
 GLOSSARY = FIXTURES / "glossary"
 ARTICLE = "He flew to Sotchi on Monday.\n"
 NAME_MAX = 255
+KEY_RE = re.compile(r"^[a-z0-9-]*$")
+BAD_FILES = {
+    "empty.txt": b"",
+    "binary.txt": b"\x00\x01\x02\x03PK\x05\x06 binary",
+    "undecodable.txt": "café ’ ".encode() + b"\xff\xfe\xfa",
+}
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +76,50 @@ def umask_027() -> Iterator[None]:
         yield
     finally:
         os.umask(old)
+
+
+@pytest.fixture
+def glossary(tmp_path: Path) -> Path:
+    """A private copy of the test glossary, so that a test may change it."""
+    return Path(shutil.copytree(GLOSSARY, tmp_path / "glossary"))
+
+
+def make_inbox(folder: Path, count: int, bad: dict[str, bytes] | None = None) -> Path:
+    """``count`` seed-size articles that differ slightly, plus ``bad`` files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seed = SEED.read_text(encoding="utf-8")
+    for i in range(count):
+        (folder / f"story-{i:04d}.txt").write_text(
+            f"{seed}\nStory {i} was filed in Sotchi.\n", encoding="utf-8"
+        )
+    for name, data in (bad or {}).items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def run_batch(
+    inbox: Path,
+    outbox: Path,
+    quarantine: Path,
+    settings: Settings,
+    pattern: str = "*.txt",
+    chunk_size: int = 25,
+) -> tuple[dict[str, Any], list[Outcome]]:
+    """One run of the inbox with the library alone, in the flow's order: the run's result
+    (as the flow returns it, less the flow run and artifact keys) and its outcomes."""
+    check_pattern(pattern)
+    check_folders(inbox, outbox, quarantine)
+    key = settings.key()
+    manifest = prepare_outbox(outbox, quarantine)
+    plan = plan_articles(inbox, pattern, outbox, manifest, key)
+    outcomes: list[Outcome] = list(plan.refused)
+    for chunk in chunked(plan.todo, chunk_size):
+        done = process_articles(chunk, settings, outbox, quarantine)
+        outcomes += done
+        record_cleaned(manifest, done, key)
+        write_manifest_file(outbox, manifest)
+    result = batch_result(str(outbox), str(quarantine), key, outcomes, plan.skipped, {})
+    return result, outcomes
 
 
 def temps(folder: Path) -> list[str]:
@@ -182,6 +255,339 @@ def test_writers_hold_their_temporaries_against_a_sweep(
     write_files_atomically({tmp_path / "a.txt": "new", tmp_path / "b.txt": "b"})
     assert swept and not any(swept)
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "new" and not temps(tmp_path)
+
+
+# ---------------------------------------------------------------- keys, sizes, stems
+
+
+def test_artifact_keys_are_valid_and_unique() -> None:
+    names = ["Sochi summit", "sochi-summit", "SOCHI SUMMIT!", "Сочи", "", "x" * 300]
+    keys = [artifact_key(n, "report") for n in names]
+    assert all(KEY_RE.match(k) for k in keys)
+    assert len(set(keys)) == len(names)
+    assert artifact_key("Sochi summit", "report") == artifact_key("Sochi summit", "report")
+
+
+def test_fit_markdown_and_rows_stay_under_the_limit() -> None:
+    big = "| a | b |\n" * 20_000
+    fitted = fit_markdown(big, full_text_at="out/x.report.md")
+    assert len(fitted.encode()) <= ARTIFACT_LIMIT
+    assert "Report truncated" in fitted and "out/x.report.md" in fitted
+    rows, left_out = fit_rows([{"text": "é" * 100}] * 2000)
+    assert len(json.dumps(rows).encode()) <= ARTIFACT_LIMIT
+    assert left_out == 2000 - len(rows) > 0
+
+
+def planned(paths: list[Path]) -> list[Planned]:
+    """The articles as planning sees them now."""
+    return [Planned(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
+
+
+def test_output_stem() -> None:
+    assert output_stem("any", "inbox/sochi-summit.txt") == "sochi-summit"
+    assert output_stem("../etc/passwd").startswith("etc-passwd-")
+    # Ids that make the same slug keep their own files.
+    ids = ["Wire 7", "wire 7", "wire/7", "wire-7", "wire--7", "../wire-7"]
+    stems = [output_stem(i) for i in ids]
+    assert len(set(stems)) == len(ids)
+    assert output_stem("wire-7") == "wire-7"  # a file-safe id is kept as it is
+    assert all("/" not in s and not s.startswith(".") for s in stems)
+
+
+def test_settings_key_follows_the_glossary(glossary: Path) -> None:
+    before = default_settings(glossary_dir=glossary).key()
+    assert before == default_settings(glossary_dir=glossary).key()
+    with (glossary / "test.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("# a reviewed change\n")
+    assert default_settings(glossary_dir=glossary).key() != before
+
+
+def test_evaluate_alignment() -> None:
+    segments = align("a", "one\n\ntwo\n", "One\n\ntwo\n", "one\n\n2\n")
+    assert segments.raw == ("one", "two") and segments.cleaned == ("One", "two")
+    assert "reference has 3" in align("b", "one\ntwo", "one\ntwo", "1\n2\n3").problem
+
+
+# A translation that spaces its paragraphs otherwise than its reference: extra blank lines,
+# a line of spaces, and one blank line fewer.
+SPACED = "He flew to Sotchi.\n\n\nThe talks in Idleb went on.\n  \nThey ended late.\n"
+SPACED_REFERENCE = "He flew to Sochi.\nThe talks in Idlib went on.\n\nThey ended late.\n"
+
+
+def test_blank_lines_score_alike_in_clean_and_in_evaluate(settings: Settings) -> None:
+    """One line rule: ``copydesk clean --reference`` and the evaluate flow's alignment drop
+    blank lines in each text, so the same text gets the same segments and the same scores."""
+    result = clean(load_bytes(SPACED.encode(), "a.txt"), settings, reference=SPACED_REFERENCE)
+    through_clean = result.scores["reference"]
+    assert (through_clean["segmentation"], through_clean["segments"]) == ("line", 3)
+    segments = align("a", SPACED, result.cleaned, SPACED_REFERENCE)
+    assert not segments.problem
+    mode, hypotheses, references = segment(
+        {"input": SPACED, "cleaned": result.cleaned}, SPACED_REFERENCE
+    )
+    assert mode == "line" and list(segments.reference) == references
+    assert (list(segments.raw), list(segments.cleaned)) == (
+        hypotheses["input"],
+        hypotheses["cleaned"],
+    )
+    rows = corpus_scores(
+        {"raw": list(segments.raw), "cleaned": list(segments.cleaned)}, list(segments.reference)
+    )
+    assert [row["metric"] for row in rows] == ["BLEU", "chrF++", "TER"]
+    for row in rows:
+        for system, name in (("raw", "input"), ("cleaned", "cleaned")):
+            assert row[system] == round(through_clean[name][row["metric"]]["score"], 2)
+        assert row["signature"] == through_clean["input"][row["metric"]]["signature"]
+    assert rows[0]["cleaned"] == 100.0 > rows[0]["raw"]  # the scores say something
+
+
+def test_a_chunk_quarantines_and_continues(tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 2, {"binary.txt": BAD_FILES["binary.txt"]})
+    settings = default_settings(glossary_dir=GLOSSARY)
+    articles = planned(sorted(inbox.iterdir()))
+    outcomes = process_articles(articles, settings, tmp_path / "out", tmp_path / "q")
+    assert [o.status for o in outcomes] == ["quarantined", "cleaned", "cleaned"]
+    assert "binary" in (tmp_path / "q" / "binary.txt.error.txt").read_text(encoding="utf-8")
+    assert (tmp_path / "q" / "binary.txt").exists() and not (inbox / "binary.txt").exists()
+
+
+# ---------------------------------------------------------------- planning, manifest, quarantine
+
+
+def plan(inbox: Path, outbox: Path, key: str, pattern: str = "*.txt") -> Any:
+    return plan_articles(inbox, pattern, outbox, read_manifest_file(outbox), key)
+
+
+def clean_all(inbox: Path, outbox: Path, quarantine: Path, settings: Any) -> list[Outcome]:
+    """One run of the inbox with the plain helpers: plan, clean, record."""
+    key = settings.key()
+    manifest = read_manifest_file(outbox)
+    todo = plan_articles(inbox, "*.txt", outbox, manifest, key)
+    outcomes = process_articles(todo.todo, settings, outbox, quarantine)
+    record_cleaned(manifest, outcomes, key)
+    write_manifest_file(outbox, manifest)
+    return [*todo.refused, *outcomes]
+
+
+def test_odd_and_long_names_are_cleaned_not_fatal(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    names = [
+        "s" * 236 + ".txt",  # 240 bytes
+        "l" * 251 + ".txt",  # 255 bytes, the limit
+        "é" * 125 + ".txt",
+        os.fsdecode(b"caf\xe9-\xff.txt"),  # not UTF-8
+    ]
+    make_inbox(inbox, 1)
+    for name in names:
+        (inbox / name).write_text("Filed in Sotchi.\n", encoding="utf-8")
+    settings = default_settings(glossary_dir=GLOSSARY)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    outcomes = clean_all(inbox, outbox, quarantine, settings)
+    assert [o.status for o in outcomes] == ["cleaned"] * 5, outcomes
+    assert "caf\\xe9-\\xff.txt" in {o.name for o in outcomes}  # printable name
+    assert len(list(outbox.glob("*.clean.txt"))) == 5 and not list(outbox.glob(".cdtmp-*"))
+    manifest = json.loads((outbox / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert len(manifest["articles"]) == 5
+    assert plan(inbox, outbox, settings.key()).todo == []  # all recorded and intact
+
+
+def test_any_error_quarantines_only_its_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copydesk.batch.process
+
+    inbox = make_inbox(tmp_path / "inbox", 4)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    (outbox / "story-0001.report.json").mkdir(parents=True)  # its write fails (OSError)
+    real_clean = copydesk.batch.process.clean
+
+    def clean_or_fail(doc: Any, settings: Any) -> Any:
+        if doc.name == "story-0002.txt":
+            raise MemoryError
+        if doc.name == "story-0003.txt":
+            "\udcff".encode()  # raises UnicodeEncodeError
+        return real_clean(doc, settings)
+
+    monkeypatch.setattr(copydesk.batch.process, "clean", clean_or_fail)
+    settings = default_settings(glossary_dir=GLOSSARY)
+    outcomes = {o.name: o for o in clean_all(inbox, outbox, quarantine, settings)}
+    assert outcomes["story-0000.txt"].status == "cleaned"
+    reasons = {n: o.reason for n, o in outcomes.items() if o.status == "quarantined"}
+    assert sorted(reasons) == ["story-0001.txt", "story-0002.txt", "story-0003.txt"]
+    assert "folder is in the way" in reasons["story-0001.txt"]
+    assert reasons["story-0002.txt"] == "MemoryError"
+    assert "UnicodeEncodeError" in reasons["story-0003.txt"]
+    for name, reason in reasons.items():
+        report = error_report_path(quarantine, name).read_text(encoding="utf-8")
+        assert report == reason + "\n" and (quarantine / name).exists()
+    assert [p.name for p in outbox.glob("story-0001*")] == ["story-0001.report.json"]
+    assert error_report_path(quarantine, "a.txt") != error_report_path(quarantine, "a.md")
+
+
+def test_a_fault_outside_the_article_steps_fails_only_that_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copydesk.batch.process
+
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    real = copydesk.batch.process.process_article
+
+    def faulty(article: Planned, *args: Any) -> Outcome:
+        if article.path.endswith("0001.txt"):
+            msg = "unexpected"
+            raise RuntimeError(msg)
+        return real(article, *args)
+
+    monkeypatch.setattr(copydesk.batch.process, "process_article", faulty)
+    settings = default_settings(glossary_dir=GLOSSARY)
+    todo = planned(sorted(inbox.iterdir()))
+    outcomes = process_articles(todo, settings, tmp_path / "out", tmp_path / "q")
+    assert [o.status for o in outcomes] == ["cleaned", "failed", "cleaned"]
+    assert outcomes[1].reason == "unexpected (RuntimeError)"
+    assert (inbox / "story-0001.txt").exists()
+
+
+def test_a_file_changing_during_the_run_is_left_for_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copydesk.batch.process
+
+    inbox = make_inbox(tmp_path / "inbox", 2)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    settings = default_settings(glossary_dir=GLOSSARY)
+    todo = plan(inbox, outbox, settings.key()).todo
+    growing = inbox / "story-0000.txt"
+    with growing.open("ab") as fh:  # the writer goes on after planning
+        fh.write(b"\xe2\x80")  # half a character: not valid UTF-8 yet
+    first = process_article(todo[0], settings, outbox, quarantine)
+    assert first.status == "changing" and growing.exists() and not quarantine.exists()
+
+    # Changed while it was read and cleaned: left in place, not quarantined.
+    real_load = copydesk.batch.process.load_bytes
+
+    def load_while_written(data: bytes, name: str) -> Any:
+        with growing.open("ab") as fh:
+            fh.write(b"\x99 more text\n")
+        return real_load(data, name)
+
+    monkeypatch.setattr(copydesk.batch.process, "load_bytes", load_while_written)
+    again = plan(inbox, outbox, settings.key()).todo
+    assert process_article(again[0], settings, outbox, quarantine).status == "changing"
+    assert growing.exists() and not quarantine.exists()
+    monkeypatch.undo()
+    done = clean_all(inbox, outbox, quarantine, settings)  # the writer has finished
+    assert sorted(o.status for o in done) == ["cleaned", "cleaned"]
+
+
+def test_bad_manifest_records_are_ignored(tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    settings = default_settings(glossary_dir=GLOSSARY)
+    clean_all(inbox, outbox, quarantine, settings)
+    manifest = json.loads((outbox / MANIFEST_NAME).read_text(encoding="utf-8"))
+    manifest["articles"]["story-0000"] = ["not", "a", "mapping"]
+    manifest["articles"]["story-0001"] = {"sha256": 7, "settings": None}
+    manifest["articles"]["zzz"] = "text"
+    (outbox / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    assert sorted(read_manifest_file(outbox)) == ["story-0002"]
+    todo = plan(inbox, outbox, settings.key()).todo
+    assert [Path(p.path).name for p in todo] == ["story-0000.txt", "story-0001.txt"]
+
+
+def test_damaged_outputs_are_planned_again(tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    settings = default_settings(glossary_dir=GLOSSARY)
+    clean_all(inbox, outbox, quarantine, settings)
+    reference = {p.name: p.read_bytes() for p in outbox.iterdir() if p.name != MANIFEST_NAME}
+    (outbox / "story-0000.report.json").write_bytes(b"")  # emptied
+    (outbox / "story-0001.clean.txt").write_text("tampered\n", encoding="utf-8")
+    (outbox / "story-0002.report.html").unlink()
+    assert len(plan(inbox, outbox, settings.key()).todo) == 3
+    clean_all(inbox, outbox, quarantine, settings)
+    assert {p.name: p.read_bytes() for p in outbox.iterdir() if p.name != MANIFEST_NAME} == (
+        reference
+    )
+    assert plan(inbox, outbox, settings.key()).todo == []
+
+
+def test_patterns_and_links_cannot_leave_the_inbox(tmp_path: Path) -> None:
+    for bad in ("../outside/*.txt", "sub/*.txt", "..", "", "/etc/*", "..*"):
+        with pytest.raises(InputError, match="pattern"):
+            check_pattern(bad)
+    for good in ("*.txt", "*.md", "wire-??.txt", "[ab]*"):
+        check_pattern(good)
+    inbox = make_inbox(tmp_path / "inbox", 1)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Private text about Sotchi.\n", encoding="utf-8")
+    (inbox / "link.txt").symlink_to(outside / "secret.txt")
+    (inbox / "inner.txt").symlink_to(inbox / "story-0000.txt")
+    result = plan(inbox, tmp_path / "outbox", "key")
+    assert sorted(Path(p.path).name for p in result.todo) == ["inner.txt", "story-0000.txt"]
+    assert [(o.name, o.status) for o in result.refused] == [("link.txt", "refused")]
+    with pytest.raises(InputError):
+        plan(inbox, tmp_path / "outbox", "key", pattern="../outside/*.txt")
+    assert (outside / "secret.txt").exists()
+
+
+def test_stems_that_clash_are_refused_and_left_in_place(tmp_path: Path) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 1)
+    for name in ("a.txt", "a.md"):
+        (inbox / name).write_text(f"Filed as {name} in Sotchi.\n", encoding="utf-8")
+    result = plan_articles(inbox, "*", tmp_path / "outbox", {}, "key")
+    assert [Path(p.path).name for p in result.todo] == ["story-0000.txt"]
+    assert sorted(o.name for o in result.refused) == ["a.md", "a.txt"]
+    assert all("a.md and a.txt" in o.reason for o in result.refused)
+    markdown = batch_summary_markdown("inbox", "outbox", "q", "k", result.refused, 0)
+    assert "Left in the inbox" in markdown and "a.md and a.txt would share" in markdown
+
+
+def test_outbox_and_quarantine_must_be_outside_the_inbox(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for outbox, quarantine in (
+        (inbox, tmp_path / "q"),
+        (inbox / "out", tmp_path / "q"),
+        (tmp_path / "out", inbox),
+        (tmp_path / "out", tmp_path / "out"),
+        (tmp_path / "out", inbox / "." / "q"),
+    ):
+        with pytest.raises(InputError):
+            check_folders(inbox, outbox, quarantine)
+    check_folders(inbox, tmp_path / "outbox", tmp_path / "quarantine")
+    check_folders(inbox, tmp_path, tmp_path / "quarantine")  # the parent is fine
+
+
+def test_batch_summary_tracks_quality() -> None:
+    outcomes = [
+        Outcome("a.txt", "cleaned", "x", edits=2, findings=3, words=100, penalty=7.0),
+        Outcome("b.txt", "cleaned", "y", edits=0, findings=1, words=300, penalty=1.0),
+        Outcome("c.txt", "quarantined", "z", reason="c.txt: the article is empty (0 bytes)"),
+    ]
+    md = batch_summary_markdown("inbox", "outbox", "quarantine", "copydesk:0.1.0|g:1", outcomes, 5)
+    assert "| MQM penalty per 100 words (cleaned articles) | 2.00 |" in md
+    assert "| a.txt | 2 | 3 | 7.00 |" in md
+    assert "| Skipped (unchanged) | 5 |" in md
+    assert "`copydesk:0.1.0\\|g:1`" in md
+    assert "c.txt: the article is empty (0 bytes)" in md
+
+
+def test_the_batch_library_imports_no_prefect_and_no_flows() -> None:
+    modules = sorted(
+        f"copydesk.batch.{p.stem}"
+        for p in (Path(__file__).parents[1] / "src" / "copydesk" / "batch").glob("*.py")
+        if p.stem != "__init__"
+    )
+    assert "copydesk.batch.process" in modules and "copydesk.batch.evaluate" in modules
+    script = (
+        f"import sys; import {', '.join(modules)}; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'copydesk_flows')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert proc.stdout.strip() == "[]"
 
 
 # ---------------------------------------------------------------- copydesk clean

@@ -20,6 +20,9 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from copydesk.batch.fit import fit_markdown
+from copydesk.batch.model import Outcome
+from copydesk.batch.summary import article_summary_markdown, batch_summary_markdown
 from copydesk.model import Edit, Finding, Language, Result
 from copydesk.report import (
     code_cell,
@@ -177,27 +180,25 @@ def test_article_artifacts_are_inert(payload: str, monkeypatch: pytest.MonkeyPat
         assert_markdown_is_inert(artifact["description"])
         if "markdown" in artifact:
             assert_markdown_is_inert(artifact["markdown"])
-    assert_markdown_is_inert(artifacts.summary_markdown(result, payload))
+    assert_markdown_is_inert(article_summary_markdown(result, payload))
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_truncated_report_artifact_is_inert(payload: str) -> None:
-    prefect = pytest.importorskip("copydesk_flows._prefect")
     markdown = render_markdown(hostile_result(payload * 40))
     for limit in (600, 1500, 4000):
-        cut = prefect.fit_markdown(markdown, limit=limit, full_text_at=payload)
+        cut = fit_markdown(markdown, limit=limit, full_text_at=payload)
         assert ("truncated" in cut) == (len(markdown.encode()) > limit)
         assert_markdown_is_inert(cut)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_inbox_summary_is_inert(payload: str) -> None:
-    inbox = pytest.importorskip("copydesk_flows.inbox")
     outcomes = [
-        inbox.Outcome(payload, "cleaned", "0" * 64, 1, 2, payload, "", 10, 1.0),
-        inbox.Outcome(payload, "quarantined", "0" * 64, reason=payload),
+        Outcome(payload, "cleaned", "0" * 64, 1, 2, payload, "", 10, 1.0),
+        Outcome(payload, "quarantined", "0" * 64, reason=payload),
     ]
-    summary = inbox.summary_markdown(payload, payload, payload, payload, outcomes, 3)
+    summary = batch_summary_markdown(payload, payload, payload, payload, outcomes, 3)
     assert_markdown_is_inert(summary)
 
 

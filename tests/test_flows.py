@@ -1,17 +1,17 @@
 """The Prefect flows: artifacts, inbox semantics, the CLI, and the Dask path.
 
 Flow tests share one session-scoped ``prefect_test_harness`` with heartbeats off (a harness
-costs about 8 s to start; a flow call then 0.1-0.7 s). Task logic is tested with ``.fn()``
-or through the plain helpers, without Prefect. Two ``slow`` tests start Prefect in
-subprocesses: the CLI in ephemeral mode, and clean-inbox on a local Dask cluster against a
-``prefect server start`` on a free loopback port.
+costs about 8 s to start; a flow call then 0.1-0.7 s). The logic the tasks call is the
+library's (:mod:`copydesk.batch`), tested without Prefect in ``test_batch.py``; here one test
+checks that the inbox flow does exactly what those functions do. Two ``slow`` tests start
+Prefect in subprocesses: the CLI in ephemeral mode, and clean-inbox on a local Dask cluster
+against a ``prefect server start`` on a free loopback port.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -27,42 +27,19 @@ import pytest
 
 pytest.importorskip("prefect")
 
+from copydesk.batch.fit import ARTIFACT_LIMIT, fit_markdown
+from copydesk.batch.manifest import MANIFEST_NAME, manifest_record, write_manifest_file
+from copydesk.batch.summary import batch_summary_markdown
 from copydesk.errors import InputError
 from copydesk.output import OUTPUT_SUFFIXES
 from copydesk.pipeline import default_settings
 from copydesk.report import code_cell
-from copydesk_flows._prefect import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows
-from copydesk_flows.article import clean_article, output_stem
-from copydesk_flows.evaluate import align, evaluate
-from copydesk_flows.inbox import (
-    MANIFEST_NAME,
-    Outcome,
-    Planned,
-    check_folders,
-    check_pattern,
-    clean_chunk,
-    clean_inbox,
-    error_report_path,
-    manifest_record,
-    plan_articles,
-    process_article,
-    read_manifest_file,
-    summary_markdown,
-    write_manifest_file,
-)
+from copydesk_flows.article import clean_article
+from copydesk_flows.evaluate import evaluate
+from copydesk_flows.inbox import clean_chunk, clean_inbox
 
-from .conftest import CLI, prefect_env
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "seeds" / "sochi-summit.txt"
-GLOSSARY = ROOT / "tests" / "fixtures" / "glossary"
-KEY_RE = re.compile(r"^[a-z0-9-]*$")
-BAD_FILES = {
-    "empty.txt": b"",
-    "binary.txt": b"\x00\x01\x02\x03PK\x05\x06 binary",
-    "undecodable.txt": "café ’ ".encode() + b"\xff\xfe\xfa",
-}
-
+from .conftest import CLI, ROOT, SEED, prefect_env
+from .test_batch import BAD_FILES, GLOSSARY, KEY_RE, make_inbox, planned, run_batch
 
 # ---------------------------------------------------------------- fixtures and helpers
 
@@ -95,19 +72,6 @@ def glossary(tmp_path: Path) -> Path:
     return Path(shutil.copytree(GLOSSARY, tmp_path / "glossary"))
 
 
-def make_inbox(folder: Path, count: int, bad: dict[str, bytes] | None = None) -> Path:
-    """``count`` seed-size articles that differ slightly, plus ``bad`` files."""
-    folder.mkdir(parents=True, exist_ok=True)
-    seed = SEED.read_text(encoding="utf-8")
-    for i in range(count):
-        (folder / f"story-{i:04d}.txt").write_text(
-            f"{seed}\nStory {i} was filed in Sotchi.\n", encoding="utf-8"
-        )
-    for name, data in (bad or {}).items():
-        (folder / name).write_bytes(data)
-    return folder
-
-
 def artifacts(key: str) -> list[Any]:
     """Every version of the artifact ``key``, newest first."""
     from prefect.client.orchestration import get_client
@@ -123,277 +87,6 @@ def artifacts(key: str) -> list[Any]:
 
 def outputs_of(outbox: Path) -> list[str]:
     return sorted(p.name for p in outbox.iterdir())
-
-
-# ---------------------------------------------------------------- without Prefect
-
-
-def test_artifact_keys_are_valid_and_unique() -> None:
-    names = ["Sochi summit", "sochi-summit", "SOCHI SUMMIT!", "Сочи", "", "x" * 300]
-    keys = [artifact_key(n, "report") for n in names]
-    assert all(KEY_RE.match(k) for k in keys)
-    assert len(set(keys)) == len(names)
-    assert artifact_key("Sochi summit", "report") == artifact_key("Sochi summit", "report")
-
-
-def test_fit_markdown_and_rows_stay_under_the_limit() -> None:
-    big = "| a | b |\n" * 20_000
-    fitted = fit_markdown(big, full_text_at="out/x.report.md")
-    assert len(fitted.encode()) <= ARTIFACT_LIMIT
-    assert "Report truncated" in fitted and "out/x.report.md" in fitted
-    rows, left_out = fit_rows([{"text": "é" * 100}] * 2000)
-    assert len(json.dumps(rows).encode()) <= ARTIFACT_LIMIT
-    assert left_out == 2000 - len(rows) > 0
-
-
-def planned(paths: list[Path]) -> list[Planned]:
-    """The articles as planning sees them now."""
-    return [Planned(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
-
-
-def test_output_stem() -> None:
-    assert output_stem("any", "inbox/sochi-summit.txt") == "sochi-summit"
-    assert output_stem("../etc/passwd").startswith("etc-passwd-")
-    # Ids that make the same slug keep their own files.
-    ids = ["Wire 7", "wire 7", "wire/7", "wire-7", "wire--7", "../wire-7"]
-    stems = [output_stem(i) for i in ids]
-    assert len(set(stems)) == len(ids)
-    assert output_stem("wire-7") == "wire-7"  # a file-safe id is kept as it is
-    assert all("/" not in s and not s.startswith(".") for s in stems)
-
-
-def test_settings_key_follows_the_glossary(glossary: Path) -> None:
-    before = default_settings(glossary_dir=glossary).key()
-    assert before == default_settings(glossary_dir=glossary).key()
-    with (glossary / "test.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("# a reviewed change\n")
-    assert default_settings(glossary_dir=glossary).key() != before
-
-
-def test_evaluate_alignment() -> None:
-    segments = align("a", "one\n\ntwo\n", "One\n\ntwo\n", "one\n\n2\n")
-    assert segments.raw == ("one", "two") and segments.cleaned == ("One", "two")
-    assert "reference has 3" in align("b", "one\ntwo", "one\ntwo", "1\n2\n3").problem
-
-
-def test_clean_chunk_quarantines_and_continues(tmp_path: Path) -> None:
-    inbox = make_inbox(tmp_path / "inbox", 2, {"binary.txt": BAD_FILES["binary.txt"]})
-    settings = default_settings(glossary_dir=GLOSSARY)
-    articles = planned(sorted(inbox.iterdir()))
-    outcomes = clean_chunk.fn(articles, settings, str(tmp_path / "out"), str(tmp_path / "q"))
-    assert [o.status for o in outcomes] == ["quarantined", "cleaned", "cleaned"]
-    assert "binary" in (tmp_path / "q" / "binary.txt.error.txt").read_text(encoding="utf-8")
-    assert (tmp_path / "q" / "binary.txt").exists() and not (inbox / "binary.txt").exists()
-
-
-# ---------------------------------------------------------------- batch helpers (no engine)
-
-
-def plan(inbox: Path, outbox: Path, key: str, pattern: str = "*.txt") -> Any:
-    return plan_articles(inbox, pattern, outbox, read_manifest_file(outbox), key)
-
-
-def clean_all(inbox: Path, outbox: Path, quarantine: Path, settings: Any) -> list[Outcome]:
-    """One run of the inbox with the plain helpers: plan, clean, record."""
-    key = settings.key()
-    manifest = read_manifest_file(outbox)
-    todo = plan_articles(inbox, "*.txt", outbox, manifest, key)
-    outcomes = clean_chunk.fn(todo.todo, settings, str(outbox), str(quarantine))
-    for o in outcomes:
-        if o.status == "cleaned":
-            manifest[o.stem] = manifest_record(o, key)
-    write_manifest_file(outbox, manifest)
-    return [*todo.refused, *outcomes]
-
-
-def test_odd_and_long_names_are_cleaned_not_fatal(tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    names = [
-        "s" * 236 + ".txt",  # 240 bytes
-        "l" * 251 + ".txt",  # 255 bytes, the limit
-        "é" * 125 + ".txt",
-        os.fsdecode(b"caf\xe9-\xff.txt"),  # not UTF-8
-    ]
-    make_inbox(inbox, 1)
-    for name in names:
-        (inbox / name).write_text("Filed in Sotchi.\n", encoding="utf-8")
-    settings = default_settings(glossary_dir=GLOSSARY)
-    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
-    outcomes = clean_all(inbox, outbox, quarantine, settings)
-    assert [o.status for o in outcomes] == ["cleaned"] * 5, outcomes
-    assert "caf\\xe9-\\xff.txt" in {o.name for o in outcomes}  # printable name
-    assert len(list(outbox.glob("*.clean.txt"))) == 5 and not list(outbox.glob(".cdtmp-*"))
-    manifest = json.loads((outbox / MANIFEST_NAME).read_text(encoding="utf-8"))
-    assert len(manifest["articles"]) == 5
-    assert plan(inbox, outbox, settings.key()).todo == []  # all recorded and intact
-
-
-def test_any_error_quarantines_only_its_article(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import copydesk_flows.inbox
-
-    inbox = make_inbox(tmp_path / "inbox", 4)
-    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
-    (outbox / "story-0001.report.json").mkdir(parents=True)  # its write fails (OSError)
-    real_clean = copydesk_flows.inbox.clean
-
-    def clean_or_fail(doc: Any, settings: Any) -> Any:
-        if doc.name == "story-0002.txt":
-            raise MemoryError
-        if doc.name == "story-0003.txt":
-            "\udcff".encode()  # raises UnicodeEncodeError
-        return real_clean(doc, settings)
-
-    monkeypatch.setattr(copydesk_flows.inbox, "clean", clean_or_fail)
-    settings = default_settings(glossary_dir=GLOSSARY)
-    outcomes = {o.name: o for o in clean_all(inbox, outbox, quarantine, settings)}
-    assert outcomes["story-0000.txt"].status == "cleaned"
-    reasons = {n: o.reason for n, o in outcomes.items() if o.status == "quarantined"}
-    assert sorted(reasons) == ["story-0001.txt", "story-0002.txt", "story-0003.txt"]
-    assert "folder is in the way" in reasons["story-0001.txt"]
-    assert reasons["story-0002.txt"] == "MemoryError"
-    assert "UnicodeEncodeError" in reasons["story-0003.txt"]
-    for name, reason in reasons.items():
-        report = error_report_path(quarantine, name).read_text(encoding="utf-8")
-        assert report == reason + "\n" and (quarantine / name).exists()
-    assert [p.name for p in outbox.glob("story-0001*")] == ["story-0001.report.json"]
-    assert error_report_path(quarantine, "a.txt") != error_report_path(quarantine, "a.md")
-
-
-def test_a_fault_outside_the_article_steps_fails_only_that_article(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import copydesk_flows.inbox
-
-    inbox = make_inbox(tmp_path / "inbox", 3)
-    real = copydesk_flows.inbox.process_article
-
-    def faulty(article: Planned, *args: Any) -> Outcome:
-        if article.path.endswith("0001.txt"):
-            msg = "unexpected"
-            raise RuntimeError(msg)
-        return real(article, *args)
-
-    monkeypatch.setattr(copydesk_flows.inbox, "process_article", faulty)
-    settings = default_settings(glossary_dir=GLOSSARY)
-    todo = planned(sorted(inbox.iterdir()))
-    outcomes = clean_chunk.fn(todo, settings, str(tmp_path / "out"), str(tmp_path / "q"))
-    assert [o.status for o in outcomes] == ["cleaned", "failed", "cleaned"]
-    assert outcomes[1].reason == "unexpected (RuntimeError)"
-    assert (inbox / "story-0001.txt").exists()
-
-
-def test_a_file_changing_during_the_run_is_left_for_the_next(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import copydesk_flows.inbox
-
-    inbox = make_inbox(tmp_path / "inbox", 2)
-    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
-    settings = default_settings(glossary_dir=GLOSSARY)
-    todo = plan(inbox, outbox, settings.key()).todo
-    growing = inbox / "story-0000.txt"
-    with growing.open("ab") as fh:  # the writer goes on after planning
-        fh.write(b"\xe2\x80")  # half a character: not valid UTF-8 yet
-    first = process_article(todo[0], settings, outbox, quarantine)
-    assert first.status == "changing" and growing.exists() and not quarantine.exists()
-
-    # Changed while it was read and cleaned: left in place, not quarantined.
-    real_load = copydesk_flows.inbox.load_bytes
-
-    def load_while_written(data: bytes, name: str) -> Any:
-        with growing.open("ab") as fh:
-            fh.write(b"\x99 more text\n")
-        return real_load(data, name)
-
-    monkeypatch.setattr(copydesk_flows.inbox, "load_bytes", load_while_written)
-    again = plan(inbox, outbox, settings.key()).todo
-    assert process_article(again[0], settings, outbox, quarantine).status == "changing"
-    assert growing.exists() and not quarantine.exists()
-    monkeypatch.undo()
-    done = clean_all(inbox, outbox, quarantine, settings)  # the writer has finished
-    assert sorted(o.status for o in done) == ["cleaned", "cleaned"]
-
-
-def test_bad_manifest_records_are_ignored(tmp_path: Path) -> None:
-    inbox = make_inbox(tmp_path / "inbox", 3)
-    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
-    settings = default_settings(glossary_dir=GLOSSARY)
-    clean_all(inbox, outbox, quarantine, settings)
-    manifest = json.loads((outbox / MANIFEST_NAME).read_text(encoding="utf-8"))
-    manifest["articles"]["story-0000"] = ["not", "a", "mapping"]
-    manifest["articles"]["story-0001"] = {"sha256": 7, "settings": None}
-    manifest["articles"]["zzz"] = "text"
-    (outbox / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
-    assert sorted(read_manifest_file(outbox)) == ["story-0002"]
-    todo = plan(inbox, outbox, settings.key()).todo
-    assert [Path(p.path).name for p in todo] == ["story-0000.txt", "story-0001.txt"]
-
-
-def test_damaged_outputs_are_planned_again(tmp_path: Path) -> None:
-    inbox = make_inbox(tmp_path / "inbox", 3)
-    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
-    settings = default_settings(glossary_dir=GLOSSARY)
-    clean_all(inbox, outbox, quarantine, settings)
-    reference = {p.name: p.read_bytes() for p in outbox.iterdir() if p.name != MANIFEST_NAME}
-    (outbox / "story-0000.report.json").write_bytes(b"")  # emptied
-    (outbox / "story-0001.clean.txt").write_text("tampered\n", encoding="utf-8")
-    (outbox / "story-0002.report.html").unlink()
-    assert len(plan(inbox, outbox, settings.key()).todo) == 3
-    clean_all(inbox, outbox, quarantine, settings)
-    assert {p.name: p.read_bytes() for p in outbox.iterdir() if p.name != MANIFEST_NAME} == (
-        reference
-    )
-    assert plan(inbox, outbox, settings.key()).todo == []
-
-
-def test_patterns_and_links_cannot_leave_the_inbox(tmp_path: Path) -> None:
-    for bad in ("../outside/*.txt", "sub/*.txt", "..", "", "/etc/*", "..*"):
-        with pytest.raises(InputError, match="pattern"):
-            check_pattern(bad)
-    for good in ("*.txt", "*.md", "wire-??.txt", "[ab]*"):
-        check_pattern(good)
-    inbox = make_inbox(tmp_path / "inbox", 1)
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "secret.txt").write_text("Private text about Sotchi.\n", encoding="utf-8")
-    (inbox / "link.txt").symlink_to(outside / "secret.txt")
-    (inbox / "inner.txt").symlink_to(inbox / "story-0000.txt")
-    result = plan(inbox, tmp_path / "outbox", "key")
-    assert sorted(Path(p.path).name for p in result.todo) == ["inner.txt", "story-0000.txt"]
-    assert [(o.name, o.status) for o in result.refused] == [("link.txt", "refused")]
-    with pytest.raises(InputError):
-        plan(inbox, tmp_path / "outbox", "key", pattern="../outside/*.txt")
-    assert (outside / "secret.txt").exists()
-
-
-def test_stems_that_clash_are_refused_and_left_in_place(tmp_path: Path) -> None:
-    inbox = make_inbox(tmp_path / "inbox", 1)
-    for name in ("a.txt", "a.md"):
-        (inbox / name).write_text(f"Filed as {name} in Sotchi.\n", encoding="utf-8")
-    result = plan_articles(inbox, "*", tmp_path / "outbox", {}, "key")
-    assert [Path(p.path).name for p in result.todo] == ["story-0000.txt"]
-    assert sorted(o.name for o in result.refused) == ["a.md", "a.txt"]
-    assert all("a.md and a.txt" in o.reason for o in result.refused)
-    markdown = summary_markdown("inbox", "outbox", "q", "k", result.refused, 0)
-    assert "Left in the inbox" in markdown and "a.md and a.txt would share" in markdown
-
-
-def test_outbox_and_quarantine_must_be_outside_the_inbox(tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for outbox, quarantine in (
-        (inbox, tmp_path / "q"),
-        (inbox / "out", tmp_path / "q"),
-        (tmp_path / "out", inbox),
-        (tmp_path / "out", tmp_path / "out"),
-        (tmp_path / "out", inbox / "." / "q"),
-    ):
-        with pytest.raises(InputError):
-            check_folders(inbox, outbox, quarantine)
-    check_folders(inbox, tmp_path / "outbox", tmp_path / "quarantine")
-    check_folders(inbox, tmp_path, tmp_path / "quarantine")  # the parent is fine
 
 
 # ---------------------------------------------------------------- flows
@@ -610,6 +303,90 @@ def test_inbox_survives_hostile_names_and_damage(
     assert (outside / "secret.txt").exists()
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by relative path (links as their target's path)."""
+    return {
+        str(p.relative_to(folder)): os.fsencode(os.readlink(p))
+        if p.is_symlink()
+        else p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_symlink() or p.is_file()
+    }
+
+
+def _hostile_inbox(root: Path) -> Path:
+    """An inbox with good, bad, clashing and linked-out files, an outbox with a killed run's
+    temporary file, and a quarantine with an older copy of an article to release."""
+    bad = {name: BAD_FILES[name] for name in ("binary.txt", "empty.txt")}
+    inbox = make_inbox(root / "inbox", 4, bad)
+    for name in ("a.txt", "a.md"):
+        (inbox / name).write_text(f"Filed as {name} in Sotchi.\n", encoding="utf-8")
+    (root / "outside").mkdir()
+    (root / "outside" / "secret.txt").write_text("Private, about Sotchi.\n", encoding="utf-8")
+    (inbox / "link.txt").symlink_to(Path("..") / "outside" / "secret.txt")
+    outbox, quarantine = root / "outbox", root / "quarantine"
+    outbox.mkdir()
+    (outbox / ".cdtmp-k1ll3d00.tmp").write_text("half an artic", encoding="utf-8")
+    quarantine.mkdir()
+    (quarantine / "story-0000.txt").write_text("an older, bad copy\n", encoding="utf-8")
+    (quarantine / "story-0000.txt.error.txt").write_text("it was bad\n", encoding="utf-8")
+    return inbox
+
+
+def test_the_inbox_flow_does_what_the_library_does(
+    prefect_harness: None, tmp_path: Path, rules: str
+) -> None:
+    """``copydesk_flows.inbox`` holds no logic of its own: the library's functions, called in
+    the flow's order without Prefect, leave the same inbox, outbox (outputs and manifest)
+    and quarantine, return the same result and write the same summary, run after run."""
+    settings = default_settings(glossary_dir=GLOSSARY, rules_dir=rules)
+    by_library, by_flow = tmp_path / "library", tmp_path / "flow"
+    for root in (by_library, by_flow):
+        _hostile_inbox(root)
+    runs = []
+    for run in ("first", "second"):
+        ours, outcomes = run_batch(
+            by_library / "inbox",
+            by_library / "outbox",
+            by_library / "quarantine",
+            settings,
+            pattern="*",
+            chunk_size=2,
+        )
+        theirs = clean_inbox(
+            inbox=str(by_flow / "inbox"),
+            pattern="*",
+            chunk_size=2,
+            glossary_dir=str(GLOSSARY),
+            rules_dir=rules,
+        )
+        assert theirs["settings"] == ours["settings"] == settings.key()
+        for field in ("cleaned", "quarantined", "left", "skipped", "outcomes"):
+            assert theirs[field] == ours[field], (run, field)
+        for folder in ("inbox", "outbox", "quarantine", "outside"):
+            assert _files(by_flow / folder) == _files(by_library / folder), (run, folder)
+        summary = batch_summary_markdown(
+            str(by_flow / "inbox"),
+            theirs["outbox"],
+            theirs["quarantine"],
+            settings.key(),
+            outcomes,
+            len(ours["skipped"]),
+        )
+        assert artifacts(theirs["artifacts"]["summary"])[0].data == fit_markdown(summary)
+        runs.append(ours)
+        for root in (by_library, by_flow) if run == "first" else ():
+            (root / "outbox" / "story-0001.report.json").write_bytes(b"")  # damaged: redone
+    first, second = runs
+    assert len(first["cleaned"]) == 4 and sorted(first["quarantined"]) == [
+        "binary.txt",
+        "empty.txt",
+    ]
+    assert sorted(first["left"]) == ["a.md", "a.txt", "link.txt"]
+    assert not (by_library / "quarantine" / "story-0000.txt").exists()  # released
+    assert second["cleaned"] == ["story-0001.txt"] and len(second["skipped"]) == 3
+
+
 def test_evaluate_publishes_scores(prefect_harness: None, tmp_path: Path) -> None:
     folder = tmp_path / "eval"
     folder.mkdir()
@@ -810,17 +587,3 @@ def test_inbox_on_a_dask_cluster_against_a_server(tmp_path: Path, prefect_server
         {"artifacts": {"key": {"any_": [result["artifacts"]["summary"]]}}},
     )
     assert "Quarantined" in keys[0]["data"]
-
-
-def test_batch_summary_tracks_quality() -> None:
-    outcomes = [
-        Outcome("a.txt", "cleaned", "x", edits=2, findings=3, words=100, penalty=7.0),
-        Outcome("b.txt", "cleaned", "y", edits=0, findings=1, words=300, penalty=1.0),
-        Outcome("c.txt", "quarantined", "z", reason="c.txt: the article is empty (0 bytes)"),
-    ]
-    md = summary_markdown("inbox", "outbox", "quarantine", "copydesk:0.1.0|g:1", outcomes, 5)
-    assert "| MQM penalty per 100 words (cleaned articles) | 2.00 |" in md
-    assert "| a.txt | 2 | 3 | 7.00 |" in md
-    assert "| Skipped (unchanged) | 5 |" in md
-    assert "`copydesk:0.1.0\\|g:1`" in md
-    assert "c.txt: the article is empty (0 bytes)" in md

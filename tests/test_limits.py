@@ -163,8 +163,9 @@ def test_the_commands_refuse_with_one_line_and_take_max_changes(tmp_path: Path) 
 def test_the_inbox_quarantines_an_article_over_the_ceiling(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("prefect")
-    from copydesk_flows.inbox import error_report_path, plan_articles, process_article
+    from copydesk.batch.plan import plan_articles
+    from copydesk.batch.process import process_article
+    from copydesk.batch.quarantine import error_report_path
 
     inbox, outbox, quarantine = tmp_path / "inbox", tmp_path / "outbox", tmp_path / "q"
     inbox.mkdir()

@@ -29,6 +29,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import secrets
 import stat
 import tempfile
@@ -355,3 +356,33 @@ def failure_reason(exc: BaseException) -> str:
     if not isinstance(exc, CopydeskError):
         text = f"{text} ({type(exc).__name__})" if text else type(exc).__name__
     return display_name(" ".join(text.split()))
+
+
+def output_stem(article_id: str, path: str | None = None) -> str:
+    """The file stem of an article's outputs: the file's stem, or the id made file-safe.
+
+    An id that is not file-safe as it stands gets a short hash of the exact id, so that
+    ids that make the same slug ("Wire 7", "wire/7") never share files.
+
+    >>> output_stem("x", "inbox/sochi-summit.txt")
+    'sochi-summit'
+    >>> output_stem("sochi-summit")
+    'sochi-summit'
+    >>> output_stem("wire/2024 05/Sochi summit")
+    'wire-2024-05-Sochi-summit-4b1bde40'
+    """
+    if path is not None:
+        return article_stem(path)
+    slug = re.sub(r"[^\w.-]+", "-", article_id).strip(".-") or "article"
+    if slug == article_id:
+        return slug
+    return f"{slug}-{hashlib.sha256(article_id.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def article_id_of(path: str | None, article_id: str | None) -> str:
+    """The id of an article: as given, else its file's stem, else ``article``.
+
+    >>> article_id_of("inbox/sochi-summit.txt", None), article_id_of(None, None)
+    ('sochi-summit', 'article')
+    """
+    return article_id or (article_stem(path) if path else "article")

@@ -3,7 +3,7 @@
 Contract: give a ``path`` or a ``text`` with an ``article_id``. The flow writes
 ``STEM.clean.txt`` and ``STEM.report.{md,json,html}`` into ``out_dir`` with
 :func:`copydesk.output.write_outputs` (atomically), and publishes three artifacts keyed by
-the article id (:func:`copydesk_flows._prefect.artifact_key`): ``…-report`` (the Markdown diff
+the article id (:func:`copydesk.batch.fit.artifact_key`): ``…-report`` (the Markdown diff
 report), ``…-findings`` (a table) and ``…-summary`` (edits and findings per category,
 scores). The flow run is named ``copyedit ARTICLE_ID``. A bad article raises
 :class:`copydesk.errors.InputError`; nothing is written for it.
@@ -11,8 +11,6 @@ scores). The flow run is named ``copyedit ARTICLE_ID``. A bad article raises
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +22,12 @@ from copydesk.errors import InputError
 from copydesk.langid import language_code
 from copydesk.load import Document, load_bytes, load_path
 from copydesk.model import Result
-from copydesk.output import article_stem, write_outputs
+from copydesk.output import article_id_of, output_stem, write_outputs
 from copydesk.pipeline import Settings, clean, default_settings
 from copydesk_flows._artifacts import publish_article_artifacts
 from copydesk_flows._prefect import retry_unless_input_error
 
-__all__ = ["clean_article", "output_stem"]
+__all__ = ["clean_article"]
 
 
 @task(
@@ -74,34 +72,9 @@ def publish_artifacts(result: Result, article_id: str, report_path: str) -> dict
     return publish_article_artifacts(result, article_id, report_path)
 
 
-def output_stem(article_id: str, path: str | None = None) -> str:
-    """The file stem of an article's outputs: the file's stem, or the id made file-safe.
-
-    An id that is not file-safe as it stands gets a short hash of the exact id, so that
-    ids that make the same slug ("Wire 7", "wire/7") never share files.
-
-    >>> output_stem("x", "inbox/sochi-summit.txt")
-    'sochi-summit'
-    >>> output_stem("sochi-summit")
-    'sochi-summit'
-    >>> output_stem("wire/2024 05/Sochi summit")
-    'wire-2024-05-Sochi-summit-4b1bde40'
-    """
-    if path is not None:
-        return article_stem(path)
-    slug = re.sub(r"[^\w.-]+", "-", article_id).strip(".-") or "article"
-    if slug == article_id:
-        return slug
-    return f"{slug}-{hashlib.sha256(article_id.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
-
-
-def _article_id(path: str | None, article_id: str | None) -> str:
-    return article_id or (article_stem(path) if path else "article")
-
-
 def _run_name() -> str:
     params = flow_run.parameters
-    return f"copyedit {_article_id(params.get('path'), params.get('article_id'))}"
+    return f"copyedit {article_id_of(params.get('path'), params.get('article_id'))}"
 
 
 @flow(name="clean-article", flow_run_name=_run_name)
@@ -125,7 +98,7 @@ def clean_article(
         raise InputError(msg)
     if language is not None:
         language_code(language)  # a bad code fails here, before anything is read or written
-    article = _article_id(path, article_id)
+    article = article_id_of(path, article_id)
     settings = load_settings(glossary_dir, rules_dir, style_file)
     # Text goes through load_bytes too, so that empty or binary text is refused alike.
     doc = read_article(path) if path else load_bytes((text or "").encode("utf-8"), article)

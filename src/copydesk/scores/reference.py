@@ -6,8 +6,12 @@ with the 13a tokeniser, ``CHRF(word_order=2)``, TER case-insensitive as in WMT),
 the numbers are comparable with published ones; each score carries sacrebleu's
 signature. Higher is better for BLEU and chrF++, lower for TER.
 
-Segmentation: blank lines are dropped and the remaining lines are the segments when
-every hypothesis has as many non-blank lines as the reference (``"line"``). Otherwise
+Segmentation: one rule for every reference score, here and in the ``evaluate`` flow
+(:func:`copydesk.batch.evaluate.align`): :func:`reference_lines` splits a text at line
+feeds, strips each line and drops the blank ones, because a blank line separates
+paragraphs and holds nothing to score (a translation that adds or drops one must not shift
+every later line). The lines are the segments when every hypothesis has as many as the
+reference (``"line"``). Otherwise
 each text is scored as one segment, its paragraphs joined by a space
 (``"document"``). One mode holds for all hypotheses of a call, so that the input's and
 the cleaned text's scores stay comparable. BLEU and chrF++ stay meaningful at document
@@ -30,10 +34,15 @@ from typing import Any
 from copydesk.scores.base import Score
 from copydesk.scores.ter import count_edits, ter_signature
 
-__all__ = ["reference_scores", "score_segments", "segment"]
+__all__ = ["reference_lines", "reference_scores", "score_segments", "segment"]
 
 
-def _lines(text: str) -> list[str]:
+def reference_lines(text: str) -> list[str]:
+    """The segments of a text scored line by line: its lines, stripped, blank ones dropped.
+
+    >>> reference_lines("One.\\r\\n\\n  Two. \\n\\n")
+    ['One.', 'Two.']
+    """
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
@@ -50,8 +59,8 @@ def segment(
     >>> segment({"input": "a b"}, "A\\nB")
     ('document', {'input': ['a b']}, ['A B'])
     """
-    ref_lines = _lines(reference)
-    hyp_lines = {name: _lines(text) for name, text in hypotheses.items()}
+    ref_lines = reference_lines(reference)
+    hyp_lines = {name: reference_lines(text) for name, text in hypotheses.items()}
     if all(len(lines) == len(ref_lines) for lines in hyp_lines.values()):
         return "line", hyp_lines, ref_lines
     return (

@@ -1,0 +1,183 @@
+"""Summaries of a batch and of one article, as Markdown, and what a batch run returns.
+
+Contract: pure functions of their arguments. :func:`batch_summary_markdown` gives the counts
+of a run (cleaned, skipped, quarantined, left in the inbox, changes, findings, the
+words-weighted MQM penalty), the quarantined and left articles with their reasons, and up
+to :data:`SUMMARY_ROWS` cleaned articles. :func:`article_summary_markdown` gives one
+article's edits and findings per category and its scores; :func:`findings_rows` its
+findings as table rows that fit a published table. Every value taken from an article or a
+path is escaped (:func:`copydesk.report.escape_markdown_line`, :func:`~copydesk.report.code_cell`),
+so none becomes live markup.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from copydesk.batch.fit import fit_rows
+from copydesk.batch.model import LEFT_IN_PLACE, Outcome, Planned
+from copydesk.model import SEVERITIES, Result
+from copydesk.report import code_cell, escape_markdown_line, findings_table, to_dict
+
+__all__ = [
+    "SUMMARY_ROWS",
+    "article_summary_markdown",
+    "batch_result",
+    "batch_summary_markdown",
+    "findings_rows",
+    "progress_description",
+]
+
+#: Cleaned articles listed in a batch summary; the rest are counted.
+SUMMARY_ROWS = 200
+
+
+def progress_description(inbox: str, todo: Sequence[Planned], skipped: Sequence[str]) -> str:
+    """One line on what a run of ``inbox`` has to do."""
+    return (
+        f"{escape_markdown_line(inbox)}: {len(todo)} article(s) to clean, {len(skipped)} unchanged"
+    )
+
+
+def batch_summary_markdown(
+    inbox: str, outbox: str, quarantine: str, key: str, outcomes: list[Outcome], skipped: int
+) -> str:
+    """The batch summary: counts, quarantined articles with reasons, cleaned articles."""
+    cleaned = [o for o in outcomes if o.status == "cleaned"]
+    bad = [o for o in outcomes if o.status == "quarantined"]
+    left = [o for o in outcomes if o.status in LEFT_IN_PLACE]
+    words = sum(o.words for o in cleaned)
+    # Words-weighted over the batch, so a desk lead can follow it run after run.
+    batch_mqm = 100 * sum(o.penalty for o in cleaned) / words if words else 0.0
+    out = [
+        f"# clean-inbox: {escape_markdown_line(inbox)}",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Cleaned | {len(cleaned)} |",
+        f"| Skipped (unchanged) | {skipped} |",
+        f"| Quarantined | {len(bad)} |",
+        f"| Left in the inbox (refused, still changing) | {len(left)} |",
+        f"| Changes applied | {sum(o.edits for o in cleaned)} |",
+        f"| Findings | {sum(o.findings for o in cleaned)} |",
+        f"| MQM penalty per 100 words (cleaned articles) | {batch_mqm:.2f} |",
+        f"| Outbox | {code_cell(outbox)} |",
+        f"| Quarantine | {code_cell(quarantine)} |",
+        f"| Settings | {code_cell(key)} |",
+        "",
+    ]
+    for title, listed in (("Quarantined", bad), ("Left in the inbox", left)):
+        if listed:
+            out += [f"## {title}", "", "| Article | Reason |", "|---|---|"]
+            out += [
+                f"| {escape_markdown_line(o.name)} | {escape_markdown_line(o.reason)} |"
+                for o in listed
+            ]
+            out.append("")
+    if cleaned:
+        out += [
+            "## Cleaned",
+            "",
+            "| Article | Changes | Findings | MQM per 100 words |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| {escape_markdown_line(o.name)} | {o.edits} | {o.findings} "
+            f"| {100 * o.penalty / max(o.words, 1):.2f} |"
+            for o in cleaned[:SUMMARY_ROWS]
+        ]
+        if len(cleaned) > SUMMARY_ROWS:
+            out += ["", f"… and {len(cleaned) - SUMMARY_ROWS} more (see the outbox)."]
+    return "\n".join(out) + "\n"
+
+
+def batch_result(
+    outbox: str,
+    quarantine: str,
+    key: str,
+    outcomes: list[Outcome],
+    skipped: list[str],
+    artifacts: dict[str, str],
+) -> dict[str, Any]:
+    """What a batch run returns: its folders, the articles by what became of them (with
+    reasons), the settings key, the artifact keys, and every outcome as a mapping."""
+    return {
+        "outbox": outbox,
+        "quarantine": quarantine,
+        "cleaned": sorted(o.name for o in outcomes if o.status == "cleaned"),
+        "quarantined": {o.name: o.reason for o in outcomes if o.status == "quarantined"},
+        "left": {o.name: o.reason for o in outcomes if o.status in LEFT_IN_PLACE},
+        "skipped": skipped,
+        "settings": key,
+        "artifacts": artifacts,
+        "outcomes": [asdict(o) for o in outcomes],
+    }
+
+
+def _score(result: Result, name: str) -> str:
+    value = result.scores.get(name)
+    if isinstance(value, dict) and isinstance(value.get("score"), int | float):
+        return f"{value['score']:.2f}"
+    return "–"
+
+
+def article_summary_markdown(result: Result, article_id: str) -> str:
+    """Edits and findings per category, and the scores, as Markdown."""
+    counts = to_dict(result)["summary"]
+    applied = Counter(e.category for e in result.applied_edits)
+    suggested = Counter(e.category for e in result.suggested_edits)
+    out = [
+        f"# Summary: {escape_markdown_line(article_id)}",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Language | {escape_markdown_line(result.language.code)} |",
+        f"| Words | {escape_markdown_line(str(result.scores.get('words', '–')))} |",
+        f"| Changes applied | {counts['edits_applied']} |",
+        f"| Changes suggested | {counts['edits_suggested']} |",
+        f"| Findings | {counts['findings']} |",
+        f"| MQM penalty per 100 words | {_score(result, 'mqm')} |",
+        f"| Edit rate (TER) | {_score(result, 'edit_rate')} |",
+        f"| Signature | {code_cell(result.signature)} |",
+        "",
+        "## Changes by category",
+        "",
+    ]
+    if applied or suggested:
+        out += ["| Category | Applied | Suggested |", "|---|---|---|"]
+        for category in sorted(set(applied) | set(suggested)):
+            out.append(
+                f"| {escape_markdown_line(category)} | {applied[category]} "
+                f"| {suggested[category]} |"
+            )
+    else:
+        out.append("No changes.")
+    out += ["", "## Findings by category", ""]
+    if result.findings:
+        out += [
+            "| Category | " + " | ".join(SEVERITIES) + " | Total |",
+            "|---|" + "---|" * (len(SEVERITIES) + 1),
+        ]
+        by_category: dict[str, Counter[str]] = {}
+        for f in result.findings:
+            by_category.setdefault(f.category, Counter())[f.severity] += 1
+        for category, severities in sorted(by_category.items()):
+            cells = " | ".join(str(severities[s]) for s in SEVERITIES)
+            out.append(
+                f"| {escape_markdown_line(category)} | {cells} | {sum(severities.values())} |"
+            )
+    else:
+        out.append("No findings.")
+    return "\n".join(out) + "\n"
+
+
+def findings_rows(result: Result) -> tuple[list[dict[str, Any]], str]:
+    """The findings as table rows that fit a published table, and a note on those left out
+    (empty when none was); a placeholder row when there is no finding."""
+    rows, left_out = fit_rows(findings_table(result.findings, result.cleaned))
+    note = f" ({left_out} more not shown; see the JSON report)" if left_out else ""
+    table: list[dict[str, Any]] = rows or [{"line": "", "severity": "", "message": "No findings."}]
+    return table, note
