@@ -141,10 +141,6 @@ class Glossary:
 EMPTY_GLOSSARY = Glossary(entries=(), content_hash="none")
 
 
-def _reader(path: Path, data: Any, what: str, level: str, at: Position) -> MappingReader:
-    return MappingReader(path, data, what, GLOSSARY_KEYS[level], GlossaryError, at)
-
-
 def _lang(reader: MappingReader, key: str) -> str:
     """A language-code key of a mapping keyed by language (``forms``, a variant's ``to``)."""
     if not _LANG.match(key):
@@ -270,7 +266,8 @@ def _parse_entry(
 
 def parse_glossary_file(path: Path, text: str) -> tuple[list[Entry], str | None]:
     """Parse one glossary file; returns its entries and its attribution line."""
-    file = _reader(path, load_yaml(path, text, GlossaryError), "glossary file", "file", (1, 1))
+    data = load_yaml(path, text, GlossaryError)
+    file = MappingReader(path, data, "glossary file", GLOSSARY_KEYS["file"], GlossaryError)
     file.require("domain", "entries")
     domain = file.matching("domain", _ID)
     for key in ("description", "source", "source_url"):
