@@ -6,6 +6,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copydesk._toml import key_positions
 from copydesk.config import HouseStyle, load_house_style
@@ -212,3 +214,50 @@ def test_every_key_of_a_real_pyproject_has_its_own_line() -> None:
         return count
 
     assert walk(tomllib.loads(text), ()) > 10
+
+
+_KEYS = st.one_of(
+    st.text("ab_-19", min_size=1, max_size=3),
+    st.sampled_from(['"a.b"', '"x y"', '"q\\"t"', '"]"', "'#'", "'='", '"[x]"']),
+)
+_SCALARS = st.sampled_from(
+    ["1", '"s # ] }"', "'lit'", '"""m\n[x] "q" \\""""', "'''a\nb = 1'''", "1979-05-27 07:32:00"]
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3).map(lambda v: "[\n  " + ", # c ]\n  ".join(v) + "]"),
+        st.lists(st.tuples(_KEYS, inner), max_size=3).map(
+            lambda kv: "{" + ", ".join(f"{k} = {v}" for k, v in kv) + "}"
+        ),
+    ),
+    max_leaves=6,
+)
+_LINES = st.one_of(
+    st.lists(_KEYS, min_size=1, max_size=3).map(lambda k: "[" + " . ".join(k) + "]  # [c]"),
+    st.tuples(st.lists(_KEYS, min_size=1, max_size=2), _VALUES).map(
+        lambda kv: ".".join(kv[0]) + " = " + kv[1] + " # k = 1"
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=8))
+def test_every_key_of_any_toml_has_a_position_at_its_start(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return  # only valid TOML reaches the scanner
+    positions = key_positions(text)
+    rows = text.split("\n")
+
+    def walk(table: dict[str, object], path: tuple[str, ...]) -> None:
+        for key, value in table.items():
+            line, col = positions[(*path, key)]
+            start = rows[line - 1][col - 1]
+            assert start in "[\"'" or start.isalnum() or start in "_-", (path, key)
+            if isinstance(value, dict):
+                walk(value, (*path, key))
+
+    walk(data, ())
