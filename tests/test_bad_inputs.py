@@ -262,7 +262,7 @@ CASES: dict[str, Case] = {
     ),
     "style: bad value": Case(
         _with_data_file("style.toml", b"[rules]\ndisable = 3\n", "--style"),
-        r"style\.toml: rules\.disable must be a list",
+        r"style\.toml:2:1: \[rules\]: 'disable' must be a list",
     ),
     "style: a directory": Case(_style_directory, "style.toml' is a directory"),
     "style: pyproject syntax": Case(
@@ -286,9 +286,29 @@ CASES: dict[str, Case] = {
     ),
     "memory: not a mapping": Case(
         _with_data_file("memory.yaml", b"- a\n- b\n", "--memory"),
-        r"memory\.yaml:1: a false-alarm memory must be a mapping",
+        r"memory\.yaml:1:1: false-alarm memory must be a mapping",
     ),
     "memory: a FIFO": Case(_memory_fifo, "memory.yaml: is a FIFO"),
+    "memory: unknown item key": Case(
+        _with_data_file(
+            "memory.yaml", b"ignored:\n  - rule: a\n    context: b\n    reason: c\n", "--memory"
+        ),
+        r"memory\.yaml:4:5: ignored item: 'reason' is not a known key \(allowed: context, ",
+    ),
+    "glossary: unknown key": Case(
+        _with_data_file(
+            "glossary/bad.yaml", b"domain: x\nentries: []\ncolour: red\n", "--glossary"
+        ),
+        r"bad\.yaml:3:1: glossary file: 'colour' is not a known key \(allowed: ",
+    ),
+    "style: unknown table": Case(
+        _with_data_file("style.toml", b"[rules]\n\n[spelling]\nlang = 1\n", "--style"),
+        r"style\.toml:3:1: house style: 'spelling' is not a known key \(allowed: rules\)",
+    ),
+    "style: pyproject unknown key": Case(
+        _pyproject(b"[tool.copydesk]\nrule = 1\n"),
+        r"pyproject\.toml:2:1: \[tool\.copydesk\]: 'rule' is not a known key \(allowed: rules\)",
+    ),
     "glossary: not UTF-8": Case(
         _with_data_file("glossary/bad.yaml", b"domain: x\nentries: \xff\n", "--glossary"),
         r"bad\.yaml:2:10: not valid UTF-8",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from copydesk._toml import key_positions
 from copydesk.config import HouseStyle, load_house_style
 from copydesk.errors import ConfigError
 
@@ -17,9 +21,6 @@ enable = ["en.calques.in-turn", "en.house"]
 [rules.severity]
 "en" = "major"
 "en.dates" = "critical"
-
-[glossary]
-other = "settings of another stage are ignored here"
 """
 
 
@@ -88,24 +89,175 @@ def test_no_file_gives_default(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "problem"),
+    ("text", "error"),
     [
-        ('[rules]\ndisable = "en.calques"\n', "rules.disable must be a list"),
-        ("[rules]\nenable = [1]\n", "rules.enable must be a list"),
-        ('[rules]\ndisabled = ["en"]\n', "unknown key 'disabled'"),
-        ('[rules.severity]\n"en" = "high"\n', "severity 'high'"),
-        ("[rules\n", "not valid TOML"),
-        ("rules = 3\n", "must be a table"),
+        (
+            '[rules]\ndisable = "en.calques"\n',
+            "2:1: [rules]: 'disable' must be a list of non-empty strings",
+        ),
+        ("[rules]\nenable = [1]\n", "2:1: [rules]: 'enable' must be a list of non-empty strings"),
+        (
+            '[rules]\n  disabled = ["en"]\n',
+            "2:3: [rules]: 'disabled' is not a known key (allowed: disable, enable, severity)",
+        ),
+        (
+            '[rules.severity]\n"en" = "high"\n',
+            "2:1: [rules.severity]: 'en' must be one of minor, major, critical",
+        ),
+        (
+            'rules.severity = {en = "major", "en.x" = "high"}\n',
+            "1:33: [rules.severity]: 'en.x' must be one of minor, major, critical",
+        ),
+        ("[rules]\nseverity = 3\n", "2:1: [rules]: 'severity' must be a mapping"),
+        ("rules = 3\n", "1:1: house style: 'rules' must be a mapping"),
+        ("[[rules]]\n", "1:1: house style: 'rules' must be a mapping"),
+        (
+            '# house style\n\n[glossary]\nother = "x"\n',
+            "3:1: house style: 'glossary' is not a known key (allowed: rules)",
+        ),
+        ("[rules]\ndisable = []\n[a.b]\nc = 1\n", "3:1: house style: 'a' is not a known key"),
+        ("[rules\n", "1:7: not valid TOML"),
     ],
 )
-def test_bad_values_name_the_file(tmp_path: Path, text: str, problem: str) -> None:
+def test_bad_values_name_file_line_and_column(tmp_path: Path, text: str, error: str) -> None:
     path = _write(tmp_path, text, "copydesk.toml")
     with pytest.raises(ConfigError) as caught:
         load_house_style(path)
-    assert str(caught.value).startswith(str(path))
-    assert problem in str(caught.value)
+    assert str(caught.value).startswith(f"{path}:{error}")
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            '[project]\nname = "x"\n[tool.copydesk]\nrule = 1\n',
+            "4:1: [tool.copydesk]: 'rule' is not a known key (allowed: rules)",
+        ),
+        (
+            '[tool.copydesk.rules]\nenable = ["a"]\nsevere = {}\n',
+            "3:1: [tool.copydesk.rules]: 'severe' is not a known key",
+        ),
+        ('[tool]\ncopydesk = "on"\n', "2:1: [tool]: 'copydesk' must be a mapping"),
+        (
+            '[tool.copydesk.rules.severity]\nen = "minor"\n"en.x" = "none"\n',
+            "3:1: [tool.copydesk.rules.severity]: 'en.x' must be one of",
+        ),
+    ],
+)
+def test_pyproject_errors_name_file_line_and_column(tmp_path: Path, text: str, error: str) -> None:
+    path = _write(tmp_path, text, "pyproject.toml")
+    with pytest.raises(ConfigError) as caught:
+        load_house_style(path)
+    assert str(caught.value).startswith(f"{path}:{error}")
+
+
+def test_pyproject_tables_of_other_tools_are_not_ours(tmp_path: Path) -> None:
+    text = '[tool.ruff]\nline-length = 100\n[tool.copydesk.rules]\ndisable = ["en"]\n[x]\ny = 1\n'
+    assert load_house_style(_write(tmp_path, text, "pyproject.toml")).disabled == ("en",)
 
 
 def test_missing_explicit_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_house_style(tmp_path / "copydesk.toml")
+
+
+TRICKY_TOML = '''\
+# a comment with [brackets] and key = "value"
+title = """a "quoted" \\""" string
+[not.a] = header"""
+[x]  # trailing comment
+"q.k" = 1
+b.c = { d = 2, 'e f' = [1, {g = 3}], h = "}" }
+m = \'\'\'line
+k = 9\'\'\'
+when = 1979-05-27 07:32:00
+arr = [
+  "a", # comment ]
+  ["b"],
+]
+[[y]]
+z = 1
+[ x . "sub" ]
+n = -1
+'''
+
+
+def test_key_positions_track_tables_strings_and_inline_tables() -> None:
+    positions = key_positions(TRICKY_TOML)
+    assert positions[("title",)] == (2, 1)
+    assert ("not",) not in positions  # inside a multi-line string
+    assert positions[("x",)] == (4, 1)
+    assert positions[("x", "q.k")] == (5, 1)
+    assert positions[("x", "b")] == positions[("x", "b", "c")] == (6, 1)
+    assert positions[("x", "b", "c", "e f")] == (6, 16)
+    assert positions[("x", "b", "c", "h")] == (6, 38)
+    assert ("x", "k") not in positions
+    assert positions[("x", "when")] == (9, 1)
+    assert positions[("x", "arr")] == (10, 1)
+    assert positions[("y", "z")] == (15, 1)
+    assert positions[("x", "sub", "n")] == (17, 1)
+
+
+def test_every_key_of_a_real_pyproject_has_its_own_line() -> None:
+    text = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    positions = key_positions(text)
+
+    def walk(table: dict[str, object], path: tuple[str, ...]) -> int:
+        count = 0
+        for key, value in table.items():
+            line, col = positions[(*path, key)]
+            assert key in lines[line - 1][col - 1 :], (path, key)
+            count += 1
+            if isinstance(value, dict):
+                count += walk(value, (*path, key))
+        return count
+
+    assert walk(tomllib.loads(text), ()) > 10
+
+
+_KEYS = st.one_of(
+    st.text("ab_-19", min_size=1, max_size=3),
+    st.sampled_from(['"a.b"', '"x y"', '"q\\"t"', '"]"', "'#'", "'='", '"[x]"']),
+)
+_SCALARS = st.sampled_from(
+    ["1", '"s # ] }"', "'lit'", '"""m\n[x] "q" \\""""', "'''a\nb = 1'''", "1979-05-27 07:32:00"]
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3).map(lambda v: "[\n  " + ", # c ]\n  ".join(v) + "]"),
+        st.lists(st.tuples(_KEYS, inner), max_size=3).map(
+            lambda kv: "{" + ", ".join(f"{k} = {v}" for k, v in kv) + "}"
+        ),
+    ),
+    max_leaves=6,
+)
+_LINES = st.one_of(
+    st.lists(_KEYS, min_size=1, max_size=3).map(lambda k: "[" + " . ".join(k) + "]  # [c]"),
+    st.tuples(st.lists(_KEYS, min_size=1, max_size=2), _VALUES).map(
+        lambda kv: ".".join(kv[0]) + " = " + kv[1] + " # k = 1"
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=8))
+def test_every_key_of_any_toml_has_a_position_at_its_start(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return  # only valid TOML reaches the scanner
+    positions = key_positions(text)
+    rows = text.split("\n")
+
+    def walk(table: dict[str, object], path: tuple[str, ...]) -> None:
+        for key, value in table.items():
+            line, col = positions[(*path, key)]
+            start = rows[line - 1][col - 1]
+            assert start in "[\"'" or start.isalnum() or start in "_-", (path, key)
+            if isinstance(value, dict):
+                walk(value, (*path, key))
+
+    walk(data, ())

@@ -33,6 +33,8 @@ from copydesk.report import (
     render_text,
 )
 from copydesk.report_html import render_html
+from copydesk.scores.base import ReferenceScores, Score, Scores
+from copydesk.scores.mqm import WEIGHTS, mqm_score
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -94,7 +96,12 @@ def hostile_result(p: str) -> Result:
         language=Language(p, 0.5, p),
         encoding=p,
         signature=p,
-        scores={"words": p, "mqm": {"score": 1.0, p: p}, p: {"score": p}},
+        scores=Scores(
+            words=3,
+            mqm=mqm_score([f for f in findings if f.severity in WEIGHTS], 3),  # categories: p
+            edit_rate=Score(p, 1.0, p, {p: p}),
+            reference=ReferenceScores(p, 1, {p: {p: Score(p, 0.5, p, {"text": p})}}),
+        ),
         notes=(p, f"note {p}"),
         source_name=p,
         suppressed=(Finding(0, 1, "S", p, p, "minor", p, p),),

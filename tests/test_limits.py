@@ -79,7 +79,7 @@ def test_a_dense_article_lists_the_first_findings_of_each_rule_and_counts_the_re
     report = json.loads(render_json(result))
     # the summary and the score count what is listed; the note says how many there were
     assert report["summary"]["findings"] == len(report["findings"]) == len(result.findings)
-    assert result.scores["mqm"]["findings"] == len(result.findings)
+    assert result.scores is not None and result.scores.mqm.findings == len(result.findings)
     assert report["notes"] == list(result.notes)
 
 

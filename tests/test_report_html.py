@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -10,6 +11,10 @@ import pytest
 from copydesk.edits import apply_edits
 from copydesk.model import Edit, Finding, Language, Result
 from copydesk.report_html import render_html
+from copydesk.scores.base import Scores
+from copydesk.scores.mqm import mqm_score
+from copydesk.scores.run import score_run
+from copydesk.scores.ter import edit_rate_score
 
 VOID = {"meta", "br", "hr", "img", "input", "link"}
 HOSTILE = '<script>alert(1)</script>" onmouseover="alert(2)'
@@ -184,14 +189,14 @@ def test_hostile_text_and_messages_are_escaped() -> None:
     text = f"Intro {HOSTILE} end.\nSecond & <b>bold</b> line."
     s = text.index("<script>")
     edit = Edit(s, s + 8, "<script>", HOSTILE, HOSTILE, note=HOSTILE, source=HOSTILE)
-    result = _result(text, (edit,), scores={HOSTILE: {"score": 1.0, "signature": HOSTILE}})
+    result = _result(text, (edit,))
     cleaned = result.cleaned
     f = _finding(cleaned, "bold", HOSTILE, rule=HOSTILE, category=HOSTILE, suggestion=HOSTILE)
     result = _result(
         text,
         (edit,),
         (f,),
-        scores={HOSTILE: {"score": 1.0, "signature": HOSTILE}},
+        scores=score_run(text, cleaned, [f], reference=HOSTILE),  # category, reference: hostile
         notes=(HOSTILE,),
         source_name=HOSTILE,
     )
@@ -215,7 +220,7 @@ def test_summary_comes_first_and_counts() -> None:
         INPUT,
         (*_edits(), suggested),
         findings,
-        scores={"mqm": {"score": 6.25, "signature": "mqm|x"}, "words": 12},
+        scores=Scores(12, replace(mqm_score([], 12), score=6.25), edit_rate_score("a", "a")),
         notes=("spelling check skipped",),
     )
     page = render_html(result)

@@ -172,7 +172,7 @@ def test_reference_ter_is_bounded_too(ter_lengths: list[tuple[int, int]]) -> Non
     sentences = _long_line(1500, rng)
     hypothesis = " ".join(s.replace(" a ", " an ", 1) for s in sentences)
     out = reference_scores({"input": hypothesis}, " ".join(sentences))
-    assert out["input"]["TER"]["score"] > 0
+    assert out.systems["input"]["TER"].value > 0
     assert max(max(pair) for pair in ter_lengths) <= SEGMENT_WORDS
 
 
@@ -180,7 +180,7 @@ def test_reference_ter_is_unchanged_on_ordinary_text() -> None:
     from sacrebleu.metrics.ter import TER
 
     input_text, cleaned = _seed_result()
-    out = reference_scores({"input": input_text}, cleaned)
+    out = reference_scores({"input": input_text}, cleaned).to_dict()
     hyps = [line.strip() for line in input_text.split("\n") if line.strip()]
     refs = [line.strip() for line in cleaned.split("\n") if line.strip()]
     metric = TER()

@@ -7,10 +7,11 @@ import dataclasses
 import pytest
 
 from copydesk.model import Finding
-from copydesk.scores.base import METRICS, Metric, Score, get_metric
+from copydesk.scores.base import Score, Scores
 from copydesk.scores.mqm import count_words, finding_weight, mqm_score
 from copydesk.scores.reference import reference_scores, segment
-from copydesk.scores.ter import EditRate, edit_rate, edit_rate_score, pair_lines
+from copydesk.scores.run import score_run
+from copydesk.scores.ter import edit_rate_score, pair_lines
 
 EPSILON = 1e-2
 
@@ -37,10 +38,10 @@ def _f(severity: str, category: str = "Fluency/Spelling") -> Finding:
 )
 def test_mqm_penalty(findings: list[Finding], words: int, penalty: float, score: float) -> None:
     out = mqm_score(findings, words)
-    assert out["penalty"] == pytest.approx(penalty, abs=EPSILON)
-    assert out["score"] == pytest.approx(score, abs=EPSILON)
-    assert out["word_count"] == words
-    assert out["findings"] == len(findings)
+    assert out.penalty == pytest.approx(penalty, abs=EPSILON)
+    assert out.score == pytest.approx(score, abs=EPSILON)
+    assert out.word_count == words
+    assert out.findings == len(findings)
 
 
 def test_mqm_counts_per_category_and_severity() -> None:
@@ -51,14 +52,14 @@ def test_mqm_counts_per_category_and_severity() -> None:
         _f("minor", "Fluency/Punctuation"),
     ]
     out = mqm_score(findings, 100)
-    assert out["by_category"] == {
+    assert out.by_category == {
         "Accuracy/Untranslated": 1,
         "Fluency/Punctuation": 1,
         "Fluency/Spelling": 2,
     }
-    assert out["by_severity"] == {"minor": 3, "major": 1, "critical": 0}
-    assert out["by_category_severity"]["Fluency/Spelling"] == {"minor": 2}
-    assert out["signature"].startswith("mqm|")
+    assert out.by_severity == {"minor": 3, "major": 1, "critical": 0}
+    assert out.by_category_severity["Fluency/Spelling"] == {"minor": 2}
+    assert out.signature.startswith("mqm|")
 
 
 def test_mqm_rejects_negative_word_count() -> None:
@@ -125,7 +126,7 @@ def _change_one_word(text: str, line: int) -> str:
 def test_edit_rate(input_text: str, cleaned: str, expected: float) -> None:
     score = edit_rate_score(input_text, cleaned)
     assert score.value == pytest.approx(expected, abs=EPSILON)
-    assert edit_rate(input_text, cleaned)["score"] == pytest.approx(expected, abs=EPSILON)
+    assert score.to_dict()["score"] == score.value
 
 
 def test_edit_rate_is_per_line_and_signed() -> None:
@@ -166,7 +167,7 @@ CAT_REF = "the cat sat on a mat"
 )
 def test_reference_scores(hypothesis: str, reference: str, metric: str, expected: float) -> None:
     out = reference_scores({"input": hypothesis}, reference)
-    assert out["input"][metric]["score"] == pytest.approx(expected, abs=EPSILON)
+    assert out.systems["input"][metric].value == pytest.approx(expected, abs=EPSILON)
 
 
 def test_reference_scores_carry_signatures_and_segmentation() -> None:
@@ -174,11 +175,12 @@ def test_reference_scores_carry_signatures_and_segmentation() -> None:
         {"input": f"{CAT}\n\nhello there", "cleaned": f"{CAT_REF}\nhello there"},
         f"{CAT_REF}\nhello there",
     )
-    assert (out["segmentation"], out["segments"]) == ("line", 2)
-    assert out["cleaned"]["BLEU"]["score"] == pytest.approx(100.0)
-    assert "tok:13a" in out["input"]["BLEU"]["signature"]
-    assert "nw:2" in out["input"]["chrF++"]["signature"]
-    assert "case:lc" in out["input"]["TER"]["signature"]
+    assert (out.segmentation, out.segments) == ("line", 2)
+    cleaned, given = out.systems["cleaned"], out.systems["input"]
+    assert cleaned["BLEU"].value == pytest.approx(100.0)
+    assert "tok:13a" in str(given["BLEU"].signature)
+    assert "nw:2" in str(given["chrF++"].signature)
+    assert "case:lc" in str(given["TER"].signature)
 
 
 def test_reference_scores_fall_back_to_document() -> None:
@@ -186,8 +188,8 @@ def test_reference_scores_fall_back_to_document() -> None:
     assert mode == "document"
     assert hyps == {"input": ["a b c"], "cleaned": ["a b c"]} and refs == ["a b c"]
     out = reference_scores({"input": "a b\nc d", "cleaned": "a b c d"}, "a b\nc d")
-    assert out["segmentation"] == "document"
-    assert out["cleaned"]["TER"]["score"] == out["input"]["TER"]["score"] == 0.0
+    assert out.segmentation == "document"
+    assert out.systems["cleaned"]["TER"].value == out.systems["input"]["TER"].value == 0.0
 
 
 def test_reference_scores_need_a_reference() -> None:
@@ -210,22 +212,34 @@ def test_score_is_frozen_and_serialisable() -> None:
         score.value = 3.0  # type: ignore[misc]
 
 
-def test_metric_is_abstract() -> None:
-    with pytest.raises(TypeError):
-        Metric()  # type: ignore[abstract]
+def test_scores_to_dict_is_the_report_json() -> None:
+    text = "the regime forces said\n\nteh talks ended"
+    cleaned = "the government forces said\n\nteh talks ended"
+    findings = [Finding(31, 34, "teh", "spelling.x", "Fluency/Spelling", "minor", "m")]
+    scores = score_run(text, cleaned, findings)
+    out = scores.to_dict()
+    assert list(out) == ["words", "mqm", "edit_rate"]
+    assert out["words"] == scores.words == 7
+    assert list(out["mqm"]) == [
+        "findings", "word_count", "penalty", "score", "by_category", "by_severity",
+        "by_category_severity", "weights", "signature",
+    ]  # fmt: skip
+    assert out["mqm"]["score"] == scores.mqm.score == pytest.approx(100 / 7, abs=EPSILON)
+    assert out["edit_rate"] == scores.edit_rate.to_dict()
+    assert out["edit_rate"]["name"] == "edit-rate" and out["edit_rate"]["details"]["edits"] == 1
+    with_reference = score_run(text, cleaned, findings, reference=cleaned).to_dict()
+    assert list(with_reference) == ["words", "mqm", "edit_rate", "reference"]
+    assert list(with_reference["reference"]) == ["segmentation", "segments", "input", "cleaned"]
+    assert with_reference["reference"]["cleaned"]["TER"]["score"] == 0.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scores.words = 3  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("name", sorted(METRICS))
-def test_registered_metrics(name: str) -> None:
-    metric = get_metric(name)()
-    assert metric.name == name
-    findings = [_f("major")]
-    score = metric.score(TEN_LINES, TEN_LINES, findings)
-    assert isinstance(score, Score) and score.signature
+def test_a_run_is_scored_with_typed_values() -> None:
+    from copydesk.pipeline import clean, default_settings
 
-
-def test_registered_metrics_values() -> None:
-    assert get_metric("mqm")().score("", TEN_LINES, [_f("major")]).value == pytest.approx(10.0)
-    assert EditRate().score(TEN_LINES, _change_one_word(TEN_LINES, 0)).value == pytest.approx(2.0)
-    with pytest.raises(KeyError, match="unknown metric"):
-        get_metric("meteor")
+    result = clean("Fighting in Idleb went on.\n", default_settings())
+    assert result.cleaned == "Fighting in Idlib went on.\n"
+    assert isinstance(result.scores, Scores)
+    assert result.scores.mqm.word_count == result.scores.words == 5
+    assert result.scores.edit_rate.value > 0 and result.scores.reference is None

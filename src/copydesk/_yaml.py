@@ -12,6 +12,7 @@ error it raises has one shape::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,16 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return result
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    # A date-shaped value that is no date (2026-02-30) must be a data error, not a ValueError.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as exc:
+        msg = f"{node.value!r} is not a valid date ({exc})"
+        raise yaml.constructor.ConstructorError(None, None, msg, node.start_mark) from None
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -146,9 +157,11 @@ Position = tuple[int, int]
 
 
 class MappingReader:
-    """Typed access to one YAML mapping's values; unknown keys are refused on arrival.
+    """Typed access to one mapping's values; unknown keys are refused on arrival.
 
     Every error is ``error_type("path:line:col: what: 'key' problem")``, at the key's position.
+    ``allowed=None`` reads a mapping whose keys are data (language codes, rule-id prefixes):
+    no key is refused, and each is checked by the caller.
 
     >>> data = load_yaml(Path("r.yaml"), "name: x\\nseverty: major\\n", ValueError)
     >>> MappingReader(Path("r.yaml"), data, "rule 'x'", {"name", "severity"}, ValueError)
@@ -162,7 +175,7 @@ class MappingReader:
         path: Path,
         data: Any,
         what: str,
-        allowed: Collection[str],
+        allowed: Collection[str] | None,
         error_type: type[Exception],
         at: Position = (1, 1),
     ) -> None:
@@ -172,8 +185,9 @@ class MappingReader:
         if not isinstance(data, LineDict):
             raise self.error(at, f"{what} must be a mapping")
         self.data = data
-        unknown = [k for k in data if k not in allowed]
+        unknown = [] if allowed is None else [k for k in data if k not in allowed]
         if unknown:
+            assert allowed is not None  # for mypy: unknown is empty without it
             raise self.fail(
                 unknown[0], f"is not a known key (allowed: {', '.join(sorted(allowed))})"
             )
@@ -197,14 +211,24 @@ class MappingReader:
             if key not in self.data:
                 raise self.error(self.position, f"{self.what}: {key!r} is missing")
 
+    def nested(
+        self, key: str, data: Any, at: Position, what: str, allowed: Collection[str] | None
+    ) -> MappingReader:
+        """A reader for an item of the list under ``key``, found at ``at``, that is a mapping."""
+        if not isinstance(data, LineDict):
+            raise self.error(at, f"{self.what}: {key!r} item must be a mapping")
+        return MappingReader(self.path, data, what, allowed, self.error_type, at)
+
     def child(
         self,
         key: str,
         what: str,
-        allowed: Collection[str],
+        allowed: Collection[str] | None,
         error_type: type[Exception] | None = None,
     ) -> MappingReader:
         """A reader for the mapping under ``key``."""
+        if not isinstance(self.data[key], LineDict):
+            raise self.fail(key, "must be a mapping")
         return MappingReader(
             self.path,
             self.data[key],
@@ -214,16 +238,34 @@ class MappingReader:
             self.data.position_of(key),
         )
 
-    def text(self, key: str) -> str:
-        """A non-empty string."""
-        value = self.data[key]
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "must be a non-empty string")
-        return value
+    @staticmethod
+    def _is_text(value: Any, *, trimmed: bool, empty: bool) -> bool:
+        if not isinstance(value, str) or not (empty or value.strip()):
+            return False
+        return not trimmed or value == value.strip()
 
-    def optional_text(self, key: str) -> str | None:
+    @staticmethod
+    def _text_kind(*, trimmed: bool, empty: bool) -> str:
+        kind = "a string" if empty else "a non-empty string"
+        return f"{kind} without leading or trailing whitespace" if trimmed else kind
+
+    def text(self, key: str, *, trimmed: bool = False, empty: bool = False) -> str:
+        """A string: non-empty unless ``empty``; no outer whitespace when ``trimmed``."""
+        value = self.data[key]
+        if not self._is_text(value, trimmed=trimmed, empty=empty):
+            raise self.fail(key, "must be " + self._text_kind(trimmed=trimmed, empty=empty))
+        return str(value)
+
+    def optional_text(self, key: str, *, trimmed: bool = False) -> str | None:
         """A non-empty string, or None when absent or null."""
-        return None if self.data.get(key) is None else self.text(key)
+        return None if self.data.get(key) is None else self.text(key, trimmed=trimmed)
+
+    def item_text(self, key: str, value: Any, at: Position, *, trimmed: bool = False) -> str:
+        """A non-empty string found as an item of the list under ``key``, at ``at``."""
+        if not self._is_text(value, trimmed=trimmed, empty=False):
+            kind = self._text_kind(trimmed=trimmed, empty=False)
+            raise self.error(at, f"{self.what}: {key!r} item must be {kind}")
+        return str(value)
 
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of non-empty strings."""
@@ -232,6 +274,13 @@ class MappingReader:
             raise self.fail(key, "must be a list of non-empty strings")
         return tuple(value)
 
+    def matching(self, key: str, pattern: re.Pattern[str]) -> str:
+        """A string that ``pattern`` matches."""
+        value = self.data[key]
+        if not isinstance(value, str) or not pattern.match(value):
+            raise self.fail(key, f"must match {pattern.pattern}")
+        return value
+
     def switch(self, key: str) -> bool:
         """``on``/``off`` or ``true``/``false``."""
         value = self.data[key]
@@ -239,6 +288,13 @@ class MappingReader:
             return value.lower() == "on"
         if not isinstance(value, bool):
             raise self.fail(key, "must be on or off")
+        return value
+
+    def flag(self, key: str) -> bool:
+        """``true`` or ``false``."""
+        value = self.data[key]
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false")
         return value
 
     def choice(self, key: str, choices: Sequence[str]) -> str:

@@ -14,22 +14,21 @@ A desk tunes the rule packs without editing them, by rule-id prefix:
 Contract: a prefix matches a rule id when it equals the id or is followed in it by a ``.``
 (``en.calques`` matches ``en.calques.in-turn``, not ``en.calquesx.y``). Where several prefixes
 match, the longest wins; between ``enable`` and ``disable`` with the same prefix, ``disable``
-wins. Other sections of the file belong to other stages and are ignored here; inside the
-``rules`` table, an unknown key or a bad value raises :class:`~copydesk.errors.ConfigError`
-naming the file.
+wins. An unknown key or table anywhere in ``copydesk.toml`` (or inside ``[tool.copydesk]`` of
+``pyproject.toml``, whose other tables belong to other tools), or a bad value, raises
+:class:`~copydesk.errors.ConfigError` reading ``file:line:col: what: 'key' problem``.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from copydesk._yaml import decode_utf8, line_col_at
+from copydesk._toml import load_toml
+from copydesk._yaml import LineDict, MappingReader, decode_utf8
 from copydesk.errors import ConfigError
 from copydesk.load import read_regular_file
 from copydesk.model import SEVERITIES
@@ -92,67 +91,33 @@ class HouseStyle:
         return value
 
 
-def _string_list(value: Any, key: str, path: Path) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        msg = f"{path}: rules.{key} must be a list of rule ids or id prefixes (strings)"
-        raise ConfigError(msg)
-    return tuple(value)
+#: The keys the house style accepts, by table; in pyproject.toml only [tool.copydesk] is ours.
+STYLE_KEYS: Mapping[str, frozenset[str]] = MappingProxyType({
+    "": frozenset({"rules"}),
+    "rules": _RULES_KEYS,
+})  # fmt: skip
 
 
-def _style_from_table(table: Any, path: Path, where: str) -> HouseStyle:
-    if not isinstance(table, dict):
-        msg = f"{path}: [{where}] must be a table"
-        raise ConfigError(msg)
-    unknown = sorted(set(table) - _RULES_KEYS)
-    if unknown:
-        allowed = ", ".join(sorted(_RULES_KEYS))
-        msg = f"{path}: unknown key {unknown[0]!r} in [{where}] (allowed: {allowed})"
-        raise ConfigError(msg)
-    severity = table.get("severity", {})
-    if not isinstance(severity, dict):
-        msg = f"{path}: [{where}.severity] must be a table of id prefix = severity"
-        raise ConfigError(msg)
-    for prefix, level in severity.items():
-        if level not in SEVERITIES:
-            msg = (
-                f"{path}: severity {level!r} for {prefix!r} in [{where}.severity] "
-                f"must be one of {', '.join(SEVERITIES)}"
-            )
-            raise ConfigError(msg)
+def _style_from_table(top: MappingReader, prefix: str) -> HouseStyle:
+    if "rules" not in top.data:
+        return HouseStyle()
+    where = prefix + "rules"
+    rules = top.child("rules", f"[{where}]", STYLE_KEYS["rules"])
+    severity: dict[str, str] = {}
+    if "severity" in rules.data:
+        levels = rules.child("severity", f"[{where}.severity]", None)
+        severity = {prefix: levels.choice(prefix, SEVERITIES) for prefix in levels.data}
     return HouseStyle(
-        disabled=_string_list(table.get("disable", []), "disable", path),
-        enabled=_string_list(table.get("enable", []), "enable", path),
-        severity=MappingProxyType(dict(severity)),
+        disabled=rules.texts("disable") if "disable" in rules.data else (),
+        enabled=rules.texts("enable") if "enable" in rules.data else (),
+        severity=MappingProxyType(severity),
     )
 
 
-# tomllib (3.11) puts the position only in its message: "... (at line 3, column 7)".
-_TOML_POSITION = re.compile(
-    r"^(?P<problem>.*?) \(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)$"
-)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> LineDict:
     """Parse a TOML file; every problem is a ConfigError naming ``file:line:col``."""
-    text = decode_utf8(
-        path, read_regular_file(path, "a house-style file", ConfigError), ConfigError
-    )
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_POSITION.match(str(exc))
-        if match is None:
-            where, problem = str(path), str(exc)
-        elif match["line"]:
-            where, problem = f"{path}:{match['line']}:{match['col']}", match["problem"]
-        else:
-            line, col = line_col_at(text, len(text))
-            where, problem = f"{path}:{line}:{col}", match["problem"]
-        msg = f"{where}: not valid TOML: {problem}"
-        raise ConfigError(msg) from None
-    except RecursionError:
-        msg = f"{path}: not valid TOML: nested too deeply"
-        raise ConfigError(msg) from None
+    data = read_regular_file(path, "a house-style file", ConfigError)
+    return load_toml(path, decode_utf8(path, data, ConfigError), ConfigError)
 
 
 def _tool_table(data: Mapping[str, Any]) -> Any:
@@ -162,19 +127,16 @@ def _tool_table(data: Mapping[str, Any]) -> Any:
 
 def _style_from_file(path: Path) -> HouseStyle:
     data = _read_toml(path)
-    if path.name == _PYPROJECT:
-        table = _tool_table(data)
-        if table is None:
-            return HouseStyle()
-        if not isinstance(table, dict):
-            msg = f"{path}: [tool.copydesk] must be a table"
-            raise ConfigError(msg)
-        prefix = "tool.copydesk."
-    else:
-        table, prefix = data, ""
-    if "rules" not in table:
+    if path.name != _PYPROJECT:
+        return _style_from_table(
+            MappingReader(path, data, "house style", STYLE_KEYS[""], ConfigError), ""
+        )
+    if _tool_table(data) is None:
         return HouseStyle()
-    return _style_from_table(table["rules"], path, prefix + "rules")
+    tool = MappingReader(path, data["tool"], "[tool]", None, ConfigError)
+    return _style_from_table(
+        tool.child("copydesk", "[tool.copydesk]", STYLE_KEYS[""]), "tool.copydesk."
+    )
 
 
 def _find_config(start: Path) -> Path | None:

@@ -2,7 +2,8 @@
 
 Contract: :func:`load_glossary` reads every ``*.yaml`` file of a folder (sorted by name, so
 the result is deterministic) into a frozen :class:`Glossary`, or raises
-:class:`~copydesk.errors.GlossaryError` naming ``file:line`` and the bad key. The format is
+:class:`~copydesk.errors.GlossaryError` reading ``file:line:col: what: 'key' problem``; an
+unknown key at any level (:data:`GLOSSARY_KEYS`) is an error. The format is
 described in ``glossary/README.md``; a glossary entry's rule id is ``<domain>.<id>``.
 """
 
@@ -13,9 +14,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from copydesk._yaml import LineDict, LineList, decode_utf8, load_yaml
+from copydesk._yaml import LineDict, MappingReader, Position, decode_utf8, load_yaml
 from copydesk.errors import GlossaryError
 from copydesk.load import read_regular_file
 
@@ -23,13 +25,22 @@ ENTRY_TYPES = ("place", "organisation", "person", "operation", "term")
 CASE_POLICIES = ("sensitive", "insensitive")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
-_FILE_KEYS = {"domain", "description", "source", "source_url", "attribution", "defaults", "entries"}
-_ENTRY_KEYS = {
-    "id", "type", "forms", "variants", "case", "apply", "notes", "source", "source_url",
-    "examples",
-}  # fmt: skip
-_DEFAULT_KEYS = {"type", "case", "apply", "source"}
-_VARIANT_KEYS = {"text", "apply", "to"}
+#: The keys a glossary file accepts at each level; any other key is an error.
+GLOSSARY_KEYS: Mapping[str, frozenset[str]] = MappingProxyType({
+    "file": frozenset(
+        {"domain", "description", "source", "source_url", "attribution", "defaults", "entries"}
+    ),
+    "defaults": frozenset({"type", "case", "apply", "source"}),
+    "entry": frozenset({
+        "id", "type", "forms", "variants", "case", "apply", "notes", "source", "source_url",
+        "examples",
+    }),
+    "form": frozenset({"first", "later"}),
+    "variant": frozenset({"text", "apply", "to"}),
+    "examples": frozenset({"change", "keep"}),
+    "example.change": frozenset({"text", "result", "lang"}),
+    "example.keep": frozenset({"text", "lang"}),
+})  # fmt: skip
 
 
 def default_glossary_dir() -> Path:
@@ -92,6 +103,7 @@ class Entry:
     examples: tuple[Example, ...] = ()
     file: str = ""
     line: int = 0
+    col: int = 0
 
     def form_texts(self, lang: str) -> tuple[str, ...]:
         """Every house-form spelling in ``lang`` (empty when the entry has none)."""
@@ -129,190 +141,154 @@ class Glossary:
 EMPTY_GLOSSARY = Glossary(entries=(), content_hash="none")
 
 
-def _fail(path: Path, line: int, message: str) -> GlossaryError:
-    return GlossaryError(f"{path}:{line}: {message}")
+def _lang(reader: MappingReader, key: str) -> str:
+    """A language-code key of a mapping keyed by language (``forms``, a variant's ``to``)."""
+    if not _LANG.match(key):
+        raise reader.fail(key, "is not a language code such as 'en'")
+    return key
 
 
-def _text(value: Any, path: Path, line: int, key: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        msg = f"'{key}' must be a non-empty string, got {value!r}"
-        raise _fail(path, line, msg)
-    if value != value.strip():
-        msg = f"'{key}' has leading or trailing whitespace: {value!r}"
-        raise _fail(path, line, msg)
-    return value
+def _parse_form(entry: MappingReader, forms: MappingReader, lang: str) -> Form:
+    if not isinstance(forms.data[lang], LineDict):
+        return Form(forms.text(lang, trimmed=True))
+    form = forms.child(lang, f"{entry.what} form {lang!r}", GLOSSARY_KEYS["form"])
+    form.require("first")
+    return Form(form.text("first", trimmed=True), form.optional_text("later", trimmed=True))
 
 
-def _bool(value: Any, path: Path, line: int, key: str) -> bool:
-    if not isinstance(value, bool):
-        msg = f"'{key}' must be true or false, got {value!r}"
-        raise _fail(path, line, msg)
-    return value
-
-
-def _check_keys(obj: LineDict, allowed: set[str], path: Path, what: str) -> None:
-    for key in obj:
-        if key not in allowed:
-            msg = f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})"
-            raise _fail(path, obj.line_of(key), msg)
-
-
-def _parse_form(value: Any, path: Path, line: int, lang: str) -> Form:
-    if isinstance(value, LineDict):
-        _check_keys(value, {"first", "later"}, path, f"form '{lang}'")
-        first = _text(value.get("first"), path, value.line_of("first"), f"forms.{lang}.first")
-        later = value.get("later")
-        if later is not None:
-            later = _text(later, path, value.line_of("later"), f"forms.{lang}.later")
-        return Form(first, later)
-    return Form(_text(value, path, line, f"forms.{lang}"))
-
-
-def _parse_variant(value: Any, path: Path, line: int) -> Variant:
-    if isinstance(value, LineDict):
-        _check_keys(value, _VARIANT_KEYS, path, "variant")
-        text = _text(value.get("text"), path, value.line_of("text"), "variants.text")
-        apply = _bool(value.get("apply", True), path, value.line_of("apply"), "variants.apply")
-        to_raw = value.get("to")
-        to: dict[str, str] | None = None
-        if to_raw is not None:
-            if not isinstance(to_raw, LineDict) or not to_raw:
-                msg = "'to' must map language codes to replacement texts"
-                raise _fail(path, value.line_of("to"), msg)
-            to = {
-                lang: _text(t, path, to_raw.line_of(lang), f"variants.to.{lang}")
-                for lang, t in to_raw.items()
-            }
-        return Variant(text=text, apply=apply, to=to, line=value.line)
-    return Variant(text=_text(value, path, line, "variants"), line=line)
-
-
-def _parse_examples(value: Any, path: Path, line: int) -> tuple[Example, ...]:
-    if value is None:
-        return ()
+def _parse_variant(entry: MappingReader, value: Any, at: Position) -> Variant:
     if not isinstance(value, LineDict):
-        msg = "'examples' must be a mapping with 'change' and/or 'keep' lists"
-        raise _fail(path, line, msg)
-    _check_keys(value, {"change", "keep"}, path, "examples")
+        return Variant(text=entry.item_text("variants", value, at, trimmed=True), line=at[0])
+    variant = entry.nested("variants", value, at, f"{entry.what} variant", GLOSSARY_KEYS["variant"])
+    variant.require("text")
+    to: dict[str, str] | None = None
+    if variant.data.get("to") is not None:
+        targets = variant.child("to", f"{variant.what} 'to'", None)
+        if not targets.data:
+            msg = "must map language codes to replacement texts"
+            raise variant.fail(key="to", problem=msg)
+        to = {_lang(targets, lang): targets.text(lang, trimmed=True) for lang in targets.data}
+    return Variant(
+        text=variant.text("text", trimmed=True),
+        apply=variant.flag("apply") if "apply" in variant.data else True,
+        to=to,
+        line=at[0],
+    )
+
+
+def _parse_examples(entry: MappingReader) -> tuple[Example, ...]:
+    if entry.data.get("examples") is None:
+        return ()
+    examples = entry.child("examples", f"{entry.what} examples", GLOSSARY_KEYS["examples"])
     out: list[Example] = []
     for kind in ("change", "keep"):
-        if kind not in value:
+        if kind not in examples.data:
             continue
-        items = value[kind]
-        if not isinstance(items, LineList):
-            msg = f"'examples.{kind}' must be a list"
-            raise _fail(path, value.line_of(kind), msg)
-        for item, item_line in zip(items, items.item_lines, strict=True):
-            if kind == "keep" and isinstance(item, str):
-                out.append(Example(item, None, "en", item_line))
+        for item, at in examples.items(kind):
+            if kind == "keep" and not isinstance(item, LineDict):
+                out.append(Example(examples.item_text(kind, item, at), None, "en", at[0]))
                 continue
-            if not isinstance(item, LineDict):
-                msg = f"an 'examples.{kind}' item must be a mapping with 'text'"
-                raise _fail(path, item_line, msg)
-            allowed = {"text", "result", "lang"} if kind == "change" else {"text", "lang"}
-            _check_keys(item, allowed, path, f"examples.{kind} item")
-            text = _text(item.get("text"), path, item.line_of("text"), "text")
-            result = (
-                _text(item.get("result"), path, item.line_of("result"), "result")
-                if kind == "change"
-                else None
-            )
-            lang = item.get("lang", "en")
-            if not isinstance(lang, str) or not _LANG.match(lang):
-                msg = f"'lang' must be a language code such as 'en', got {lang!r}"
-                raise _fail(path, item.line_of("lang"), msg)
-            out.append(Example(text, result, lang, item_line))
+            what = f"{examples.what} {kind!r} item"
+            example = examples.nested(kind, item, at, what, GLOSSARY_KEYS[f"example.{kind}"])
+            example.require(*(("text", "result") if kind == "change" else ("text",)))
+            lang = example.matching("lang", _LANG) if "lang" in example.data else "en"
+            result = example.text("result", trimmed=True) if kind == "change" else None
+            out.append(Example(example.text("text", trimmed=True), result, lang, at[0]))
     return tuple(out)
 
 
-def _parse_entry(raw: Any, line: int, path: Path, domain: str, defaults: LineDict) -> Entry:
-    if not isinstance(raw, LineDict):
-        msg = "an entry must be a mapping"
-        raise _fail(path, line, msg)
-    _check_keys(raw, _ENTRY_KEYS, path, "entry")
-    merged: dict[str, Any] = {**defaults, **raw}
-    entry_id = merged.get("id")
-    if not isinstance(entry_id, str) or not _ID.match(entry_id):
-        msg = f"'id' must match {_ID.pattern}, got {entry_id!r}"
-        raise _fail(path, raw.line_of("id"), msg)
-    entry_type = merged.get("type")
-    if entry_type not in ENTRY_TYPES:
-        msg = f"'type' must be one of {', '.join(ENTRY_TYPES)}, got {entry_type!r}"
-        raise _fail(path, raw.line_of("type"), msg)
-    case = merged.get("case", "sensitive")
-    if case not in CASE_POLICIES:
-        msg = f"'case' must be one of {', '.join(CASE_POLICIES)}, got {case!r}"
-        raise _fail(path, raw.line_of("case"), msg)
-    forms_raw = raw.get("forms")
-    if not isinstance(forms_raw, LineDict) or not forms_raw:
-        msg = "'forms' must map language codes to house forms"
-        raise _fail(path, raw.line_of("forms"), msg)
-    forms: dict[str, Form] = {}
-    for lang, value in forms_raw.items():
-        if not _LANG.match(lang):
-            msg = f"'{lang}' is not a language code such as 'en'"
-            raise _fail(path, forms_raw.line_of(lang), msg)
-        forms[lang] = _parse_form(value, path, forms_raw.line_of(lang), lang)
-    variants_raw = raw.get("variants", [])
-    if not isinstance(variants_raw, LineList):
-        msg = "'variants' must be a list"
-        raise _fail(path, raw.line_of("variants"), msg)
-    variants = tuple(
-        _parse_variant(v, path, vl)
-        for v, vl in zip(variants_raw, variants_raw.item_lines, strict=True)
+@dataclass(frozen=True, slots=True)
+class _Defaults:
+    """A file's ``defaults``: values every entry takes unless it sets its own."""
+
+    type: str | None = None
+    case: str = "sensitive"
+    apply: bool = True
+    source: str | None = None
+
+
+def _values(reader: MappingReader, defaults: _Defaults) -> _Defaults:
+    """``defaults`` overridden by the keys that ``reader`` (defaults or an entry) sets."""
+    return _Defaults(
+        type=reader.choice("type", ENTRY_TYPES) if "type" in reader.data else defaults.type,
+        case=reader.choice("case", CASE_POLICIES) if "case" in reader.data else defaults.case,
+        apply=reader.flag("apply") if "apply" in reader.data else defaults.apply,
+        source=(
+            reader.optional_text("source", trimmed=True)
+            if "source" in reader.data
+            else defaults.source
+        ),
     )
-    source = merged.get("source")
-    if source is not None:
-        source = _text(source, path, raw.line_of("source"), "source")
-    notes = raw.get("notes")
-    if notes is not None:
-        notes = _text(notes, path, raw.line_of("notes"), "notes")
+
+
+def _parse_entry(
+    file: MappingReader, raw: Any, at: Position, domain: str, defaults: _Defaults
+) -> Entry:
+    named = isinstance(raw, LineDict) and isinstance(raw.get("id"), str)
+    what = f"entry {raw['id']!r}" if named else "entry"
+    entry = file.nested("entries", raw, at, what, GLOSSARY_KEYS["entry"])
+    entry.require("id")
+    entry_id = entry.matching("id", _ID)
+    values = _values(entry, defaults)
+    if values.type is None:
+        entry.require("type")
+    entry.require("forms")
+    forms_reader = entry.child("forms", f"{what} forms", None)
+    if not forms_reader.data:
+        msg = "must map language codes to house forms"
+        raise entry.fail(key="forms", problem=msg)
+    forms = {
+        _lang(forms_reader, lang): _parse_form(entry, forms_reader, lang)
+        for lang in forms_reader.data
+    }
+    variants = (
+        tuple(_parse_variant(entry, v, v_at) for v, v_at in entry.items("variants"))
+        if "variants" in entry.data
+        else ()
+    )
+    if "source_url" in entry.data:
+        entry.optional_text("source_url", trimmed=True)
     return Entry(
         id=f"{domain}.{entry_id}",
-        type=entry_type,
+        type=str(values.type),
         forms=forms,
         variants=variants,
-        case=case,
-        apply=_bool(merged.get("apply", True), path, raw.line_of("apply"), "apply"),
-        notes=notes,
-        source=source,
-        examples=_parse_examples(raw.get("examples"), path, raw.line_of("examples")),
-        file=str(path),
-        line=raw.line,
+        case=values.case,
+        apply=values.apply,
+        notes=entry.optional_text("notes", trimmed=True) if "notes" in entry.data else None,
+        source=values.source,
+        examples=_parse_examples(entry),
+        file=str(file.path),
+        line=at[0],
+        col=at[1],
     )
 
 
 def parse_glossary_file(path: Path, text: str) -> tuple[list[Entry], str | None]:
     """Parse one glossary file; returns its entries and its attribution line."""
     data = load_yaml(path, text, GlossaryError)
-    if not isinstance(data, LineDict):
-        msg = "a glossary file must be a mapping with 'domain' and 'entries'"
-        raise _fail(path, 1, msg)
-    _check_keys(data, _FILE_KEYS, path, "glossary file")
-    domain = data.get("domain")
-    if not isinstance(domain, str) or not _ID.match(domain):
-        msg = f"'domain' must match {_ID.pattern}, got {domain!r}"
-        raise _fail(path, data.line_of("domain"), msg)
-    defaults = data.get("defaults") or LineDict()
-    if not isinstance(defaults, LineDict):
-        msg = "'defaults' must be a mapping"
-        raise _fail(path, data.line_of("defaults"), msg)
-    _check_keys(defaults, _DEFAULT_KEYS, path, "defaults")
-    entries_raw = data.get("entries")
-    if not isinstance(entries_raw, LineList):
-        msg = "'entries' must be a list"
-        raise _fail(path, data.line_of("entries"), msg)
-    entries = []
+    file = MappingReader(path, data, "glossary file", GLOSSARY_KEYS["file"], GlossaryError)
+    file.require("domain", "entries")
+    domain = file.matching("domain", _ID)
+    for key in ("description", "source", "source_url"):
+        if key in file.data:
+            file.text(key, trimmed=True)
+    attribution = file.text("attribution", trimmed=True) if "attribution" in file.data else None
+    defaults = _Defaults()
+    if file.data.get("defaults") is not None:
+        defaults = _values(file.child("defaults", "defaults", GLOSSARY_KEYS["defaults"]), defaults)
+    entries: list[Entry] = []
     seen: dict[str, int] = {}
-    for raw, line in zip(entries_raw, entries_raw.item_lines, strict=True):
-        entry = _parse_entry(raw, line, path, domain, defaults)
+    for raw, at in file.items("entries"):
+        entry = _parse_entry(file, raw, at, domain, defaults)
         if entry.id in seen:
-            msg = f"duplicate id '{entry.id}' (first at line {seen[entry.id]})"
-            raise _fail(path, line, msg)
-        seen[entry.id] = line
+            what = f"entry {raw['id']!r}"
+            where = raw.position_of("id")
+            msg = f"{what}: 'id' is a duplicate (first at line {seen[entry.id]})"
+            raise file.error(where, msg)
+        seen[entry.id] = at[0]
         entries.append(entry)
-    attribution = data.get("attribution")
-    return entries, attribution if isinstance(attribution, str) else None
+    return entries, attribution
 
 
 def load_glossary(directory: str | Path | None = None) -> Glossary:
@@ -336,7 +312,11 @@ def load_glossary(directory: str | Path | None = None) -> Glossary:
         file_entries, attribution = parse_glossary_file(path, text)
         for entry in file_entries:
             if entry.id in ids:
-                msg = f"{path}:{entry.line}: id '{entry.id}' is already used in {ids[entry.id]}"
+                name = entry.id.partition(".")[2]
+                msg = (
+                    f"{path}:{entry.line}:{entry.col}: entry {name!r}: 'id' is already used "
+                    f"in {ids[entry.id]}"
+                )
                 raise GlossaryError(msg)
             ids[entry.id] = str(path)
         entries.extend(file_entries)

@@ -1,7 +1,17 @@
 """The false-alarm memory: findings an editor marked as fine, never raised again.
 
 Contract: a memory is a YAML file (default ``false-alarms.yaml`` beside the glossary
-folder) listing ``{rule, context, fingerprint, note, date}`` items. A finding's fingerprint
+folder) with one key, ``ignored``, a list of items with the keys of :data:`MEMORY_KEYS`::
+
+    ignored:
+      - rule: en.calques.in-turn        # required: the rule id
+        context: "he said, in turn, that" # required: the normalised context
+        fingerprint: 3f1c...            # written for readers; recomputed on load
+        note: "quoted speech"           # may be empty
+        date: '2026-01-31'              # when it was marked
+
+Any other key, or a value of the wrong type, is a ConfigError reading
+``file:line:col: what: 'key' problem``. A finding's fingerprint
 is a hash of its rule id and its *normalised context* (the flagged text with up to
 :data:`CONTEXT_WORDS` words either side in the same paragraph, case-folded, quotes and
 whitespace normalised), so a marked finding stays suppressed when the article is edited
@@ -10,25 +20,32 @@ elsewhere, and comes back when its own wording changes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
-from copydesk._yaml import LineDict, LineList, decode_utf8, load_yaml
+from copydesk._yaml import MappingReader, decode_utf8, load_yaml
 from copydesk.errors import ConfigError
 from copydesk.load import read_regular_file
 from copydesk.model import Finding
 
 CONTEXT_WORDS = 3
 MEMORY_FILE = "false-alarms.yaml"
+#: The keys a memory file accepts: the file's, and each ``ignored`` item's.
+MEMORY_KEYS: Mapping[str, frozenset[str]] = MappingProxyType({
+    "file": frozenset({"ignored"}),
+    "item": frozenset({"rule", "context", "fingerprint", "note", "date"}),
+})  # fmt: skip
 _WORD = re.compile(r"\S+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 
@@ -128,6 +145,20 @@ def check_writable(path: Path) -> None:
         raise ConfigError(msg)
 
 
+def _date(item: MappingReader) -> str:
+    """An item's date as ``YYYY-MM-DD`` ("" when absent); YAML reads a bare date as a date."""
+    value = item.data.get("date")
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value).isoformat()
+    msg = "must be a date such as 2026-01-31"
+    raise item.fail(key="date", problem=msg)
+
+
 def load_memory(path: Path | None) -> FalseAlarmMemory:
     """Read a memory file; a missing file is an empty memory."""
     if path is None or not os.path.lexists(path):
@@ -141,25 +172,21 @@ def load_memory(path: Path | None) -> FalseAlarmMemory:
     )
     if data is None:
         return FalseAlarmMemory(path=str(path))
-    items_raw = data.get("ignored") if isinstance(data, LineDict) else None
-    if not isinstance(items_raw, LineList):
-        msg = f"{path}:1: a false-alarm memory must be a mapping with an 'ignored' list"
-        raise ConfigError(msg)
+    memory = MappingReader(path, data, "false-alarm memory", MEMORY_KEYS["file"], ConfigError)
+    memory.require("ignored")
     items = []
-    for raw, line in zip(items_raw, items_raw.item_lines, strict=True):
-        if (
-            not isinstance(raw, LineDict)
-            or not isinstance(raw.get("rule"), str)
-            or not isinstance(raw.get("context"), str)
-        ):
-            msg = f"{path}:{line}: each ignored item needs 'rule' and 'context' strings"
-            raise ConfigError(msg)
+    for raw, at in memory.items("ignored"):
+        item = memory.nested("ignored", raw, at, "ignored item", MEMORY_KEYS["item"])
+        item.require("rule", "context")
+        for key in ("fingerprint", "note"):
+            if item.data.get(key) is not None:
+                item.text(key, empty=key == "note")
         items.append(
             FalseAlarm(
-                rule=raw["rule"],
-                context=_normalise(raw["context"]),
-                note=str(raw.get("note") or ""),
-                date=str(raw.get("date") or ""),
+                rule=item.text("rule"),
+                context=_normalise(item.text("context")),
+                note=str(item.data.get("note") or ""),
+                date=_date(item),
             )
         )
     return FalseAlarmMemory(items=tuple(items), path=str(path))

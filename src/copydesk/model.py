@@ -8,8 +8,10 @@ code-point indices into the decoded text with line endings kept as read.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
+
+from copydesk.scores.base import Scores
 
 Severity = Literal["minor", "major", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("minor", "major", "critical")
@@ -92,7 +94,7 @@ class Result:
     language: Language
     encoding: str
     signature: str
-    scores: dict[str, Any] = field(default_factory=dict)
+    scores: Scores | None = None  # None only for a result built by hand
     notes: tuple[str, ...] = ()
     source_name: str | None = None
     suppressed: tuple[Finding, ...] = ()  # findings the false-alarm memory held back

@@ -44,9 +44,7 @@ from copydesk.rules import (
     fix_text_and_explain,
     load_rules,
 )
-from copydesk.scores.mqm import count_words, mqm_score
-from copydesk.scores.reference import reference_scores
-from copydesk.scores.ter import edit_rate
+from copydesk.scores.run import score_run
 from copydesk.signature import Signature
 
 
@@ -313,14 +311,7 @@ def _clean(
     suggested = {(e.rule, e.start, e.end) for e in edits if not e.applied}
     findings = _find(cleaned, lang.code, settings, notes, suggested)
     findings, suppressed = settings.memory.split(cleaned, findings)
-    words = count_words(cleaned)
-    scores: dict[str, object] = {
-        "words": words,
-        "mqm": mqm_score(findings, words),
-        "edit_rate": edit_rate(text, cleaned),
-    }
-    if reference is not None:
-        scores["reference"] = reference_scores({"input": text, "cleaned": cleaned}, reference)
+    scores = score_run(text, cleaned, findings, reference)
     signature = Signature(
         glossary=settings.glossary.content_hash,
         rules=f"{lang.code}@{settings.rules(lang.code).content_hash}",

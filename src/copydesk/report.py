@@ -171,7 +171,7 @@ def _json_head(result: Result) -> dict[str, Any]:
         "signature": result.signature,
         "summary": _summary_counts(result),
         "notes": list(result.notes),
-        "scores": result.scores,
+        "scores": {} if result.scores is None else result.scores.to_dict(),
     }
 
 
@@ -205,14 +205,13 @@ def iter_json(result: Result) -> Iterator[str]:
 
 
 def _scores_line(result: Result) -> str:
-    mqm = result.scores.get("mqm")
-    rate = result.scores.get("edit_rate")
-    parts = []
-    if isinstance(mqm, dict) and "score" in mqm:
-        parts.append(f"MQM penalty {mqm['score']:.2f} per 100 words")
-    if isinstance(rate, dict) and "score" in rate:
-        parts.append(f"edit rate (TER) {rate['score']:.2f}")
-    return "; ".join(parts)
+    scores = result.scores
+    if scores is None:
+        return ""
+    return (
+        f"MQM penalty {scores.mqm.score:.2f} per 100 words; "
+        f"edit rate (TER) {scores.edit_rate.value:.2f}"
+    )
 
 
 def render_text(result: Result) -> str:

@@ -69,7 +69,10 @@ def process_article(
             return Outcome(name, "failed", digest, stem=stem, reason=reason)
         return Outcome(name, "quarantined", digest, stem=stem, reason=reason)
     release_article(quarantine, path.name)
-    mqm = result.scores["mqm"]
+    if result.scores is None:  # clean() always scores; a result without scores is a bug
+        msg = "internal error: a cleaned article without scores"
+        raise RuntimeError(msg)
+    mqm = result.scores.mqm
     return Outcome(
         name,
         "cleaned",
@@ -77,8 +80,8 @@ def process_article(
         edits=len(result.applied_edits),
         findings=len(result.findings),
         signature=result.signature,
-        words=int(mqm["word_count"]),
-        penalty=float(mqm["penalty"]),
+        words=mqm.word_count,
+        penalty=mqm.penalty,
         stem=stem,
         outputs={p.name: h for p, h in outputs.items()},
     )

@@ -117,16 +117,18 @@ def batch_result(
     }
 
 
-def _score(result: Result, name: str) -> str:
-    value = result.scores.get(name)
-    if isinstance(value, dict) and isinstance(value.get("score"), int | float):
-        return f"{value['score']:.2f}"
-    return "–"
+def _scores_cells(result: Result) -> tuple[str, str, str]:
+    """Words, MQM penalty and edit rate as table cells ("–" without scores)."""
+    scores = result.scores
+    if scores is None:
+        return "–", "–", "–"
+    return str(scores.words), f"{scores.mqm.score:.2f}", f"{scores.edit_rate.value:.2f}"
 
 
 def article_summary_markdown(result: Result, article_id: str) -> str:
     """Edits and findings per category, and the scores, as Markdown."""
     counts = to_dict(result)["summary"]
+    words, mqm, rate = _scores_cells(result)
     applied = Counter(e.category for e in result.applied_edits)
     suggested = Counter(e.category for e in result.suggested_edits)
     out = [
@@ -135,12 +137,12 @@ def article_summary_markdown(result: Result, article_id: str) -> str:
         "| | |",
         "|---|---|",
         f"| Language | {escape_markdown_line(result.language.code)} |",
-        f"| Words | {escape_markdown_line(str(result.scores.get('words', '–')))} |",
+        f"| Words | {escape_markdown_line(words)} |",
         f"| Changes applied | {counts['edits_applied']} |",
         f"| Changes suggested | {counts['edits_suggested']} |",
         f"| Findings | {counts['findings']} |",
-        f"| MQM penalty per 100 words | {_score(result, 'mqm')} |",
-        f"| Edit rate (TER) | {_score(result, 'edit_rate')} |",
+        f"| MQM penalty per 100 words | {mqm} |",
+        f"| Edit rate (TER) | {rate} |",
         f"| Signature | {code_cell(result.signature)} |",
         "",
         "## Changes by category",

@@ -1,25 +1,22 @@
-"""The score value and the metric interface that every ``scores/<metric>.py`` implements.
+"""The typed values of a run's scores: one :class:`Score`, the MQM penalty, reference scores.
 
-Contract: a :class:`Metric` turns one run (input text, cleaned text, findings) into a
-:class:`Score`; it never changes text and never raises on empty text. A score carries
-a signature when its number depends on settings (sacrebleu's ``get_signature()``
-string), so that two numbers can be compared only when their signatures match.
-
-Metrics are listed in :data:`METRICS` by name and imported lazily by
-:func:`get_metric`, so that importing copydesk does not import sacrebleu.
+Contract: every score of a run is a frozen value; :class:`Scores` gathers them for
+:attr:`copydesk.model.Result.scores` and :meth:`Scores.to_dict` gives the report's JSON
+``scores`` object (``words``, ``mqm``, ``edit_rate``, ``reference`` with a reference). A score
+carries a signature when its number depends on settings (sacrebleu's ``get_signature()``
+string), so that two numbers can be compared only when their signatures match. This module
+imports nothing of copydesk, so the data model can name its types; the numbers are computed in
+:mod:`~copydesk.scores.mqm`, :mod:`~copydesk.scores.ter` and :mod:`~copydesk.scores.reference`,
+and all of them for one run by :func:`copydesk.scores.run.score_run`.
 """
 
 from __future__ import annotations
 
-import importlib
-from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
-from copydesk.model import Finding
-
-__all__ = ["METRICS", "Metric", "Score", "get_metric"]
+__all__ = ["MQMScore", "ReferenceScores", "Score", "Scores"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +30,7 @@ class Score:
     name: str
     value: float
     signature: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of a score: name, score (the value), signature, details.
@@ -48,35 +45,71 @@ class Score:
         }
 
 
-class Metric(ABC):
-    """A score of one cleaning run; subclasses set ``name`` and implement ``score``."""
+@dataclass(frozen=True, slots=True)
+class MQMScore:
+    """The MQM-style penalty of a run's findings (see :func:`copydesk.scores.mqm.mqm_score`)."""
 
-    name: ClassVar[str]
+    findings: int
+    word_count: int
+    penalty: float
+    score: float  # the penalty per 100 words, lower is better
+    by_category: Mapping[str, int]
+    by_severity: Mapping[str, int]
+    by_category_severity: Mapping[str, Mapping[str, int]]
+    weights: Mapping[str, float]
+    signature: str
 
-    @abstractmethod
-    def score(self, input_text: str, cleaned: str, findings: Sequence[Finding] = ()) -> Score:
-        """Score one run: the input text, the cleaned text and its findings."""
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape: the fields in order, mappings as plain dicts."""
+        return {
+            "findings": self.findings,
+            "word_count": self.word_count,
+            "penalty": self.penalty,
+            "score": self.score,
+            "by_category": dict(self.by_category),
+            "by_severity": dict(self.by_severity),
+            "by_category_severity": {k: dict(v) for k, v in self.by_category_severity.items()},
+            "weights": dict(self.weights),
+            "signature": self.signature,
+        }
 
 
-#: Registered metrics: name -> "module:Class", imported on first use.
-METRICS: dict[str, str] = {
-    "mqm": "copydesk.scores.mqm:MQMPenalty",
-    "edit-rate": "copydesk.scores.ter:EditRate",
-}
+@dataclass(frozen=True, slots=True)
+class ReferenceScores:
+    """BLEU, chrF++ and TER of each hypothesis (``input``, ``cleaned``) against a reference.
 
-
-def get_metric(name: str) -> type[Metric]:
-    """The metric class registered under ``name`` (imported on first use).
-
-    >>> get_metric("mqm").name
-    'mqm'
+    ``segmentation`` is ``"line"`` or ``"document"``; ``systems`` maps each hypothesis's name
+    to its scores by metric label.
     """
-    try:
-        target = METRICS[name]
-    except KeyError:
-        known = ", ".join(sorted(METRICS))
-        msg = f"unknown metric {name!r}; known metrics: {known}"
-        raise KeyError(msg) from None
-    module_name, _, class_name = target.partition(":")
-    metric: type[Metric] = getattr(importlib.import_module(module_name), class_name)
-    return metric
+
+    segmentation: str
+    segments: int
+    systems: Mapping[str, Mapping[str, Score]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"segmentation", "segments", <name>: {<metric>: Score.to_dict()}}``."""
+        out: dict[str, Any] = {"segmentation": self.segmentation, "segments": self.segments}
+        for name, scores in self.systems.items():
+            out[name] = {label: score.to_dict() for label, score in scores.items()}
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Every score of one run: the word count, MQM penalty, edit rate, reference scores."""
+
+    words: int
+    mqm: MQMScore
+    edit_rate: Score
+    reference: ReferenceScores | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's JSON ``scores`` object; ``reference`` only when there was one."""
+        out: dict[str, Any] = {
+            "words": self.words,
+            "mqm": self.mqm.to_dict(),
+            "edit_rate": self.edit_rate.to_dict(),
+        }
+        if self.reference is not None:
+            out["reference"] = self.reference.to_dict()
+        return out

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from collections.abc import Iterable
 
 from copydesk.model import SEVERITIES, Finding
-from copydesk.scores.base import Metric, Score
+from copydesk.scores.base import MQMScore
 
-__all__ = ["WEIGHTS", "MQMPenalty", "count_words", "finding_weight", "mqm_score"]
+__all__ = ["WEIGHTS", "count_words", "finding_weight", "mqm_score"]
 
 #: Penalty of one finding by severity.
 WEIGHTS: dict[str, float] = {"minor": 1.0, "major": 5.0, "critical": 25.0}
@@ -54,17 +53,17 @@ def finding_weight(finding: Finding) -> float:
     return WEIGHTS[finding.severity]
 
 
-def mqm_score(findings: Iterable[Finding], word_count: int) -> dict[str, Any]:
+def mqm_score(findings: Iterable[Finding], word_count: int) -> MQMScore:
     """Count findings per category and severity and compute the penalty per 100 words.
 
-    The JSON-ready result holds ``score`` (the penalty per 100 words, lower is
-    better), ``penalty`` (unscaled), ``word_count``, ``findings``, ``by_category``,
-    ``by_severity``, ``by_category_severity``, ``weights`` and ``signature``. A
-    ``word_count`` of 0 counts as 1, so that an empty text still gets a number.
+    The result holds ``score`` (the penalty per 100 words, lower is better), ``penalty``
+    (unscaled), ``word_count``, ``findings``, ``by_category``, ``by_severity``,
+    ``by_category_severity``, ``weights`` and ``signature``. A ``word_count`` of 0 counts
+    as 1, so that an empty text still gets a number.
 
     >>> from copydesk.model import Finding
     >>> f = Finding(0, 4, "teh", "spelling.unknown-word", "Fluency/Spelling", "minor", "m")
-    >>> mqm_score([f, f], 50)["score"]
+    >>> mqm_score([f, f], 50).score
     4.0
     """
     if word_count < 0:
@@ -82,28 +81,17 @@ def mqm_score(findings: Iterable[Finding], word_count: int) -> dict[str, Any]:
         by_category_severity.setdefault(finding.category, Counter())[finding.severity] += 1
         penalty += finding_weight(finding)
     penalty = round(penalty, 6)  # 0.1 steps add up to 0.30000000000000004
-    return {
-        "findings": count,
-        "word_count": word_count,
-        "penalty": penalty,
-        "score": round(100.0 * penalty / max(word_count, 1), 4),
-        "by_category": dict(sorted(by_category.items())),
-        "by_severity": dict(by_severity),
-        "by_category_severity": {
+    return MQMScore(
+        findings=count,
+        word_count=word_count,
+        penalty=penalty,
+        score=round(100.0 * penalty / max(word_count, 1), 4),
+        by_category=dict(sorted(by_category.items())),
+        by_severity=dict(by_severity),
+        by_category_severity={
             cat: dict(sorted(c.items(), key=lambda kv: SEVERITIES.index(kv[0])))  # type: ignore[arg-type, unused-ignore]
             for cat, c in sorted(by_category_severity.items())
         },
-        "weights": {**WEIGHTS, "minor " + PUNCTUATION_CATEGORY: MINOR_PUNCTUATION_WEIGHT},
-        "signature": SIGNATURE,
-    }
-
-
-class MQMPenalty(Metric):
-    """MQM penalty per 100 words of the cleaned text (lower is better)."""
-
-    name: ClassVar[str] = "mqm"
-
-    def score(self, input_text: str, cleaned: str, findings: Sequence[Finding] = ()) -> Score:
-        """Score the findings against the word count of the cleaned text."""
-        details = mqm_score(findings, count_words(cleaned))
-        return Score(self.name, details["score"], SIGNATURE, details)
+        weights={**WEIGHTS, "minor " + PUNCTUATION_CATEGORY: MINOR_PUNCTUATION_WEIGHT},
+        signature=SIGNATURE,
+    )

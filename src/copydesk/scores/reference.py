@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from copydesk.scores.base import Score
+from copydesk.scores.base import ReferenceScores, Score
 from copydesk.scores.ter import count_edits, ter_signature
 
 __all__ = ["reference_lines", "reference_scores", "score_segments", "segment"]
@@ -76,18 +76,27 @@ def score_segments(
     """Corpus BLEU, chrF++ and TER of each system's segments against the references.
 
     Returns ``{system: {"BLEU": s, "chrF++": s, "TER": s}}``, each ``s`` a
-    :meth:`Score.to_dict` with sacrebleu's signature. Used for one article
-    (:func:`reference_scores`) and for a folder of them (the ``evaluate`` flow).
+    :meth:`Score.to_dict` with sacrebleu's signature (the scores of a folder of articles,
+    for the ``evaluate`` flow; :func:`reference_scores` scores one article).
 
     >>> score_segments({"raw": ["a cat sat"]}, ["a cat sat"])["raw"]["chrF++"]["score"]
     100.0
     """
+    return {
+        name: {label: score.to_dict() for label, score in scores.items()}
+        for name, scores in _system_scores(hypotheses, references).items()
+    }
+
+
+def _system_scores(
+    hypotheses: Mapping[str, Sequence[str]], references: Sequence[str]
+) -> dict[str, dict[str, Score]]:
     from sacrebleu.metrics.bleu import BLEU
     from sacrebleu.metrics.chrf import CHRF
 
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, Score]] = {}
     for name, segments in hypotheses.items():
-        scores: dict[str, Any] = {}
+        scores: dict[str, Score] = {}
         # one metric object per system: BLEU caches reference statistics per call
         for label, metric in (("BLEU", BLEU()), ("chrF++", CHRF(word_order=2))):
             result = metric.corpus_score(list(segments), [list(references)])
@@ -96,13 +105,13 @@ def score_segments(
                 value=round(float(result.score), 4),
                 signature=str(metric.get_signature()),
                 details={"text": str(result)},
-            ).to_dict()
+            )
         scores["TER"] = _ter_score(segments, references)
         out[name] = scores
     return out
 
 
-def _ter_score(segments: Sequence[str], references: Sequence[str]) -> dict[str, Any]:
+def _ter_score(segments: Sequence[str], references: Sequence[str]) -> Score:
     """Case-insensitive corpus TER at bounded cost (sacrebleu's value on ordinary text)."""
     from sacrebleu.metrics.ter import TERScore
 
@@ -113,25 +122,25 @@ def _ter_score(segments: Sequence[str], references: Sequence[str]) -> dict[str, 
         value=round(float(result.score), 4),
         signature=ter_signature(case_sensitive=False),
         details={"text": str(result), **count.details()},
-    ).to_dict()
+    )
 
 
-def reference_scores(hypotheses: Mapping[str, str], reference: str) -> dict[str, Any]:
+def reference_scores(hypotheses: Mapping[str, str], reference: str) -> ReferenceScores:
     """Score each hypothesis against the reference with BLEU, chrF++ and TER.
 
-    Raises ValueError when the reference holds no text. The result is JSON-ready:
-    ``{"segmentation", "segments", <name>: {"BLEU": s, "chrF++": s, "TER": s}}`` where
-    each ``s`` is :meth:`Score.to_dict` (``name``, ``score``, ``signature``, ``details``).
+    Raises ValueError when the reference holds no text.
 
     >>> out = reference_scores({"input": "the cat sat", "cleaned": "the cat sat"},
     ...                        "the cat sat")
-    >>> out["segmentation"], out["cleaned"]["chrF++"]["score"], out["input"]["TER"]["score"]
+    >>> out.segmentation, out.systems["cleaned"]["chrF++"].value, out.systems["input"]["TER"].value
     ('line', 100.0, 0.0)
     """
     if not reference.strip():
         msg = "the reference text is empty: give a human translation to score against"
         raise ValueError(msg)
     mode, hyp_segments, ref_segments = segment(hypotheses, reference)
-    out: dict[str, Any] = {"segmentation": mode, "segments": len(ref_segments)}
-    out.update(score_segments(hyp_segments, ref_segments))
-    return out
+    return ReferenceScores(
+        segmentation=mode,
+        segments=len(ref_segments),
+        systems=_system_scores(hyp_segments, ref_segments),
+    )

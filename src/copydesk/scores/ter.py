@@ -48,18 +48,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
-from typing import Any, ClassVar
+from typing import Any
 
-from copydesk.model import Finding
-from copydesk.scores.base import Metric, Score
+from copydesk.scores.base import Score
 
 __all__ = [
     "CHUNK_WORDS",
     "SEGMENT_WORDS",
     "EditCount",
-    "EditRate",
     "count_edits",
-    "edit_rate",
     "edit_rate_score",
     "pair_lines",
     "ter_signature",
@@ -297,7 +294,7 @@ def edit_rate_score(input_text: str, cleaned: str) -> Score:
     count = count_edits(line_pairs, case_sensitive=True)
     lines = max(input_text.count("\n"), cleaned.count("\n")) + 1
     return Score(
-        name=EditRate.name,
+        name="edit-rate",
         value=round(count.value, 4),
         signature=ter_signature(case_sensitive=True),
         details={
@@ -309,22 +306,3 @@ def edit_rate_score(input_text: str, cleaned: str) -> Score:
             **count.details(),
         },
     )
-
-
-class EditRate(Metric):
-    """TER from the input to the cleaned text, per line, case-sensitive, at bounded cost."""
-
-    name: ClassVar[str] = "edit-rate"
-
-    def score(self, input_text: str, cleaned: str, findings: Sequence[Finding] = ()) -> Score:
-        """Score how much cleaning changed ``input_text``; findings are not used."""
-        return edit_rate_score(input_text, cleaned)
-
-
-def edit_rate(input_text: str, cleaned: str) -> dict[str, Any]:
-    """The edit rate as a JSON-ready dict: ``name``, ``score``, ``signature``, ``details``.
-
-    >>> edit_rate("a b c d", "a b c e")["score"]
-    25.0
-    """
-    return edit_rate_score(input_text, cleaned).to_dict()
