@@ -318,7 +318,8 @@ def test_blank_lines_score_alike_in_clean_and_in_evaluate(settings: Settings) ->
     """One line rule: ``copydesk clean --reference`` and the evaluate flow's alignment drop
     blank lines in each text, so the same text gets the same segments and the same scores."""
     result = clean(load_bytes(SPACED.encode(), "a.txt"), settings, reference=SPACED_REFERENCE)
-    through_clean = result.scores["reference"]
+    assert result.scores is not None and result.scores.reference is not None
+    through_clean = result.scores.reference.to_dict()
     assert (through_clean["segmentation"], through_clean["segments"]) == ("line", 3)
     segments = align("a", SPACED, result.cleaned, SPACED_REFERENCE)
     assert not segments.problem
