@@ -10,6 +10,11 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from copydesk.glossary import Glossary, load_glossary
+from copydesk_flows._prefect import apply_env_defaults
+
+# The quiet, offline Prefect defaults that `copydesk run` applies before a flow runs, for
+# the flows these tests run in this process.
+apply_env_defaults()
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "sochi-summit.txt"

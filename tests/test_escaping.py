@@ -30,6 +30,7 @@ from copydesk.report import (
     render_text,
 )
 from copydesk.report_html import render_html
+from copydesk.signature import Signature
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -90,7 +91,7 @@ def hostile_result(p: str) -> Result:
         findings=findings,
         language=Language(p, 0.5, p),
         encoding=p,
-        signature=p,
+        signature=Signature(glossary=p, rules=p, style=p, lang=p, mode=p, date=p, memory=p),
         scores={"words": p, "mqm": {"score": 1.0, p: p}, p: {"score": p}},
         notes=(p, f"note {p}"),
         source_name=p,

@@ -8,8 +8,7 @@ The pipeline's stages, one module each: :mod:`~copydesk.load` (bytes to text),
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from copydesk._version import __version__
 from copydesk.edits import apply_edits, compose_edits, undo_edits
 from copydesk.errors import ConfigError, CopydeskError, GlossaryError, InputError, RuleFileError
 from copydesk.glossary import Glossary, load_glossary

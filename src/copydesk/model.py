@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from copydesk.signature import Signature
+
 Severity = Literal["minor", "major", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("minor", "major", "critical")
 
@@ -91,7 +93,7 @@ class Result:
     findings: tuple[Finding, ...]
     language: Language
     encoding: str
-    signature: str
+    signature: Signature
     scores: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     source_name: str | None = None

@@ -50,7 +50,7 @@ def summary_markdown(result: Result, article_id: str) -> str:
         f"| Findings | {counts['findings']} |",
         f"| MQM penalty per 100 words | {_score(result, 'mqm')} |",
         f"| Edit rate (TER) | {_score(result, 'edit_rate')} |",
-        f"| Signature | {code_cell(result.signature)} |",
+        f"| Signature | {code_cell(str(result.signature))} |",
         "",
         "## Changes by category",
         "",

@@ -25,6 +25,7 @@ from copydesk.load import load_path
 from copydesk.output import article_stem
 from copydesk.pipeline import Settings, clean
 from copydesk.scores.reference import score_segments
+from copydesk.settings import SettingsSpec
 from copydesk_flows._prefect import artifact_key, fit_rows
 from copydesk_flows.article import load_settings
 
@@ -86,7 +87,7 @@ def segment_pair(text_path: str, ref_path: str, settings: Settings) -> Segments:
     """Load, clean and align one pair; a load failure becomes a ``problem``."""
     name = article_stem(text_path)
     try:
-        doc, ref = load_path(text_path), load_path(ref_path)
+        doc, ref = (load_path(p, max_mb=settings.max_mb) for p in (text_path, ref_path))
     except Exception as exc:  # one bad pair must not stop the evaluation
         return Segments(name, problem=str(exc))
     return align(name, doc.text, clean(doc, settings).cleaned, ref.text)
@@ -129,12 +130,10 @@ def score(raw: list[str], cleaned: list[str], references: list[str]) -> list[dic
 def evaluate(
     folder: str,
     chunk_size: int = 25,
-    glossary_dir: str | None = None,
-    rules_dir: str | None = None,
-    style_file: str | None = None,
+    spec: SettingsSpec | None = None,
 ) -> dict[str, Any]:
     """Score raw and cleaned articles of ``folder`` against their references."""
-    settings = load_settings(glossary_dir, rules_dir, style_file)
+    settings = load_settings(spec)
     pairs = list_pairs(folder)
     if not pairs:
         msg = f"{folder}: no NAME.txt + NAME{REF_SUFFIX} pairs found"

@@ -80,6 +80,7 @@ from copydesk.output import (
 )
 from copydesk.pipeline import Settings, clean
 from copydesk.report import code_cell, escape_markdown_line
+from copydesk.settings import SettingsSpec
 from copydesk_flows._prefect import (
     DASK_ADDRESS_ENV,
     artifact_key,
@@ -222,11 +223,11 @@ def process_article(
     try:
         if (outcome := moved()) is not None:
             return outcome
-        data = read_regular_file(path, limit_name=name)  # over the size limit: quarantined
+        data = read_regular_file(path, limit_name=name, max_mb=settings.max_mb)  # over: quarantined
         if (outcome := moved()) is not None:
             return outcome
         digest = content_hash(data)
-        result = clean(load_bytes(data, name), settings)
+        result = clean(load_bytes(data, name, max_mb=settings.max_mb), settings)
         outputs = write_output_set(result, outbox, stem)
     except Exception as exc:  # one bad article must never stop the batch
         if (outcome := moved()) is not None:
@@ -248,7 +249,7 @@ def process_article(
         digest,
         edits=len(result.applied_edits),
         findings=len(result.findings),
-        signature=result.signature,
+        signature=str(result.signature),
         words=int(mqm["word_count"]),
         penalty=float(mqm["penalty"]),
         stem=stem,
@@ -522,9 +523,7 @@ def clean_inbox(
     quarantine: str | None = None,
     pattern: str = "*.txt",
     chunk_size: int = 25,
-    glossary_dir: str | None = None,
-    rules_dir: str | None = None,
-    style_file: str | None = None,
+    spec: SettingsSpec | None = None,
     dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Clean every new or changed article of ``inbox`` into ``outbox``.
@@ -537,7 +536,7 @@ def clean_inbox(
     check_pattern(pattern)
     check_folders(Path(inbox), Path(outbox), Path(quarantine))
     dask_address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
-    settings = load_settings(glossary_dir, rules_dir, style_file)
+    settings = load_settings(spec)
     key = settings.key()
     manifest = prepare_outbox(outbox, quarantine)
     plan = plan_inbox(inbox, pattern, outbox, manifest, key)
