@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import click
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -38,6 +39,19 @@ def prefect_env(prefect_home: Path, **overrides: str) -> dict[str, str]:
     )
     env.update(overrides)
     return env
+
+
+def cli_command(*path: str) -> click.Command:
+    """The ``copydesk`` command at ``path``, such as ``("run", "clean-article")``."""
+    from copydesk.cli import cli
+
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group), path
+        found = command.get_command(click.Context(command), name)
+        assert found is not None, path
+        command = found
+    return command
 
 
 # Property tests (tests/test_properties.py). "ci", the default: a fixed seed and few examples,

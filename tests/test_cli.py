@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import pytest
 
-from .conftest import FIXTURES, ROOT, SEED
+from .conftest import FIXTURES, ROOT, SEED, cli_command
 
 GLOSSARY = str(FIXTURES / "glossary")
 
@@ -187,12 +187,7 @@ def test_every_command_is_documented_with_help() -> None:
         result = runner.invoke(cli, [*path, "--help"])
         assert result.exit_code == 0, path
         assert result.output.startswith("Usage:"), path
-        leaf: click.Command = cli
-        for name in path:
-            assert isinstance(leaf, click.Group)
-            found = leaf.get_command(click.Context(leaf), name)
-            assert found is not None, path
-            leaf = found
+        leaf = cli_command(*path)
         assert leaf.help, path
         if not isinstance(leaf, click.Group):
             assert f"copydesk {' '.join(path)}" in readme, f"README does not show {path}"

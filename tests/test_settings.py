@@ -28,7 +28,7 @@ from copydesk.report import iter_json
 from copydesk.rules import default_rules_directory
 from copydesk.settings import SettingsSpec, default_settings, load_settings
 
-from .conftest import FIXTURES, ROOT, SEED, prefect_env
+from .conftest import FIXTURES, ROOT, SEED, cli_command, prefect_env
 
 GLOSSARY = str(FIXTURES / "glossary")
 TEXT = "He flew to Sotchi four days ago, according to the planned plan.\n"
@@ -178,27 +178,15 @@ def test_bounded_cache_builds_once_and_forgets_the_oldest() -> None:
 # ---------------------------------------------------------------- shared options
 
 
-def _command(path: list[str]) -> click.Command:
-    from copydesk.cli import cli
-
-    command: click.Command = cli
-    for name in path:
-        assert isinstance(command, click.Group)
-        found = command.get_command(click.Context(command), name)
-        assert found is not None, path
-        command = found
-    return command
-
-
 @pytest.mark.parametrize(
     "path",
     [["check"], ["clean"], ["ignore"], ["run", "clean-article"], ["run", "clean-inbox"],
      ["run", "evaluate"], ["run", "serve-inbox"]],
 )  # fmt: skip
 def test_every_cleaning_command_takes_every_setting(path: list[str]) -> None:
-    options = {p.name: p for p in _command(path).params if isinstance(p, click.Option)}
+    options = {p.name: p for p in cli_command(*path).params if isinstance(p, click.Option)}
     assert {f.name for f in dataclasses.fields(SettingsSpec)} <= set(options)
-    reference = {p.name: p for p in _command(["check"]).params}
+    reference = {p.name: p for p in cli_command("check").params}
     for name in ("max_size", "max_changes", "memory_file", "date"):
         assert options[name].opts == reference[name].opts
         assert options[name].help == reference[name].help  # declared once
