@@ -23,7 +23,7 @@ from copydesk._version import __version__
 from copydesk.errors import CopydeskError, InputError
 from copydesk.load import display_name, load_bytes, load_path, read_limited
 from copydesk.model import SEVERITIES, Result, severity_rank
-from copydesk.options import settings_options, settings_spec
+from copydesk.options import output_option, settings_options, settings_spec
 
 if TYPE_CHECKING:
     from copydesk.settings import Settings
@@ -177,9 +177,7 @@ def _check_out_dir(out_dir: Path) -> None:
 
 @cli.command(name="clean")
 @click.argument("files", nargs=-1, required=True)
-@click.option(
-    "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder."
-)
+@output_option(folder=True)
 @settings_options
 @_reference_option
 def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
@@ -383,13 +381,7 @@ def eval_clean(files: tuple[str, ...], field_name: str, fmt: str) -> int:
 
 @eval_group.command(name="scorecard")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "--out",
-    "out_file",
-    default="docs/rule-scorecard.md",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-)
+@output_option(folder=False, default="docs/rule-scorecard.md")
 def eval_scorecard(file: str, out_file: str) -> int:
     """Run both evaluations on an MQM JSONL file and write the rule scorecard."""
     from copydesk.evaluate import evaluate_clean, evaluate_mqm, load_mqm, read_texts

@@ -24,7 +24,7 @@ from copydesk.load import DEFAULT_MAX_MB, MAX_MB_ENV
 if TYPE_CHECKING:
     from copydesk.settings import SettingsSpec
 
-__all__ = ["settings_options", "settings_spec"]
+__all__ = ["output_option", "settings_options", "settings_spec"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -124,3 +124,17 @@ def settings_spec(options: Mapping[str, Any]) -> SettingsSpec:
     from copydesk.settings import SettingsSpec
 
     return SettingsSpec(**{f.name: options[f.name] for f in fields(SettingsSpec)})
+
+
+def output_option(*, folder: bool, default: str | None = None) -> Callable[[F], F]:
+    """``--out``: the output folder (``out_dir``) or file (``out_file``); required without
+    a default."""
+    return click.option(
+        "--out",
+        "out_dir" if folder else "out_file",
+        required=default is None,
+        default=default,
+        show_default=default is not None,
+        type=click.Path(file_okay=not folder, dir_okay=folder),
+        help="Output folder." if folder else "Output file.",
+    )

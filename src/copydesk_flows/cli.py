@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from copydesk.options import settings_options, settings_spec
+from copydesk.options import output_option, settings_options, settings_spec
 
 if TYPE_CHECKING:
     from copydesk.settings import SettingsSpec
@@ -90,14 +90,7 @@ def _run_flow(module: str, name: str, spec: SettingsSpec, **params: Any) -> Any:
 
 @run.command(name="clean-article")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
-@click.option(
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Output folder.",
-)
+@output_option(folder=True, default="out")
 @click.option(
     "--id",
     "article_id",
