@@ -63,7 +63,7 @@ def test_spec_language_is_used_and_checked() -> None:
     assert clean(TEXT, settings, language="en").language.code == "en"  # the call wins
     assert settings.key() != default_settings(glossary_dir=GLOSSARY).key()
     with pytest.raises(InputError, match="language code"):
-        SettingsSpec(language="../x").load()
+        SettingsSpec(language="../x")
 
 
 def test_spec_size_limit_reaches_the_loads() -> None:

@@ -47,6 +47,8 @@ class SettingsSpec:
     ``None`` means the default: the shipped glossary and rules, the house style found from
     the working folder, ``false-alarms.yaml`` beside the glossary folder, the language
     detected per article, and the size and change limits of the environment (else built in).
+    A language that is not a language code raises :class:`~copydesk.errors.InputError` when
+    the spec is made.
 
     >>> spec = SettingsSpec(glossary_dir="g").with_absolute_paths()
     >>> spec.glossary_dir == str(Path("g").resolve()) and spec.rules_dir is None
@@ -62,6 +64,10 @@ class SettingsSpec:
     language: str | None = None
     max_size: float | None = None  # megabytes
     max_changes: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.language is not None:
+            language_code(self.language)  # refused when made, before anything is read
 
     def with_absolute_paths(self) -> SettingsSpec:
         """The same spec with every path made absolute (for runs that start elsewhere)."""
@@ -177,15 +183,13 @@ def load_settings(spec: SettingsSpec) -> Settings:
     """Read the glossary, house style and false-alarm memory a spec names.
 
     A rules folder that is given must exist: running without any rule would pass every
-    article silently. A given language must be a language code.
+    article silently.
     """
     folder = Path(spec.glossary_dir) if spec.glossary_dir is not None else default_glossary_dir()
     glossary = _glossary(folder)
     if spec.rules_dir is not None and not Path(spec.rules_dir).is_dir():
         msg = f"{spec.rules_dir}: rules folder not found"
         raise RuleFileError(msg)
-    if spec.language is not None:
-        language_code(spec.language)
     memory_path = Path(spec.memory_file) if spec.memory_file else default_memory_path(folder)
     settings = Settings(
         glossary=glossary,
