@@ -92,24 +92,29 @@ def _echo_pieces(pieces: Iterable[str], batch: int = 1 << 20) -> None:
     click.echo("".join(buffer), nl=False)
 
 
-class _CommandGroup(click.Group):
-    """The main group: ``run`` (the flows' commands) is imported only when it is used.
+#: Commands of other packages, as ``module:attribute``, imported only when they are used.
+LAZY_COMMANDS = {"run": "copydesk_flows.cli:run"}
 
-    The flows live in another package; naming them here, and importing them only on demand,
-    keeps ``import copydesk.cli`` (and ``copydesk check``) free of them and of Prefect.
+
+class _CommandGroup(click.Group):
+    """The main group, with :data:`LAZY_COMMANDS` listed and loaded on demand.
+
+    The flows live in another package; naming them here, and importing them only when
+    ``run`` is used (or listed by ``--help``), keeps ``import copydesk.cli`` (and
+    ``copydesk check``) free of them and of Prefect.
     """
 
-    lazy_commands: dict[str, str] = {"run": "copydesk_flows.cli:run"}  # noqa: RUF012
-
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
-        if command is None and cmd_name in self.lazy_commands:
-            module, name = self.lazy_commands[cmd_name].split(":")
+        if command is None and cmd_name in LAZY_COMMANDS:
+            module, name = LAZY_COMMANDS[cmd_name].split(":")
             command = getattr(importlib.import_module(module), name)
-            assert isinstance(command, click.Command)
+            if not isinstance(command, click.Command):
+                msg = f"{LAZY_COMMANDS[cmd_name]} is not a click command"
+                raise TypeError(msg)
         return command
 
 
