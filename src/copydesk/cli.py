@@ -249,17 +249,11 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
 def ignore(file: str, rule: str, text_filter: str | None, line_filter: int | None, note: str,
            **opts: Any) -> int:  # fmt: skip
     """Mark findings in FILE as fine so that later runs do not raise them again."""
-    from copydesk.glossary import default_glossary_dir
-    from copydesk.memory import check_writable, default_memory_path, remember
+    from copydesk.memory import check_writable, remember
     from copydesk.pipeline import clean
     from copydesk.report import LineIndex
 
-    glossary_dir = opts["glossary_dir"]
-    path = (
-        Path(opts["memory_file"])
-        if opts["memory_file"]
-        else default_memory_path(Path(glossary_dir) if glossary_dir else default_glossary_dir())
-    )
+    path = settings_spec(opts).memory_path()
     check_writable(path)
     run = _run_options(opts)
     result = clean(load_path(file, max_mb=run.settings.max_mb), run.settings)

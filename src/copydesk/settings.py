@@ -79,6 +79,19 @@ class SettingsSpec:
             memory_file=_absolute(self.memory_file),
         )
 
+    def glossary_path(self) -> Path:
+        """The glossary folder: the given one, else the shipped one."""
+        return Path(self.glossary_dir) if self.glossary_dir is not None else default_glossary_dir()
+
+    def memory_path(self) -> Path:
+        """The false-alarm memory: the given file, else ``false-alarms.yaml`` beside the
+        glossary folder."""
+        return (
+            Path(self.memory_file)
+            if self.memory_file
+            else default_memory_path(self.glossary_path())
+        )
+
     def load(self) -> Settings:
         """The loaded settings (see :func:`load_settings`)."""
         return load_settings(self)
@@ -185,19 +198,17 @@ def load_settings(spec: SettingsSpec) -> Settings:
     A rules folder that is given must exist: running without any rule would pass every
     article silently.
     """
-    folder = Path(spec.glossary_dir) if spec.glossary_dir is not None else default_glossary_dir()
-    glossary = _glossary(folder)
+    glossary = _glossary(spec.glossary_path())
     if spec.rules_dir is not None and not Path(spec.rules_dir).is_dir():
         msg = f"{spec.rules_dir}: rules folder not found"
         raise RuleFileError(msg)
-    memory_path = Path(spec.memory_file) if spec.memory_file else default_memory_path(folder)
     settings = Settings(
         glossary=glossary,
         house_style=load_house_style(Path(spec.style_file) if spec.style_file else None),
         rules_dir=Path(spec.rules_dir) if spec.rules_dir else None,
         suggest_only=spec.suggest_only,
         date=spec.date,
-        memory=load_memory(memory_path),
+        memory=load_memory(spec.memory_path()),
         max_changes=spec.max_changes,
         language=spec.language,
         max_mb=spec.max_size,
