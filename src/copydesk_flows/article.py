@@ -1,6 +1,7 @@
 """Flow ``clean-article``: one article -> cleaned text, reports and Prefect artifacts.
 
-Contract: give a ``path`` or a ``text`` with an ``article_id``. The flow writes
+Contract: give a ``path`` or a ``text`` with an ``article_id``, and the settings as one
+``spec`` (:class:`~copydesk.settings.SettingsSpec`; none: the shipped defaults). The flow writes
 ``STEM.clean.txt`` and ``STEM.report.{md,json,html}`` into ``out_dir`` with
 :func:`copydesk.output.write_outputs` (atomically), and publishes three artifacts keyed by
 the article id (:func:`copydesk_flows._prefect.artifact_key`): ``…-report`` (the Markdown diff
