@@ -6,10 +6,16 @@ import json
 import os
 from pathlib import Path
 
+import click
 import pytest
 from hypothesis import HealthCheck, settings
 
 from copydesk.glossary import Glossary, load_glossary
+from copydesk_flows._prefect import apply_env_defaults
+
+# The quiet, offline Prefect defaults that `copydesk run` applies before a flow runs, for
+# the flows these tests run in this process.
+apply_env_defaults()
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "sochi-summit.txt"
@@ -33,6 +39,19 @@ def prefect_env(prefect_home: Path, **overrides: str) -> dict[str, str]:
     )
     env.update(overrides)
     return env
+
+
+def cli_command(*path: str) -> click.Command:
+    """The ``copydesk`` command at ``path``, such as ``("run", "clean-article")``."""
+    from copydesk.cli import cli
+
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group), path
+        found = command.get_command(click.Context(command), name)
+        assert found is not None, path
+        command = found
+    return command
 
 
 # Property tests (tests/test_properties.py). "ci", the default: a fixed seed and few examples,

@@ -552,8 +552,10 @@ def test_clean_article_flow_refuses_a_bad_language_before_reading(tmp_path: Path
     pytest.importorskip("prefect")
     from copydesk_flows.article import clean_article
 
+    # The spec refuses it when Prefect makes it from the run's parameters.
+    params = {"path": str(tmp_path / "none.txt"), "out_dir": str(tmp_path)}
     with pytest.raises(InputError, match="language code"):
-        clean_article.fn(path=str(tmp_path / "none.txt"), out_dir=str(tmp_path), language="../x")
+        clean_article.validate_parameters({**params, "spec": {"language": "../x"}})
     assert list(tmp_path.iterdir()) == []
 
 

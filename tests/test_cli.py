@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import pytest
 
-from .conftest import FIXTURES, ROOT, SEED
+from .conftest import FIXTURES, ROOT, SEED, cli_command
 
 GLOSSARY = str(FIXTURES / "glossary")
 
@@ -165,8 +165,11 @@ def test_every_command_has_help() -> None:
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path, the lazily registered ``run`` group's included."""
+    ctx = click.Context(group)
     out = []
-    for name, command in sorted(group.commands.items()):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         out.append((*prefix, name))
         if isinstance(command, click.Group):
             out += _commands(command, (*prefix, name))
@@ -184,9 +187,7 @@ def test_every_command_is_documented_with_help() -> None:
         result = runner.invoke(cli, [*path, "--help"])
         assert result.exit_code == 0, path
         assert result.output.startswith("Usage:"), path
-        leaf = cli
-        for name in path:
-            leaf = leaf.commands[name]  # type: ignore[attr-defined]
+        leaf = cli_command(*path)
         assert leaf.help, path
         if not isinstance(leaf, click.Group):
             assert f"copydesk {' '.join(path)}" in readme, f"README does not show {path}"

@@ -35,6 +35,7 @@ from copydesk.report import (
 from copydesk.report_html import render_html
 from copydesk.scores.base import ReferenceScores, Score, Scores
 from copydesk.scores.mqm import WEIGHTS, mqm_score
+from copydesk.signature import Signature
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -95,7 +96,7 @@ def hostile_result(p: str) -> Result:
         findings=findings,
         language=Language(p, 0.5, p),
         encoding=p,
-        signature=p,
+        signature=Signature(glossary=p, rules=p, style=p, lang=p, mode=p, date=p, memory=p),
         scores=Scores(
             words=3,
             mqm=mqm_score([f for f in findings if f.severity in WEIGHTS], 3),  # categories: p

@@ -34,6 +34,7 @@ from copydesk.errors import InputError
 from copydesk.output import OUTPUT_SUFFIXES
 from copydesk.pipeline import default_settings
 from copydesk.report import code_cell
+from copydesk.settings import SettingsSpec
 from copydesk_flows.article import clean_article
 from copydesk_flows.evaluate import evaluate
 from copydesk_flows.inbox import clean_chunk, clean_inbox
@@ -94,7 +95,9 @@ def outputs_of(outbox: Path) -> list[str]:
 
 def test_clean_article_writes_outputs_and_artifacts(prefect_harness: None, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = clean_article(path=str(SEED), out_dir=str(out), glossary_dir=str(GLOSSARY))
+    result = clean_article(
+        path=str(SEED), out_dir=str(out), spec=SettingsSpec(glossary_dir=str(GLOSSARY))
+    )
     assert result["flow_run_name"] == "copyedit sochi-summit"
     assert outputs_of(out) == sorted(f"sochi-summit{s}" for s in OUTPUT_SUFFIXES)
     keys = result["artifacts"]
@@ -119,13 +122,22 @@ def test_clean_article_text_ids_keep_separate_histories(
 ) -> None:
     text = "He flew to Sotchi on Monday.\n"
     a = clean_article(
-        text=text, article_id="Wire 7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY)
+        text=text,
+        article_id="Wire 7",
+        out_dir=str(tmp_path),
+        spec=SettingsSpec(glossary_dir=str(GLOSSARY)),
     )
     b = clean_article(
-        text=text, article_id="wire-7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY)
+        text=text,
+        article_id="wire-7",
+        out_dir=str(tmp_path),
+        spec=SettingsSpec(glossary_dir=str(GLOSSARY)),
     )
     again = clean_article(
-        text=text, article_id="Wire 7", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY)
+        text=text,
+        article_id="Wire 7",
+        out_dir=str(tmp_path),
+        spec=SettingsSpec(glossary_dir=str(GLOSSARY)),
     )
     assert a["flow_run_name"] == "copyedit Wire 7"
     assert a["artifacts"]["report"] != b["artifacts"]["report"]
@@ -134,7 +146,7 @@ def test_clean_article_text_ids_keep_separate_histories(
     assert len(artifacts(b["artifacts"]["report"])) == 1
     slash = clean_article(
         text="Filed in Idleb.\n", article_id="wire/7", out_dir=str(tmp_path),
-        glossary_dir=str(GLOSSARY),
+        spec=SettingsSpec(glossary_dir=str(GLOSSARY)),
     )  # fmt: skip
     outputs = [a["outputs"], b["outputs"], slash["outputs"]]
     assert len({p for o in outputs for p in o}) == 3 * len(OUTPUT_SUFFIXES)  # none shared
@@ -144,7 +156,10 @@ def test_clean_article_text_ids_keep_separate_histories(
 def test_clean_article_truncates_a_large_report(prefect_harness: None, tmp_path: Path) -> None:
     text = "He flew to Sotchi and then to Idleb.\n" * 800
     result = clean_article(
-        text=text, article_id="long", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY)
+        text=text,
+        article_id="long",
+        out_dir=str(tmp_path),
+        spec=SettingsSpec(glossary_dir=str(GLOSSARY)),
     )
     data = artifacts(result["artifacts"]["report"])[0].data
     assert len(data.encode()) <= ARTIFACT_LIMIT < (tmp_path / "long.report.md").stat().st_size
@@ -156,7 +171,10 @@ def test_clean_article_refuses_bad_input(prefect_harness: None, tmp_path: Path) 
 
     with pytest.raises(InputError, match="empty"):
         clean_article(
-            text="   \n", article_id="blank", out_dir=str(tmp_path), glossary_dir=str(GLOSSARY)
+            text="   \n",
+            article_id="blank",
+            out_dir=str(tmp_path),
+            spec=SettingsSpec(glossary_dir=str(GLOSSARY)),
         )
     assert not list(tmp_path.iterdir())
 
@@ -168,8 +186,7 @@ def test_inbox_skips_reclean_and_retries(
     outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
     params = {
         "inbox": str(inbox),
-        "glossary_dir": str(glossary),
-        "rules_dir": rules,
+        "spec": SettingsSpec(glossary_dir=str(glossary), rules_dir=rules),
         "chunk_size": 2,
     }
 
@@ -223,8 +240,7 @@ def test_inbox_resumes_after_a_crash(prefect_harness: None, tmp_path: Path, rule
     result = clean_inbox(
         inbox=str(inbox),
         outbox=str(outbox),
-        glossary_dir=str(GLOSSARY),
-        rules_dir=rules,
+        spec=SettingsSpec(glossary_dir=str(GLOSSARY), rules_dir=rules),
         chunk_size=2,
     )
     assert result["skipped"] == names[:3] and result["cleaned"] == names[3:]
@@ -239,8 +255,7 @@ def test_inbox_of_200_with_3_bad_files(prefect_harness: None, tmp_path: Path, ru
     inbox = make_inbox(tmp_path / "inbox", 197, BAD_FILES)
     params = {
         "inbox": str(inbox),
-        "glossary_dir": str(GLOSSARY),
-        "rules_dir": rules,
+        "spec": SettingsSpec(glossary_dir=str(GLOSSARY), rules_dir=rules),
         "chunk_size": 50,
     }
     result = clean_inbox(**params)
@@ -275,7 +290,10 @@ def test_inbox_survives_hostile_names_and_damage(
     (inbox / "link.txt").symlink_to(outside / "secret.txt")
     outbox = tmp_path / "outbox"
     (outbox / "b.report.json").mkdir(parents=True)  # b.txt cannot be written
-    params = {"inbox": str(inbox), "glossary_dir": str(GLOSSARY), "rules_dir": rules}
+    params = {
+        "inbox": str(inbox),
+        "spec": SettingsSpec(glossary_dir=str(GLOSSARY), rules_dir=rules),
+    }
 
     first = clean_inbox(**params, pattern="*")
     assert len(first["cleaned"]) == 3 + len(odd) and "caf\\xe9.txt" in first["cleaned"]
@@ -357,8 +375,7 @@ def test_the_inbox_flow_does_what_the_library_does(
             inbox=str(by_flow / "inbox"),
             pattern="*",
             chunk_size=2,
-            glossary_dir=str(GLOSSARY),
-            rules_dir=rules,
+            spec=SettingsSpec(glossary_dir=str(GLOSSARY), rules_dir=rules),
         )
         assert theirs["settings"] == ours["settings"] == settings.key()
         for field in ("cleaned", "quarantined", "left", "skipped", "outcomes"):
@@ -397,7 +414,7 @@ def test_evaluate_publishes_scores(prefect_harness: None, tmp_path: Path) -> Non
         (folder / f"a{i}.ref.txt").write_text(ref, encoding="utf-8")
     (folder / "bad.txt").write_text("one line\n", encoding="utf-8")
     (folder / "bad.ref.txt").write_text("one\ntwo\n", encoding="utf-8")
-    result = evaluate(folder=str(folder), glossary_dir=str(GLOSSARY))
+    result = evaluate(folder=str(folder), spec=SettingsSpec(glossary_dir=str(GLOSSARY)))
     assert (
         result["articles"] == 3 and result["segments"] == 6 and list(result["left_out"]) == ["bad"]
     )
@@ -498,6 +515,7 @@ DASK_RUN = textwrap.dedent(
     import json, sys
     from distributed import LocalCluster
     from copydesk_flows._prefect import heartbeats_off
+    from copydesk.settings import SettingsSpec
     from copydesk_flows.inbox import clean_inbox
 
     if __name__ == "__main__":
@@ -505,7 +523,7 @@ DASK_RUN = textwrap.dedent(
         cluster_options = {"n_workers": 2, "processes": True, "threads_per_worker": 1}
         with LocalCluster(dashboard_address=None, **cluster_options) as cluster:
             with heartbeats_off():
-                result = clean_inbox(inbox, glossary_dir=glossary, chunk_size=5,
+                result = clean_inbox(inbox, spec=SettingsSpec(glossary_dir=glossary), chunk_size=5,
                                      dask_address=cluster.scheduler_address)
             result["dask_task_prefixes"] = sorted(cluster.scheduler.task_prefixes)
         print(json.dumps(result))

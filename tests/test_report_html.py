@@ -15,8 +15,10 @@ from copydesk.scores.base import Scores
 from copydesk.scores.mqm import mqm_score
 from copydesk.scores.run import score_run
 from copydesk.scores.ter import edit_rate_score
+from copydesk.signature import Signature
 
 VOID = {"meta", "br", "hr", "img", "input", "link"}
+SIGNATURE = Signature(glossary="abc", rules="en@def", style="default", lang="en")
 HOSTILE = '<script>alert(1)</script>" onmouseover="alert(2)'
 
 
@@ -96,7 +98,7 @@ def _result(
         findings=findings,
         language=Language("en", 0.99),
         encoding="utf-8",
-        signature="copydesk:0.1.0|g:abc|lang:en",
+        signature=SIGNATURE,
         **kwargs,  # type: ignore[arg-type]
     )
 
@@ -229,7 +231,7 @@ def test_summary_comes_first_and_counts() -> None:
     assert re.search(r"<th>Edits suggested</th><td class=\"num\">1</td>", page)
     assert "<th>Accuracy/Untranslated</th>" in page
     assert "<th>mqm.score</th><td>6.25</td>" in page
-    assert "mqm.signature" in page and "copydesk:0.1.0|g:abc|lang:en" in page
+    assert "mqm.signature" in page and str(SIGNATURE) in page
     assert "spelling check skipped" in page
     assert "p=0.99" in page
     # the suggested edit sits on its text, in cleaned coordinates

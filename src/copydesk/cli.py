@@ -7,7 +7,7 @@ turned into that line in one place, :func:`main`.
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
 import os
 import sys
 import unicodedata
@@ -19,21 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from copydesk import __version__
+from copydesk._version import __version__
 from copydesk.errors import CopydeskError, InputError
-from copydesk.limits import DEFAULT_MAX_CHANGES, MAX_CHANGES_ENV
-from copydesk.load import (
-    DEFAULT_MAX_MB,
-    MAX_MB_ENV,
-    display_name,
-    load_bytes,
-    load_path,
-    read_limited,
-)
+from copydesk.load import display_name, load_bytes, load_path, read_limited
 from copydesk.model import SEVERITIES, Result, severity_rank
+from copydesk.options import output_option, settings_options, settings_spec
 
 if TYPE_CHECKING:
-    from copydesk.pipeline import Settings
+    from copydesk.settings import Settings
 
 
 class ExitStatus(IntEnum):
@@ -47,133 +40,27 @@ class ExitStatus(IntEnum):
 FORMATS = ("text", "json", "md", "html")
 
 
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        msg = f"--date must be YYYY-MM-DD, got {value!r}"
-        raise click.BadParameter(msg) from None
-
-
-def _lang(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    from copydesk.langid import language_code
-
-    try:
-        language_code(value)
-    except InputError as exc:
-        raise click.BadParameter(str(exc)) from None
-    return value
-
-
-_max_size_option = click.option(
-    "--max-size",
-    "max_size",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    metavar="MB",
-    help=f"Refuse an article over MB megabytes (default: env {MAX_MB_ENV}, else "
-    f"{DEFAULT_MAX_MB:g}).",
+_reference_option = click.option(
+    "--reference",
+    type=click.Path(dir_okay=False),
+    help="A reference translation: adds BLEU, chrF++ and TER.",
 )
-
-
-_max_changes_option = click.option(
-    "--max-changes",
-    "max_changes",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help=f"Refuse an article with more than N changes (default: env {MAX_CHANGES_ENV}, "
-    f"else {DEFAULT_MAX_CHANGES:,}).",
-)
-
-
-def _settings_options(f: Any) -> Any:
-    for option in reversed(
-        [
-            click.option(
-                "--lang",
-                "lang",
-                callback=_lang,
-                help="Article language, a code such as en or pt-BR (ISO 639-1 or 639-3); "
-                "default: detected.",
-            ),
-            click.option(
-                "--suggest-only",
-                is_flag=True,
-                help="Apply nothing; list every change as a suggestion.",
-            ),
-            click.option(
-                "--date",
-                callback=_date,
-                help="Publication date YYYY-MM-DD, to anchor relative dates.",
-            ),
-            click.option(
-                "--reference",
-                type=click.Path(dir_okay=False),
-                help="A reference translation: adds BLEU, chrF++ and TER.",
-            ),
-            click.option(
-                "--glossary",
-                "glossary_dir",
-                type=click.Path(file_okay=False),
-                help="Glossary folder (default: the shipped one).",
-            ),
-            click.option(
-                "--rules",
-                "rules_dir",
-                type=click.Path(file_okay=False),
-                help="Rule folder (default: the shipped one).",
-            ),
-            click.option(
-                "--memory",
-                "memory_file",
-                type=click.Path(dir_okay=False),
-                help="False-alarm memory (default: false-alarms.yaml beside the glossary).",
-            ),
-            click.option(
-                "--style",
-                "style_file",
-                type=click.Path(dir_okay=False),
-                help="House-style file (default: copydesk.toml or [tool.copydesk], "
-                "looked up from here).",
-            ),
-            _max_size_option,
-            _max_changes_option,
-        ]
-    ):
-        f = option(f)
-    return f
 
 
 @dataclass(frozen=True)
 class RunOptions:
-    """What the shared options ask for: settings, a given language, a reference text."""
+    """What the options ask for: loaded settings and a reference text."""
 
     settings: Settings
-    language: str | None
     reference: str | None
 
 
 def _run_options(opts: dict[str, Any]) -> RunOptions:
-    """Build settings from the shared options (see :func:`_settings_options`)."""
-    from copydesk.pipeline import default_settings
-
-    settings = default_settings(
-        glossary_dir=opts["glossary_dir"],
-        rules_dir=opts["rules_dir"],
-        style_file=opts["style_file"],
-        memory_file=opts["memory_file"],
-        suggest_only=opts["suggest_only"],
-        date=opts["date"],
-        max_changes=opts["max_changes"],
-    )
-    max_mb = opts["max_size"]
-    reference = load_path(opts["reference"], max_mb=max_mb).text if opts["reference"] else None
-    return RunOptions(settings, opts["lang"], reference)
+    """Load the settings of the shared options (see :mod:`copydesk.options`)."""
+    settings = settings_spec(opts).load()
+    reference = opts.get("reference")
+    text = load_path(reference, max_mb=settings.max_mb).text if reference else None
+    return RunOptions(settings, text)
 
 
 def render(result: Result, fmt: str) -> Iterable[str]:
@@ -205,7 +92,33 @@ def _echo_pieces(pieces: Iterable[str], batch: int = 1 << 20) -> None:
     click.echo("".join(buffer), nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Commands of other packages, as ``module:attribute``, imported only when they are used.
+LAZY_COMMANDS = {"run": "copydesk_flows.cli:run"}
+
+
+class _CommandGroup(click.Group):
+    """The main group, with :data:`LAZY_COMMANDS` listed and loaded on demand.
+
+    The flows live in another package; naming them here, and importing them only when
+    ``run`` is used (or listed by ``--help``), keeps ``import copydesk.cli`` (and
+    ``copydesk check``) free of them and of Prefect.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in LAZY_COMMANDS:
+            module, name = LAZY_COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), name)
+            if not isinstance(command, click.Command):
+                msg = f"{LAZY_COMMANDS[cmd_name]} is not a click command"
+                raise TypeError(msg)
+        return command
+
+
+@click.group(cls=_CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="copydesk")
 def cli() -> None:
     """Clean machine-translated news and explain every change."""
@@ -213,7 +126,8 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("file")
-@_settings_options
+@settings_options
+@_reference_option
 @click.option(
     "--format",
     "fmt",
@@ -239,7 +153,7 @@ def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
         else load_path(file, max_mb=max_mb)
     )
     run = _run_options(opts)
-    result = clean(doc, run.settings, language=run.language, reference=run.reference)
+    result = clean(doc, run.settings, reference=run.reference)
     _echo_pieces(render(result, fmt))
     if fail_on and any(
         severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings
@@ -268,10 +182,9 @@ def _check_out_dir(out_dir: Path) -> None:
 
 @cli.command(name="clean")
 @click.argument("files", nargs=-1, required=True)
-@click.option(
-    "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder."
-)
-@_settings_options
+@output_option(folder=True)
+@settings_options
+@_reference_option
 def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     """Clean each FILE into OUT: NAME.clean.txt and NAME.report.{md,json,html}.
 
@@ -306,9 +219,9 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     for file in files:
         name = display_name(file)
         try:
-            doc = load_path(file, max_mb=opts["max_size"])
+            doc = load_path(file, max_mb=run.settings.max_mb)
             doc = replace(doc, name=display_name(doc.name))
-            result = clean(doc, run.settings, language=run.language, reference=run.reference)
+            result = clean(doc, run.settings, reference=run.reference)
             written = write_outputs(result, Path(out_dir), article_stem(file))
         except Exception as exc:  # one bad article never stops the others
             # An InputError names the file already; anything else gets the name here.
@@ -331,24 +244,19 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
 @click.option("--text", "text_filter", default=None, help="Only findings whose text contains this.")
 @click.option("--line", "line_filter", type=int, default=None, help="Only findings on this line.")
 @click.option("--note", default="", help="Why it is fine (kept in the memory file).")
-@_settings_options
+@settings_options
+@_reference_option
 def ignore(file: str, rule: str, text_filter: str | None, line_filter: int | None, note: str,
            **opts: Any) -> int:  # fmt: skip
     """Mark findings in FILE as fine so that later runs do not raise them again."""
-    from copydesk.glossary import default_glossary_dir
-    from copydesk.memory import check_writable, default_memory_path, remember
+    from copydesk.memory import check_writable, remember
     from copydesk.pipeline import clean
     from copydesk.report import LineIndex
 
-    glossary_dir = opts["glossary_dir"]
-    path = (
-        Path(opts["memory_file"])
-        if opts["memory_file"]
-        else default_memory_path(Path(glossary_dir) if glossary_dir else default_glossary_dir())
-    )
+    path = settings_spec(opts).memory_path()
     check_writable(path)
     run = _run_options(opts)
-    result = clean(load_path(file, max_mb=opts["max_size"]), run.settings, language=run.language)
+    result = clean(load_path(file, max_mb=run.settings.max_mb), run.settings)
     lines = LineIndex(result.cleaned)
     chosen = [
         f
@@ -472,13 +380,7 @@ def eval_clean(files: tuple[str, ...], field_name: str, fmt: str) -> int:
 
 @eval_group.command(name="scorecard")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "--out",
-    "out_file",
-    default="docs/rule-scorecard.md",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-)
+@output_option(folder=False, default="docs/rule-scorecard.md")
 def eval_scorecard(file: str, out_file: str) -> int:
     """Run both evaluations on an MQM JSONL file and write the rule scorecard."""
     from copydesk.evaluate import evaluate_clean, evaluate_mqm, load_mqm, read_texts
@@ -493,16 +395,6 @@ def eval_scorecard(file: str, out_file: str) -> int:
     atomic_write_text(Path(out_file), render_scorecard(mqm, human, Path(file).name, off))
     click.echo(f"wrote {out_file}")
     return ExitStatus.OK
-
-
-def _add_flow_commands() -> None:
-    # The flows' command group imports only click; Prefect loads when a flow runs.
-    from copydesk_flows.cli import run
-
-    cli.add_command(run)
-
-
-_add_flow_commands()
 
 
 def error_line(message: object) -> str:

@@ -21,6 +21,7 @@ wins. An unknown key or table anywhere in ``copydesk.toml`` (or inside ``[tool.c
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,19 @@ class HouseStyle:
     disabled: tuple[str, ...] = ()
     enabled: tuple[str, ...] = ()
     severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def content_hash(self) -> str:
+        """A short hash of the choices, for signatures ("default" when nothing is set).
+
+        >>> HouseStyle().content_hash
+        'default'
+        >>> len(HouseStyle(disabled=("en.calques",)).content_hash)
+        12
+        """
+        if self == HouseStyle():
+            return "default"
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:12]
 
     def is_enabled(self, rule_id: str, default_on: bool) -> bool:
         """Whether ``rule_id`` runs: the longest matching prefix decides, else ``default_on``."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from copydesk._cache import BoundedCache
 from copydesk.glossary import Entry, Glossary
 
 _WHITESPACE_RUN = re.compile(r"\s+")
@@ -188,18 +189,12 @@ def _patterns(entry_index: int, entry: Entry) -> list[Pattern]:
     return out
 
 
-_CACHE: dict[str, Automaton] = {}
-_CACHE_SIZE = 8
+_AUTOMATA: BoundedCache[str, Automaton] = BoundedCache(8)
 
 
 def compile_glossary(glossary: Glossary) -> Automaton:
     """The automaton for ``glossary``, built once per content hash."""
-    cached = _CACHE.get(glossary.content_hash)
-    if cached is None:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        cached = _CACHE[glossary.content_hash] = Automaton(glossary)
-    return cached
+    return _AUTOMATA.get(glossary.content_hash, lambda: Automaton(glossary))
 
 
 def find_candidates(text: str, glossary: Glossary) -> list[Candidate]:

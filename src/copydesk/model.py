@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from copydesk.scores.base import Scores
+from copydesk.signature import Signature
 
 Severity = Literal["minor", "major", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("minor", "major", "critical")
@@ -93,7 +94,7 @@ class Result:
     findings: tuple[Finding, ...]
     language: Language
     encoding: str
-    signature: str
+    signature: Signature
     scores: Scores | None = None  # None only for a result built by hand
     notes: tuple[str, ...] = ()
     source_name: str | None = None

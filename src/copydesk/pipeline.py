@@ -8,15 +8,12 @@ is skipped with a note in ``Result.notes``, never an error.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import os
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 
-from copydesk.config import HouseStyle, load_house_style
+from copydesk._cache import BoundedCache
 from copydesk.edits import apply_edits, compose_edits
-from copydesk.errors import InputError, RuleFileError
+from copydesk.errors import InputError
 from copydesk.findings.spelling import (
     SPELLING_LANGUAGES,
     Lexicon,
@@ -24,142 +21,23 @@ from copydesk.findings.spelling import (
     iter_misspellings,
 )
 from copydesk.findings.untranslated import iter_untranslated
-from copydesk.glossary import Glossary, default_glossary_dir, load_glossary
+from copydesk.glossary import Glossary
 from copydesk.langid import (
     SAMPLE_CHARS,
     UNDETERMINED,
     detect_language,
     given_language,
-    language_code,
 )
 from copydesk.limits import FindingCap, TooManyChanges, max_changes
-from copydesk.load import Document, load_bytes, load_path, read_regular_file
-from copydesk.memory import FalseAlarmMemory, default_memory_path, load_memory
+from copydesk.load import Document, load_bytes, load_path
 from copydesk.model import Edit, Finding, Language, Result
 from copydesk.normalize import normalize_terms_and_explain
-from copydesk.rules import (
-    RuleSet,
-    add_issues,
-    default_rules_directory,
-    fix_text_and_explain,
-    load_rules,
-)
+from copydesk.rules import add_issues, fix_text_and_explain
 from copydesk.scores.run import score_run
-from copydesk.signature import Signature
+from copydesk.settings import Settings, default_settings
 
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything besides the article that decides the output."""
-
-    glossary: Glossary
-    house_style: HouseStyle = field(default_factory=HouseStyle)
-    rules_dir: Path | None = None
-    suggest_only: bool = False
-    date: dt.date | None = None
-    memory: FalseAlarmMemory = field(default_factory=FalseAlarmMemory)
-    # The ceiling on one article's changes (None: COPYDESK_MAX_CHANGES, else the default).
-    # Not part of :meth:`key`: it decides whether an article is refused, never its output.
-    max_changes: int | None = None
-
-    def rules(self, language: str) -> RuleSet:
-        """The rule pack for ``language`` (empty when there is none)."""
-        return _rules(language, self.rules_dir)
-
-    def key(self) -> str:
-        """Everything besides the article that decides the output, as one short string.
-
-        Like a result's signature, but for any language: it hashes every rule file of
-        every language, so a batch can tell whether an article cleaned earlier is still
-        current before it knows the article's language.
-        """
-        root = self.rules_dir or default_rules_directory("en").parent
-        digest = hashlib.sha256()
-        if root.is_dir():
-            for path in sorted(root.rglob("*.yaml")):
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(read_regular_file(path, "a rule file", RuleFileError) + b"\0")
-        signature = Signature(
-            glossary=self.glossary.content_hash,
-            rules=f"*@{digest.hexdigest()[:12]}",
-            style=_style_hash(self.house_style),
-            lang="*",
-            mode="suggest" if self.suggest_only else "apply",
-            date=self.date.isoformat() if self.date else None,
-            memory=self.memory.content_hash,
-        )
-        return str(signature)
-
-
-def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """Name, modification time and size of each YAML file: changes when a file does."""
-    if not folder.is_dir():
-        return ()
-    return tuple(
-        (p.name, st.st_mtime_ns, st.st_size)
-        for p in sorted(folder.glob("*.yaml"))
-        for st in (p.stat(),)
-    )
-
-
-# Loaded data, reused while its files are unchanged (a long-running scheduled process
-# picks up a maintainer's edit on its next run).
-_CACHE_SIZE = 16
-_RULES_CACHE: dict[tuple[Path, tuple[tuple[str, int, int], ...]], RuleSet] = {}
-_GLOSSARY_CACHE: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Glossary] = {}
-
-
-def _rules(language: str, directory: Path | None) -> RuleSet:
-    # ``directory`` is the rules root (like the shipped ``rules/``): one folder per language.
-    # A checked code is letters only, so the folder is always a child of the root.
-    language = language_code(language)
-    folder = (directory / language) if directory else default_rules_directory(language)
-    key = (folder.resolve(), _stamp(folder))
-    if key not in _RULES_CACHE:
-        if len(_RULES_CACHE) >= _CACHE_SIZE:
-            _RULES_CACHE.clear()
-        _RULES_CACHE[key] = load_rules(language, folder)
-    return _RULES_CACHE[key]
-
-
-def _glossary(directory: Path) -> Glossary:
-    key = (directory.resolve(), _stamp(directory))
-    if key not in _GLOSSARY_CACHE:
-        if len(_GLOSSARY_CACHE) >= _CACHE_SIZE:
-            _GLOSSARY_CACHE.clear()
-        _GLOSSARY_CACHE[key] = load_glossary(directory)
-    return _GLOSSARY_CACHE[key]
-
-
-def default_settings(
-    *,
-    glossary_dir: str | os.PathLike[str] | None = None,
-    rules_dir: str | os.PathLike[str] | None = None,
-    style_file: str | os.PathLike[str] | None = None,
-    memory_file: str | os.PathLike[str] | None = None,
-    suggest_only: bool = False,
-    date: dt.date | None = None,
-    max_changes: int | None = None,
-) -> Settings:
-    """Settings from the shipped (or given) glossary, rules, house style and memory.
-
-    The false-alarm memory defaults to ``false-alarms.yaml`` beside the glossary folder.
-    """
-    folder = Path(glossary_dir) if glossary_dir is not None else default_glossary_dir()
-    glossary = _glossary(folder)
-    if rules_dir is not None and not Path(rules_dir).is_dir():
-        # Like a missing glossary: running without any rule would pass every article silently.
-        msg = f"{rules_dir}: rules folder not found"
-        raise RuleFileError(msg)
-    return Settings(
-        glossary=glossary,
-        house_style=load_house_style(Path(style_file) if style_file else None),
-        rules_dir=Path(rules_dir) if rules_dir else None,
-        suggest_only=suggest_only,
-        date=date,
-        memory=load_memory(Path(memory_file) if memory_file else default_memory_path(folder)),
-        max_changes=max_changes,
-    )
+# Settings and their loader live in copydesk.settings; named here too for existing callers.
+__all__ = ["Settings", "clean", "clean_file", "default_settings"]
 
 
 def _fix_and_normalize(
@@ -194,30 +72,22 @@ def _fix_and_normalize(
     return cleaned, edits
 
 
-def _style_hash(style: HouseStyle) -> str:
-    """A short hash of the house style's settings ("default" when nothing is set)."""
-    if style == HouseStyle():
-        return "default"
-    return hashlib.sha256(repr(style).encode()).hexdigest()[:12]
-
-
 def _suggested(edit: Edit) -> Edit:
     return replace(edit, applied=False)
 
 
-_LEXICON_CACHE: dict[tuple[str, str], Lexicon] = {}
+_LEXICONS: BoundedCache[tuple[str, str], Lexicon] = BoundedCache(16)
 
 
 def _lexicon(glossary: Glossary, language: str) -> Lexicon:
     """The spelling lexicon of a glossary, built once per glossary hash and language."""
-    key = (glossary.content_hash, language)
-    if key not in _LEXICON_CACHE:
-        if len(_LEXICON_CACHE) >= _CACHE_SIZE:
-            _LEXICON_CACHE.clear()
+
+    def build() -> Lexicon:
         forms = [t for e in glossary.entries for t in e.form_texts(language)]
         known = forms + [v.text for e in glossary.entries for v in e.variants]
-        _LEXICON_CACHE[key] = build_lexicon(known, forms)
-    return _LEXICON_CACHE[key]
+        return build_lexicon(known, forms)
+
+    return _LEXICONS.get((glossary.content_hash, language), build)
 
 
 def _find(
@@ -261,8 +131,10 @@ def clean(
     loaded :class:`~copydesk.load.Document`. ``language`` overrides detection.
     """
     settings = settings or default_settings()
+    if language is None:
+        language = settings.language
     if isinstance(source, bytes):
-        doc = load_bytes(source, name or "<bytes>")
+        doc = load_bytes(source, name or "<bytes>", max_mb=settings.max_mb)
     elif isinstance(source, str):
         doc = Document(text=source, encoding="utf-8", name=name or "<text>")
     else:
@@ -312,15 +184,6 @@ def _clean(
     findings = _find(cleaned, lang.code, settings, notes, suggested)
     findings, suppressed = settings.memory.split(cleaned, findings)
     scores = score_run(text, cleaned, findings, reference)
-    signature = Signature(
-        glossary=settings.glossary.content_hash,
-        rules=f"{lang.code}@{settings.rules(lang.code).content_hash}",
-        style=_style_hash(settings.house_style),
-        lang=lang.code,
-        mode="suggest" if settings.suggest_only else "apply",
-        date=settings.date.isoformat() if settings.date else None,
-        memory=settings.memory.content_hash,
-    )
     return Result(
         input=text,
         cleaned=cleaned,
@@ -328,7 +191,7 @@ def _clean(
         findings=tuple(findings),
         language=lang,
         encoding=doc.encoding,
-        signature=str(signature),
+        signature=settings.signature(lang.code),
         scores=scores,
         notes=tuple(notes),
         source_name=doc.name,
@@ -339,5 +202,6 @@ def _clean(
 def clean_file(
     path: str | os.PathLike[str], settings: Settings | None = None, **kwargs: object
 ) -> Result:
-    """Load an article file and :func:`clean` it."""
-    return clean(load_path(path), settings, **kwargs)  # type: ignore[arg-type]
+    """Load an article file (within the settings' size limit) and :func:`clean` it."""
+    settings = settings or default_settings()
+    return clean(load_path(path, max_mb=settings.max_mb), settings, **kwargs)  # type: ignore[arg-type]

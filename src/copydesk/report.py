@@ -168,7 +168,7 @@ def _json_head(result: Result) -> dict[str, Any]:
         "source": result.source_name,
         "encoding": result.encoding,
         "language": result.language.to_dict(),
-        "signature": result.signature,
+        "signature": str(result.signature),
         "summary": _summary_counts(result),
         "notes": list(result.notes),
         "scores": {} if result.scores is None else result.scores.to_dict(),
@@ -344,7 +344,7 @@ def render_markdown(result: Result) -> str:
     ]
     if scores := _scores_line(result):
         out.append(f"| Scores | {scores} |")
-    out.append(f"| Signature | {code_cell(result.signature)} |")
+    out.append(f"| Signature | {code_cell(str(result.signature))} |")
     out.append("")
     for note in result.notes:
         out += [f"> Note: {escape_markdown_line(note)}", ""]

@@ -347,7 +347,9 @@ def render_html(result: Result) -> str:
     """Render a Result as one self-contained HTML page (inline CSS, no scripts).
 
     >>> from copydesk.model import Language, Result
-    >>> page = render_html(Result("a <b>", "a <b>", (), (), Language("en"), "utf-8", "sig"))
+    >>> from copydesk.signature import Signature
+    >>> sig = Signature("g", "en@r", "default", "en")
+    >>> page = render_html(Result("a <b>", "a <b>", (), (), Language("en"), "utf-8", sig))
     >>> "a &lt;b&gt;" in page and "<script" not in page
     True
     """

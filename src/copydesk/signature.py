@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from copydesk import __version__
+from copydesk._version import __version__
 
 _SHORT = {
     "copydesk": "v",

@@ -5,13 +5,10 @@ flows only move files, record what was done and publish artifacts. The modules a
 ``copydesk_flows.article`` (``clean-article``), ``copydesk_flows.inbox`` (``clean-inbox``),
 ``copydesk_flows.evaluate`` (``evaluate``) and ``copydesk_flows.cli`` (``copydesk run``).
 
-Importing this package imports no Prefect. It sets quiet, offline defaults for Prefect in
-the environment (only variables that are not set already; see :mod:`copydesk_flows._prefect`), so
-that they are in place before a flow module imports Prefect.
+Importing this package imports no Prefect and changes nothing in the environment. The
+command line applies quiet, offline defaults for Prefect (only variables that are not set
+already; :func:`copydesk_flows._prefect.apply_env_defaults`) when a flow is about to run;
+a program that imports a flow module itself can call it first.
 """
 
 from __future__ import annotations
-
-from copydesk_flows._prefect import apply_env_defaults
-
-apply_env_defaults()

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
-#: Environment defaults applied when ``flows`` is imported (only where unset).
+#: Environment defaults applied when a flow is about to run (only where unset).
 ENV_DEFAULTS: dict[str, str] = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",

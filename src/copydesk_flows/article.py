@@ -1,6 +1,7 @@
 """Flow ``clean-article``: one article -> cleaned text, reports and Prefect artifacts.
 
-Contract: give a ``path`` or a ``text`` with an ``article_id``. The flow writes
+Contract: give a ``path`` or a ``text`` with an ``article_id``, and the settings as one
+``spec`` (:class:`~copydesk.settings.SettingsSpec`; none: the shipped defaults). The flow writes
 ``STEM.clean.txt`` and ``STEM.report.{md,json,html}`` into ``out_dir`` with
 :func:`copydesk.output.write_outputs` (atomically), and publishes three artifacts keyed by
 the article id (:func:`copydesk.batch.fit.artifact_key`): ``…-report`` (the Markdown diff
@@ -19,11 +20,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from copydesk.errors import InputError
-from copydesk.langid import language_code
 from copydesk.load import Document, load_bytes, load_path
 from copydesk.model import Result
 from copydesk.output import article_id_of, output_stem, write_outputs
-from copydesk.pipeline import Settings, clean, default_settings
+from copydesk.pipeline import clean
+from copydesk.settings import Settings, SettingsSpec
 from copydesk_flows._artifacts import publish_article_artifacts
 from copydesk_flows._prefect import retry_unless_input_error
 
@@ -36,11 +37,9 @@ __all__ = ["clean_article"]
     retry_condition_fn=retry_unless_input_error,
     cache_policy=NO_CACHE,
 )
-def load_settings(
-    glossary_dir: str | None, rules_dir: str | None, style_file: str | None
-) -> Settings:
-    """Read the glossary, rules and house style."""
-    return default_settings(glossary_dir=glossary_dir, rules_dir=rules_dir, style_file=style_file)
+def load_settings(spec: SettingsSpec | None) -> Settings:
+    """Read the glossary, house style and memory the spec names (None: the defaults)."""
+    return (spec or SettingsSpec()).load()
 
 
 @task(
@@ -49,15 +48,15 @@ def load_settings(
     retry_condition_fn=retry_unless_input_error,
     cache_policy=NO_CACHE,
 )
-def read_article(path: str) -> Document:
+def read_article(path: str, max_mb: float | None) -> Document:
     """Read and decode one article file."""
-    return load_path(path)
+    return load_path(path, max_mb=max_mb)
 
 
 @task(cache_policy=NO_CACHE)
-def clean_document(doc: Document, settings: Settings, language: str | None) -> Result:
+def clean_document(doc: Document, settings: Settings) -> Result:
     """Clean one decoded article."""
-    return clean(doc, settings, language=language)
+    return clean(doc, settings)
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -83,10 +82,7 @@ def clean_article(
     text: str | None = None,
     article_id: str | None = None,
     out_dir: str = "out",
-    language: str | None = None,
-    glossary_dir: str | None = None,
-    rules_dir: str | None = None,
-    style_file: str | None = None,
+    spec: SettingsSpec | None = None,
 ) -> dict[str, Any]:
     """Clean one article (a file, or text with an id) into ``out_dir`` and publish artifacts.
 
@@ -96,13 +92,15 @@ def clean_article(
     if (path is None) == (text is None) or (text is not None and not article_id):
         msg = "clean-article needs a path, or a text with an article_id (not both)"
         raise InputError(msg)
-    if language is not None:
-        language_code(language)  # a bad code fails here, before anything is read or written
     article = article_id_of(path, article_id)
-    settings = load_settings(glossary_dir, rules_dir, style_file)
+    settings = load_settings(spec)  # a bad one fails here, before anything is read or written
     # Text goes through load_bytes too, so that empty or binary text is refused alike.
-    doc = read_article(path) if path else load_bytes((text or "").encode("utf-8"), article)
-    result = clean_document(doc, settings, language)
+    doc = (
+        read_article(path, settings.max_mb)
+        if path
+        else load_bytes((text or "").encode("utf-8"), article, max_mb=settings.max_mb)
+    )
+    result = clean_document(doc, settings)
     written = write_article(result, out_dir, output_stem(article, path))
     report_path = next(p for p in written if p.endswith(".report.md"))
     keys = publish_artifacts(result, article, report_path)
@@ -115,5 +113,5 @@ def clean_article(
         "edits": len(result.applied_edits),
         "suggested": len(result.suggested_edits),
         "findings": len(result.findings),
-        "signature": result.signature,
+        "signature": str(result.signature),
     }

@@ -11,45 +11,20 @@ outputs went and the flow run's name.
 
 from __future__ import annotations
 
-import os
+import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from copydesk.limits import DEFAULT_MAX_CHANGES, MAX_CHANGES_ENV
-from copydesk.load import DEFAULT_MAX_MB, MAX_MB_ENV
+from copydesk.options import output_option, settings_options, settings_spec
+
+if TYPE_CHECKING:
+    from copydesk.settings import SettingsSpec
 
 DEFAULT_CRON = "*/15 * * * *"
 DEFAULT_DEPLOYMENT = "inbox"
-
-
-def _settings_options(f: Any) -> Any:
-    for option in reversed(
-        [
-            click.option(
-                "--glossary",
-                "glossary_dir",
-                type=click.Path(file_okay=False, exists=True),
-                help="Glossary folder (default: the shipped one).",
-            ),
-            click.option(
-                "--rules",
-                "rules_dir",
-                type=click.Path(file_okay=False, exists=True),
-                help="Rule folder (default: the shipped one).",
-            ),
-            click.option(
-                "--style",
-                "style_file",
-                type=click.Path(dir_okay=False, exists=True),
-                help="House-style file (default: copydesk.toml found from here).",
-            ),
-        ]
-    ):
-        f = option(f)
-    return f
 
 
 def _inbox_folders(f: Any) -> Any:
@@ -73,55 +48,21 @@ _dask_address = click.option(
 )
 
 
-def _set_max_size(_ctx: click.Context, _param: click.Parameter, value: float | None) -> None:
-    # Through the environment, the flows' loads see the limit wherever they run in this
-    # process or its children (Dask workers and deployments read their own environment).
-    if value is not None:
-        os.environ[MAX_MB_ENV] = str(value)
-
-
-_max_size = click.option(
-    "--max-size",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="MB",
-    expose_value=False,
-    callback=_set_max_size,
-    help=f"Refuse an article over MB megabytes (default: env {MAX_MB_ENV}, else "
-    f"{DEFAULT_MAX_MB:g}).",
-)
-
-
-def _set_max_changes(_ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
-    if value is not None:  # like --max-size: every article's cleaning reads it
-        os.environ[MAX_CHANGES_ENV] = str(value)
-
-
-_max_changes = click.option(
-    "--max-changes",
-    type=click.IntRange(min=1),
-    metavar="N",
-    expose_value=False,
-    callback=_set_max_changes,
-    help=f"Refuse an article with more than N changes (default: env {MAX_CHANGES_ENV}, "
-    f"else {DEFAULT_MAX_CHANGES:,}).",
-)
-
-
 @click.group(name="run")
 def run() -> None:
     """Run the Prefect flows (needs the 'flows' extra: pip install 'copydesk[flows]')."""
 
 
-def _check_settings(
-    *, glossary_dir: str | None, rules_dir: str | None, style_file: str | None
-) -> None:
-    """Load the glossary and house style now: a bad one fails before Prefect starts."""
-    from copydesk.pipeline import default_settings
-
-    default_settings(glossary_dir=glossary_dir, rules_dir=rules_dir, style_file=style_file)
+def _check_settings(spec: SettingsSpec) -> None:
+    """Load the glossary, rules, house style and memory now: bad ones fail before Prefect."""
+    spec.load()
 
 
 def _require_prefect() -> None:
+    """Prefect with quiet, offline defaults (only where unset), or a one-line error."""
+    from copydesk_flows._prefect import apply_env_defaults
+
+    apply_env_defaults()  # before Prefect is imported: it reads them then
     try:
         import prefect  # noqa: F401
     except ImportError:
@@ -129,9 +70,9 @@ def _require_prefect() -> None:
         raise click.ClickException(msg) from None
 
 
-def _run_flow(module: str, name: str, settings: dict[str, str | None], **params: Any) -> Any:
+def _run_flow(module: str, name: str, spec: SettingsSpec, **params: Any) -> Any:
     """Check the settings and Prefect first, then run flow ``module.name`` quietly."""
-    _check_settings(**settings)
+    _check_settings(spec)
     _require_prefect()
     import importlib
 
@@ -144,50 +85,31 @@ def _run_flow(module: str, name: str, settings: dict[str, str | None], **params:
         msg = f"the temporary Prefect server did not start: {' '.join(str(exc).split())[:300]}"
         raise click.ClickException(msg) from None
     with heartbeats_off():
-        return flow(**settings, **params)
+        return flow(spec=spec, **params)
 
 
 @run.command(name="clean-article")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
-@click.option(
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Output folder.",
-)
+@output_option(folder=True, default="out")
 @click.option(
     "--id",
     "article_id",
     help="Article id for the run name and artifact keys (default: the file's stem).",
 )
-@click.option("--lang", "language", help="Article language (ISO 639-1); default: detected.")
-@_settings_options
-@_max_size
-@_max_changes
-def clean_article_command(
-    file: str,
-    out_dir: str,
-    article_id: str | None,
-    language: str | None,
-    **settings: str | None,
-) -> int:
+@settings_options
+def clean_article_command(file: str, out_dir: str, article_id: str | None, **options: Any) -> int:
     """Clean FILE into OUT and publish its report, findings and summary as artifacts."""
-    from copydesk.langid import language_code
     from copydesk.load import load_path
 
-    if language is not None:
-        language_code(language)  # a bad code or file fails here, before Prefect starts
-    load_path(file)
+    spec = settings_spec(options)
+    load_path(file, max_mb=spec.max_size)  # a bad file fails here, before Prefect starts
     result = _run_flow(
         "copydesk_flows.article",
         "clean_article",
-        settings,
+        spec,
         path=file,
         article_id=article_id,
         out_dir=out_dir,
-        language=language,
     )
     click.echo(f"{file}: {result['edits']} change(s), {result['findings']} finding(s)")
     for path in result["outputs"]:
@@ -208,9 +130,7 @@ def clean_article_command(
     "--chunk-size", default=25, show_default=True, type=click.IntRange(1), help="Articles per task."
 )
 @_dask_address
-@_settings_options
-@_max_size
-@_max_changes
+@settings_options
 def clean_inbox_command(
     inbox: str,
     outbox: str | None,
@@ -218,7 +138,7 @@ def clean_inbox_command(
     pattern: str,
     chunk_size: int,
     dask_address: str | None,
-    **settings: str | None,
+    **options: Any,
 ) -> int:
     """Clean every new or changed article of INBOX; quarantine the bad ones.
 
@@ -233,7 +153,7 @@ def clean_inbox_command(
     result = _run_flow(
         "copydesk_flows.inbox",
         "clean_inbox",
-        settings,
+        settings_spec(options),
         inbox=inbox,
         outbox=outbox,
         quarantine=quarantine,
@@ -258,12 +178,10 @@ def clean_inbox_command(
 
 @run.command(name="evaluate")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
-@_settings_options
-@_max_size
-@_max_changes
-def evaluate_command(folder: str, **settings: str | None) -> int:
+@settings_options
+def evaluate_command(folder: str, **options: Any) -> int:
     """Score raw and cleaned NAME.txt against NAME.ref.txt in FOLDER (BLEU, chrF++, TER)."""
-    result = _run_flow("copydesk_flows.evaluate", "evaluate", settings, folder=folder)
+    result = _run_flow("copydesk_flows.evaluate", "evaluate", settings_spec(options), folder=folder)
     click.echo(f"{folder}: {result['articles']} article(s), {result['segments']} line(s)")
     for row in result["scores"]:
         click.echo(
@@ -287,9 +205,7 @@ def evaluate_command(folder: str, **settings: str | None) -> int:
 )
 @_inbox_folders
 @_dask_address
-@_settings_options
-@_max_size
-@_max_changes
+@settings_options
 def serve_inbox_command(
     inbox: str,
     cron: str,
@@ -297,15 +213,19 @@ def serve_inbox_command(
     outbox: str | None,
     quarantine: str | None,
     dask_address: str | None,
-    **settings: str | None,
+    **options: Any,
 ) -> int:
     """Serve the clean-inbox deployment on a cron schedule until interrupted.
 
     Start a server first (prefect server start) and set PREFECT_API_URL; a manual run is
     then: prefect deployment run 'clean-inbox/NAME'.
     """
-    _check_settings(**settings)
+    # Absolute paths: the served runs must not depend on the directory they start in.
+    spec = settings_spec(options).with_absolute_paths()
+    _check_settings(spec)
     _require_prefect()
+    from dataclasses import asdict
+
     from prefect.settings import PREFECT_API_URL
 
     from copydesk_flows.inbox import clean_inbox
@@ -315,14 +235,16 @@ def serve_inbox_command(
             "warning: PREFECT_API_URL is not set; scheduled runs need a running Prefect server",
             err=True,
         )
-    # Absolute paths: the served runs must not depend on the directory they start in.
     parameters: dict[str, Any] = {"inbox": str(Path(inbox).resolve())}
     for key, value in (("outbox", outbox), ("quarantine", quarantine)):
         if value:
             parameters[key] = str(Path(value).resolve())
-    for key, value in settings.items():
-        if value:
-            parameters[key] = str(Path(value).resolve())
+    # As JSON, the form a deployment stores; Prefect turns it back into a SettingsSpec.
+    parameters["spec"] = {
+        k: v.isoformat() if isinstance(v, dt.date) else v
+        for k, v in asdict(spec).items()
+        if v is not None
+    }
     if dask_address:
         parameters["dask_address"] = dask_address
     click.echo(f"serving clean-inbox/{name} ({cron})")

@@ -31,7 +31,7 @@ from copydesk.batch.evaluate import (
 )
 from copydesk.batch.fit import artifact_key, fit_rows
 from copydesk.batch.plan import chunked
-from copydesk.pipeline import Settings
+from copydesk.settings import Settings, SettingsSpec
 from copydesk_flows.article import load_settings
 
 __all__ = ["REF_SUFFIX", "evaluate"]
@@ -59,12 +59,10 @@ def score(raw: list[str], cleaned: list[str], references: list[str]) -> list[dic
 def evaluate(
     folder: str,
     chunk_size: int = 25,
-    glossary_dir: str | None = None,
-    rules_dir: str | None = None,
-    style_file: str | None = None,
+    spec: SettingsSpec | None = None,
 ) -> dict[str, Any]:
     """Score raw and cleaned articles of ``folder`` against their references."""
-    settings = load_settings(glossary_dir, rules_dir, style_file)
+    settings = load_settings(spec)
     pairs = list_pairs(folder)
     require_pairs(folder, pairs)
     futures = [segment_chunk.submit(chunk, settings) for chunk in chunked(pairs, chunk_size)]

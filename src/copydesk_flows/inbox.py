@@ -83,8 +83,8 @@ from copydesk.batch.plan import (
 )
 from copydesk.batch.process import process_articles
 from copydesk.batch.summary import batch_result, batch_summary_markdown, progress_description
-from copydesk.pipeline import Settings
 from copydesk.report import escape_markdown_line
+from copydesk.settings import Settings, SettingsSpec
 from copydesk_flows._prefect import DASK_ADDRESS_ENV
 from copydesk_flows.article import load_settings
 
@@ -161,9 +161,7 @@ def clean_inbox(
     quarantine: str | None = None,
     pattern: str = "*.txt",
     chunk_size: int = 25,
-    glossary_dir: str | None = None,
-    rules_dir: str | None = None,
-    style_file: str | None = None,
+    spec: SettingsSpec | None = None,
     dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Clean every new or changed article of ``inbox`` into ``outbox``.
@@ -176,7 +174,7 @@ def clean_inbox(
     check_pattern(pattern)
     check_folders(Path(inbox), Path(outbox), Path(quarantine))
     dask_address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
-    settings = load_settings(glossary_dir, rules_dir, style_file)
+    settings = load_settings(spec)
     key = settings.key()
     manifest = prepare_outbox(outbox, quarantine)
     plan = plan_inbox(inbox, pattern, outbox, manifest, key)

@@ -89,7 +89,7 @@ def segment_pair(text_path: str, ref_path: str, settings: Settings) -> Segments:
     """Load, clean and align one pair; a load failure becomes a ``problem``."""
     name = article_stem(text_path)
     try:
-        doc, ref = load_path(text_path), load_path(ref_path)
+        doc, ref = (load_path(p, max_mb=settings.max_mb) for p in (text_path, ref_path))
     except Exception as exc:  # one bad pair must not stop the evaluation
         return Segments(name, problem=str(exc))
     return align(name, doc.text, clean(doc, settings).cleaned, ref.text)

@@ -52,11 +52,11 @@ def process_article(
     try:
         if (outcome := moved()) is not None:
             return outcome
-        data = read_regular_file(path, limit_name=name)  # over the size limit: quarantined
+        data = read_regular_file(path, limit_name=name, max_mb=settings.max_mb)  # over: quarantined
         if (outcome := moved()) is not None:
             return outcome
         digest = content_hash(data)
-        result = clean(load_bytes(data, name), settings)
+        result = clean(load_bytes(data, name, max_mb=settings.max_mb), settings)
         outputs = write_output_set(result, outbox, stem)
     except Exception as exc:  # one bad article must never stop the batch
         if (outcome := moved()) is not None:
@@ -79,7 +79,7 @@ def process_article(
         digest,
         edits=len(result.applied_edits),
         findings=len(result.findings),
-        signature=result.signature,
+        signature=str(result.signature),
         words=mqm.word_count,
         penalty=mqm.penalty,
         stem=stem,

@@ -143,7 +143,7 @@ def article_summary_markdown(result: Result, article_id: str) -> str:
         f"| Findings | {counts['findings']} |",
         f"| MQM penalty per 100 words | {mqm} |",
         f"| Edit rate (TER) | {rate} |",
-        f"| Signature | {code_cell(result.signature)} |",
+        f"| Signature | {code_cell(str(result.signature))} |",
         "",
         "## Changes by category",
         "",
