@@ -466,10 +466,10 @@ def test_a_file_changing_during_the_run_is_left_for_the_next(
     # Changed while it was read and cleaned: left in place, not quarantined.
     real_load = copydesk.batch.process.load_bytes
 
-    def load_while_written(data: bytes, name: str) -> Any:
+    def load_while_written(data: bytes, name: str, **options: Any) -> Any:
         with growing.open("ab") as fh:
             fh.write(b"\x99 more text\n")
-        return real_load(data, name)
+        return real_load(data, name, **options)
 
     monkeypatch.setattr(copydesk.batch.process, "load_bytes", load_while_written)
     again = plan(inbox, outbox, settings.key()).todo
