@@ -68,6 +68,8 @@ class HouseStyle:
     disabled: tuple[str, ...] = ()
     enabled: tuple[str, ...] = ()
     severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # The file it was read from, for error messages; not a setting (no part of its hash).
+    path: Path | None = field(default=None, compare=False, repr=False)
 
     def is_enabled(self, rule_id: str, default_on: bool) -> bool:
         """Whether ``rule_id`` runs: the longest matching prefix decides, else ``default_on``."""
@@ -123,6 +125,7 @@ def _style_from_table(table: Any, path: Path, where: str) -> HouseStyle:
         disabled=_string_list(table.get("disable", []), "disable", path),
         enabled=_string_list(table.get("enable", []), "enable", path),
         severity=MappingProxyType(dict(severity)),
+        path=path,
     )
 
 

@@ -17,13 +17,9 @@ from pathlib import Path
 from copydesk.config import HouseStyle, load_house_style
 from copydesk.edits import apply_edits, compose_edits
 from copydesk.errors import InputError, RuleFileError
-from copydesk.findings.spelling import (
-    SPELLING_LANGUAGES,
-    Lexicon,
-    build_lexicon,
-    iter_misspellings,
-)
-from copydesk.findings.untranslated import iter_untranslated
+from copydesk.findings.checker import FindContext, collect
+from copydesk.findings.registry import check_rule_prefixes, checkers
+from copydesk.findings.spelling import SPELLING_LANGUAGES, glossary_lexicon
 from copydesk.glossary import Glossary, default_glossary_dir, load_glossary
 from copydesk.langid import (
     SAMPLE_CHARS,
@@ -39,10 +35,10 @@ from copydesk.model import Edit, Finding, Language, Result
 from copydesk.normalize import normalize_terms_and_explain
 from copydesk.rules import (
     RuleSet,
-    add_issues,
     default_rules_directory,
     fix_text_and_explain,
     load_rules,
+    shipped_rules_root,
 )
 from copydesk.scores.mqm import count_words, mqm_score
 from copydesk.scores.reference import reference_scores
@@ -153,7 +149,7 @@ def default_settings(
         # Like a missing glossary: running without any rule would pass every article silently.
         msg = f"{rules_dir}: rules folder not found"
         raise RuleFileError(msg)
-    return Settings(
+    settings = Settings(
         glossary=glossary,
         house_style=load_house_style(Path(style_file) if style_file else None),
         rules_dir=Path(rules_dir) if rules_dir else None,
@@ -162,6 +158,10 @@ def default_settings(
         memory=load_memory(Path(memory_file) if memory_file else default_memory_path(folder)),
         max_changes=max_changes,
     )
+    check_rule_prefixes(
+        settings.house_style, settings.rules_dir or shipped_rules_root(), settings.rules
+    )
+    return settings
 
 
 def _fix_and_normalize(
@@ -207,21 +207,6 @@ def _suggested(edit: Edit) -> Edit:
     return replace(edit, applied=False)
 
 
-_LEXICON_CACHE: dict[tuple[str, str], Lexicon] = {}
-
-
-def _lexicon(glossary: Glossary, language: str) -> Lexicon:
-    """The spelling lexicon of a glossary, built once per glossary hash and language."""
-    key = (glossary.content_hash, language)
-    if key not in _LEXICON_CACHE:
-        if len(_LEXICON_CACHE) >= _CACHE_SIZE:
-            _LEXICON_CACHE.clear()
-        forms = [t for e in glossary.entries for t in e.form_texts(language)]
-        known = forms + [v.text for e in glossary.entries for v in e.variants]
-        _LEXICON_CACHE[key] = build_lexicon(known, forms)
-    return _LEXICON_CACHE[key]
-
-
 def _find(
     cleaned: str,
     language: str,
@@ -229,22 +214,24 @@ def _find(
     notes: list[str],
     suggested: set[tuple[str, int, int]],
 ) -> list[Finding]:
-    """Every producer's findings through one :class:`~copydesk.limits.FindingCap`."""
-    style = settings.house_style
-    # A safe fix that was only suggested is also found by its rule: report it once. Both
-    # this and the house style are decided before the cap, so that it counts what is listed.
-    cap = FindingCap(
-        keep=lambda f: style.is_enabled(f.rule, True) and (f.rule, f.start, f.end) not in suggested
+    """Every registered checker's findings, graded, through one
+    :class:`~copydesk.limits.FindingCap`."""
+    # A safe fix that was only suggested is also found by its rule: report it once. This is
+    # decided before the cap, so that it counts what is listed.
+    cap = FindingCap(keep=lambda f: (f.rule, f.start, f.end) not in suggested)
+    context = FindContext(
+        language=language,
+        ruleset=settings.rules(language),
+        style=settings.house_style,
+        date=settings.date,
+        lexicon=(
+            glossary_lexicon(settings.glossary, language)
+            if language in SPELLING_LANGUAGES
+            else None
+        ),
+        notes=notes,
     )
-    ruleset = settings.rules(language)
-    if ruleset.rules:
-        add_issues(cap, cleaned, ruleset, style, date=settings.date, notes=notes)
-    if language in SPELLING_LANGUAGES:
-        lexicon = _lexicon(settings.glossary, language)
-        cap.add_all(iter_misspellings(cleaned, language, lexicon=lexicon))
-    else:
-        notes.append(f"no spelling dictionary for language '{language}': spelling check skipped")
-    cap.add_all(iter_untranslated(cleaned, language))
+    collect(checkers(), cleaned, context, cap)
     notes.extend(cap.notes())
     return sorted(set(cap.findings()), key=lambda f: (f.start, f.end, f.rule))
 
