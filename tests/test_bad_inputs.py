@@ -265,6 +265,10 @@ CASES: dict[str, Case] = {
         r"style\.toml: rules\.disable must be a list",
     ),
     "style: a directory": Case(_style_directory, "style.toml' is a directory"),
+    "style: a prefix that matches no rule": Case(
+        _with_data_file("style.toml", b'[rules]\ndisable = ["en.calqes"]\n', "--style"),
+        r"style\.toml: rules\.disable: 'en\.calqes' matches no rule id",
+    ),
     "style: pyproject syntax": Case(
         _pyproject(b"[tool.copydesk.rules]\ndisable = [1, \n[x\n"),
         r"pyproject\.toml:\d+:\d+: not valid TOML",
