@@ -25,7 +25,7 @@ from copydesk.edits import apply_edits
 from copydesk.findings.checker import Checker, FindContext, collect
 from copydesk.findings.phrasing import find_issues
 from copydesk.findings.registry import checkers
-from copydesk.findings.spelling import glossary_lexicon
+from copydesk.findings.spelling import Lexicon, glossary_lexicon
 from copydesk.glossary import default_glossary_dir, load_glossary
 from copydesk.limits import FindingCap
 from copydesk.model import Finding
@@ -61,14 +61,14 @@ def _alone(rule: Rule) -> tuple[RuleSet, HouseStyle]:
 
 
 @cache
-def _lexicon(language: str) -> object:
+def _lexicon(language: str) -> Lexicon:
     return glossary_lexicon(load_glossary(default_glossary_dir()), language)
 
 
 def _find_alone(checker: Checker, language: str, rule: Rule, text: str) -> list[Finding]:
     """``checker``'s findings in ``text`` with every rule but ``rule`` turned off."""
     style = HouseStyle(disabled=(rule.id.split(".")[0],), enabled=(rule.id,))
-    context = FindContext(language, load_rules(language), style, lexicon=_lexicon(language))  # type: ignore[arg-type]
+    context = FindContext(language, load_rules(language), style, lexicon=_lexicon(language))
     cap = FindingCap(limit=sys.maxsize)
     collect((checker,), text, context, cap)
     return cap.findings()

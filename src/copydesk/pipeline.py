@@ -38,7 +38,6 @@ from copydesk.rules import (
     default_rules_directory,
     fix_text_and_explain,
     load_rules,
-    shipped_rules_root,
 )
 from copydesk.scores.mqm import count_words, mqm_score
 from copydesk.scores.reference import reference_scores
@@ -158,9 +157,7 @@ def default_settings(
         memory=load_memory(Path(memory_file) if memory_file else default_memory_path(folder)),
         max_changes=max_changes,
     )
-    check_rule_prefixes(
-        settings.house_style, settings.rules_dir or shipped_rules_root(), settings.rules
-    )
+    check_rule_prefixes(settings.house_style, settings.rules_dir, settings.rules)
     return settings
 
 

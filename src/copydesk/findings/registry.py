@@ -19,6 +19,7 @@ from copydesk.findings.checker import Checker
 from copydesk.findings.phrasing import PhrasingChecker
 from copydesk.findings.spelling import SpellingChecker
 from copydesk.findings.untranslated import UntranslatedChecker
+from copydesk.rules.loader import shipped_rules_root
 from copydesk.rules.model import Rule, RuleSet
 
 __all__ = ["check_rule_prefixes", "checkers", "known_rule_ids", "register", "rules_of"]
@@ -71,11 +72,13 @@ def _matches_a_rule(prefix: str, known: Iterable[str]) -> bool:
 
 
 def check_rule_prefixes(
-    style: HouseStyle, rules_root: Path, load: Callable[[str], RuleSet]
+    style: HouseStyle, rules_dir: Path | None, load: Callable[[str], RuleSet]
 ) -> None:
     """Refuse a prefix in ``disable``, ``enable`` or ``severity`` that matches no rule id.
 
-    Raises :class:`~copydesk.errors.ConfigError` naming the prefix and the house-style file.
+    ``rules_dir`` is the rules folder in use (None: the shipped one); ``load`` gives a
+    language's rule pack. Raises :class:`~copydesk.errors.ConfigError` naming the prefix and
+    the house-style file.
     """
     named = [
         ("disable", style.disabled),
@@ -84,7 +87,7 @@ def check_rule_prefixes(
     ]
     if not any(prefixes for _, prefixes in named):
         return
-    known = known_rule_ids(rules_root, load)
+    known = known_rule_ids(rules_dir or shipped_rules_root(), load)
     for key, prefixes in named:
         for prefix in prefixes:
             if not _matches_a_rule(prefix, known):

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from copydesk.findings._words import (
     fold_accents,
@@ -473,18 +473,9 @@ def iter_misspellings(
         yield rules[UNKNOWN_RULE].finding(text, Match(start, end, (), named))
 
 
-def find_misspellings(
-    text: str,
-    language: str,
-    *,
-    known_words: Iterable[str] = (),
-    names: Sequence[str] = (),
-    lexicon: Lexicon | None = None,
-) -> list[Finding]:
-    """Every finding of :func:`iter_misspellings`, as a list."""
-    return list(
-        iter_misspellings(text, language, known_words=known_words, names=names, lexicon=lexicon)
-    )
+def find_misspellings(text: str, language: str, **options: Any) -> list[Finding]:
+    """Every finding of :func:`iter_misspellings` (same options), as a list."""
+    return list(iter_misspellings(text, language, **options))
 
 
 _LEXICON_CACHE: dict[tuple[str, str], Lexicon] = {}
