@@ -43,8 +43,9 @@ American form is known ("colour", "organise", "travelled"), a known word behind 
 productive prefix ("pre-war", "multiverse"), and common lower-case abbreviations
 ("etc").
 
-Languages: those pyspellchecker ships (:data:`SPELLING_LANGUAGES`); for any other the
-checker returns ``[]`` and the caller reports that the step was skipped.
+Languages: those pyspellchecker ships (:data:`SPELLING_LANGUAGES`); for any other
+:func:`iter_misspellings` yields nothing and :class:`SpellingChecker` notes that the step was
+skipped.
 """
 
 from __future__ import annotations
