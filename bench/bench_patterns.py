@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from copydesk.findings.checks import CHECKS, CheckContext  # noqa: E402
 from copydesk.rules import default_rules_directory, load_rules  # noqa: E402
+from copydesk.rules.checks import CHECKS, CheckContext  # noqa: E402
 from tests.pattern_budget import cpu_seconds, finditer_all, shapes  # noqa: E402
 from tests.test_pattern_budgets import PATTERNS  # noqa: E402
 

@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable
 
 import regex
 
-from copydesk.findings.checks import CheckContext
 from copydesk.rules import Rule
+from copydesk.rules.checks import CheckContext
 
 #: Characters of the adversarial text a pattern must get through within :data:`BUDGET`.
 SIZE = 50_000

@@ -26,11 +26,11 @@ from typing import Any
 import pytest
 
 from copydesk.errors import InputError
-from copydesk.findings.checks import CheckContext, relative_date
 from copydesk.langid import language_code
 from copydesk.load import load_bytes
 from copydesk.pipeline import clean, default_settings
 from copydesk.rules import load_rules
+from copydesk.rules.checks import CheckContext, relative_date
 
 from .conftest import FIXTURES
 
@@ -265,6 +265,10 @@ CASES: dict[str, Case] = {
         r"style\.toml:2:1: \[rules\]: 'disable' must be a list",
     ),
     "style: a directory": Case(_style_directory, "style.toml' is a directory"),
+    "style: a prefix that matches no rule": Case(
+        _with_data_file("style.toml", b'[rules]\ndisable = ["en.calqes"]\n', "--style"),
+        r"style\.toml: rules\.disable: 'en\.calqes' matches no rule id",
+    ),
     "style: pyproject syntax": Case(
         _pyproject(b"[tool.copydesk.rules]\ndisable = [1, \n[x\n"),
         r"pyproject\.toml:\d+:\d+: not valid TOML",
@@ -505,10 +509,14 @@ def test_relative_dates_at_the_ends_of_the_calendar_keep_their_finding(
     hits = list(relative_date(RELATIVE, CheckContext(date)))
     assert len(hits) == 7
     # Only a date before year 1 or after 9999 is left out; the finding stays.
-    undated = [RELATIVE[h.start : h.end] for h in hits if h.replacement.startswith("give")]
+    # An unresolved one has no replacement, only advice.
+    undated = [RELATIVE[h.start : h.end] for h in hits if h.replacement is None]
     assert undated == unresolved
     for hit in hits:
-        assert hit.replacement.startswith(("on ", "in ", "give the date"))
+        if hit.replacement is None:
+            assert hit.advice is not None and hit.advice.startswith("give the date")
+        else:
+            assert hit.advice is None and hit.replacement.startswith(("on ", "in "))
 
 
 def test_relative_dates_with_date_0001_01_01_through_the_command_line() -> None:

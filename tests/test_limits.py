@@ -9,6 +9,7 @@ import pytest
 
 from copydesk.edits import apply_edits, compose_edits
 from copydesk.errors import InputError
+from copydesk.findings.phrasing import find_issues
 from copydesk.limits import (
     DEFAULT_MAX_CHANGES,
     MAX_CHANGES_ENV,
@@ -19,7 +20,7 @@ from copydesk.limits import (
 from copydesk.model import Edit, Finding
 from copydesk.pipeline import clean, default_settings
 from copydesk.report import render_json
-from copydesk.rules import find_issues, fix_text_and_explain, load_rules
+from copydesk.rules import fix_text_and_explain, load_rules
 
 from .conftest import SEED
 from .test_scale import _bench, run_cli

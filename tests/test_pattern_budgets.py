@@ -17,10 +17,10 @@ import pytest
 import regex
 
 import copydesk
-from copydesk.findings.checks import CHECKS, CheckContext
 from copydesk.findings.spelling import _SKIP_RE
 from copydesk.report import _MD_LINE_START, escape_markdown
 from copydesk.rules import load_rules
+from copydesk.rules.checks import CHECKS, CheckContext
 from tests.pattern_budget import (
     BUDGET,
     SIZE,
@@ -53,7 +53,7 @@ def test_the_library_patterns_are_found() -> None:
     assert {
         "copydesk.findings.spelling._SKIP_RE",
         "copydesk.report._MD_LINE_START",
-        "copydesk.findings.checks._RELATIVE",
+        "copydesk.rules.checks._RELATIVE",
         "copydesk.matcher._WHITESPACE_RUN",
     } <= names
 

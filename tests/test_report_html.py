@@ -113,7 +113,7 @@ def _finding(cleaned: str, needle: str, message: str = "why", **kwargs: object) 
         category=str(kwargs.get("category", "Style/Awkward")),
         severity=kwargs.get("severity", "minor"),  # type: ignore[arg-type]
         message=message,
-        suggestion=kwargs.get("suggestion"),  # type: ignore[arg-type]
+        replacement=kwargs.get("suggestion"),  # type: ignore[arg-type]
     )
 
 

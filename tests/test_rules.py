@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from copydesk import rules as rules_module
 from copydesk.config import HouseStyle
 from copydesk.errors import RuleFileError
+from copydesk.findings.phrasing import find_issues
 from copydesk.pipeline import clean, default_settings
 from copydesk.report import render_json, render_markdown
-from copydesk.rules import RuleSet, find_issues, fix_text_and_explain, load_rules
+from copydesk.rules import RuleSet, fix_text_and_explain, load_rules
+from copydesk.rules import model as rules_module
 from tests.conftest import SEED
 from tests.pattern_budget import SLOW_RULES
 

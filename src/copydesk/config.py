@@ -68,6 +68,8 @@ class HouseStyle:
     disabled: tuple[str, ...] = ()
     enabled: tuple[str, ...] = ()
     severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # The file it was read from, for error messages; not a setting (no part of its hash).
+    path: Path | None = field(default=None, compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:
@@ -125,6 +127,7 @@ def _style_from_table(top: MappingReader, prefix: str) -> HouseStyle:
         disabled=rules.texts("disable") if "disable" in rules.data else (),
         enabled=rules.texts("enable") if "enable" in rules.data else (),
         severity=MappingProxyType(severity),
+        path=top.path,
     )
 
 

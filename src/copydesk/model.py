@@ -55,6 +55,8 @@ class Finding:
     """One doubt about the cleaned text, for an editor to decide.
 
     ``start``/``end`` index the *cleaned* text; ``text == cleaned[start:end]``.
+    ``replacement`` is the text to write instead, only when it is known; ``advice`` says in
+    words how to mend it. ``source`` and ``link`` come from the finding's rule.
     """
 
     start: int
@@ -64,11 +66,26 @@ class Finding:
     category: str
     severity: Severity
     message: str
-    suggestion: str | None = None
+    replacement: str | None = None
+    advice: str | None = None
+    source: str | None = None
+    link: str | None = None
+
+    @property
+    def suggestion(self) -> str | None:
+        """What an editor is offered: the replacement when it is known, else the advice.
+
+        >>> Finding(0, 1, "x", "r", "c", "minor", "m", advice="delete it").suggestion
+        'delete it'
+        """
+        return self.replacement if self.replacement is not None else self.advice
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of a finding (see docs/report-schema.md)."""
-        return asdict(self)
+        # ``suggestion`` keeps its place (schema 1.0) before the fields that schema 1.1 added.
+        items = list(asdict(self).items())
+        at = [key for key, _ in items].index("replacement")
+        return dict([*items[:at], ("suggestion", self.suggestion), *items[at:]])
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,11 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from copydesk._cache import BoundedCache
 from copydesk.edits import apply_edits, compose_edits
 from copydesk.errors import InputError
-from copydesk.findings.spelling import (
-    SPELLING_LANGUAGES,
-    Lexicon,
-    build_lexicon,
-    iter_misspellings,
-)
-from copydesk.findings.untranslated import iter_untranslated
-from copydesk.glossary import Glossary
+from copydesk.findings.checker import FindContext, collect
+from copydesk.findings.registry import checkers
+from copydesk.findings.spelling import SPELLING_LANGUAGES, glossary_lexicon
 from copydesk.langid import (
     SAMPLE_CHARS,
     UNDETERMINED,
@@ -32,7 +26,7 @@ from copydesk.limits import FindingCap, TooManyChanges, max_changes
 from copydesk.load import Document, load_bytes, load_path
 from copydesk.model import Edit, Finding, Language, Result
 from copydesk.normalize import normalize_terms_and_explain
-from copydesk.rules import add_issues, fix_text_and_explain
+from copydesk.rules import fix_text_and_explain
 from copydesk.scores.run import score_run
 from copydesk.settings import Settings, default_settings
 
@@ -76,20 +70,6 @@ def _suggested(edit: Edit) -> Edit:
     return replace(edit, applied=False)
 
 
-_LEXICONS: BoundedCache[tuple[str, str], Lexicon] = BoundedCache(16)
-
-
-def _lexicon(glossary: Glossary, language: str) -> Lexicon:
-    """The spelling lexicon of a glossary, built once per glossary hash and language."""
-
-    def build() -> Lexicon:
-        forms = [t for e in glossary.entries for t in e.form_texts(language)]
-        known = forms + [v.text for e in glossary.entries for v in e.variants]
-        return build_lexicon(known, forms)
-
-    return _LEXICONS.get((glossary.content_hash, language), build)
-
-
 def _find(
     cleaned: str,
     language: str,
@@ -97,22 +77,24 @@ def _find(
     notes: list[str],
     suggested: set[tuple[str, int, int]],
 ) -> list[Finding]:
-    """Every producer's findings through one :class:`~copydesk.limits.FindingCap`."""
-    style = settings.house_style
-    # A safe fix that was only suggested is also found by its rule: report it once. Both
-    # this and the house style are decided before the cap, so that it counts what is listed.
-    cap = FindingCap(
-        keep=lambda f: style.is_enabled(f.rule, True) and (f.rule, f.start, f.end) not in suggested
+    """Every registered checker's findings, graded, through one
+    :class:`~copydesk.limits.FindingCap`."""
+    # A safe fix that was only suggested is also found by its rule: report it once. This is
+    # decided before the cap, so that it counts what is listed.
+    cap = FindingCap(keep=lambda f: (f.rule, f.start, f.end) not in suggested)
+    context = FindContext(
+        language=language,
+        ruleset=settings.rules(language),
+        style=settings.house_style,
+        date=settings.date,
+        lexicon=(
+            glossary_lexicon(settings.glossary, language)
+            if language in SPELLING_LANGUAGES
+            else None
+        ),
+        notes=notes,
     )
-    ruleset = settings.rules(language)
-    if ruleset.rules:
-        add_issues(cap, cleaned, ruleset, style, date=settings.date, notes=notes)
-    if language in SPELLING_LANGUAGES:
-        lexicon = _lexicon(settings.glossary, language)
-        cap.add_all(iter_misspellings(cleaned, language, lexicon=lexicon))
-    else:
-        notes.append(f"no spelling dictionary for language '{language}': spelling check skipped")
-    cap.add_all(iter_untranslated(cleaned, language))
+    collect(checkers(), cleaned, context, cap)
     notes.extend(cap.notes())
     return sorted(set(cap.findings()), key=lambda f: (f.start, f.end, f.rule))
 

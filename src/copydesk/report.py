@@ -24,7 +24,7 @@ from copydesk.edits import cleaned_offsets
 from copydesk.model import SEVERITIES, Edit, Finding, Result
 from copydesk.spans import SpanIndex
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 # Change numbers in the article body; HTML such as <sup> is stripped by some renderers.
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from copydesk._cache import BoundedCache, FileStamp, file_stamp
 from copydesk.config import HouseStyle, load_house_style
 from copydesk.errors import RuleFileError
+from copydesk.findings.registry import check_rule_prefixes
 from copydesk.glossary import Glossary, default_glossary_dir, load_glossary
 from copydesk.langid import language_code
 from copydesk.load import read_regular_file
@@ -196,7 +197,7 @@ def load_settings(spec: SettingsSpec) -> Settings:
     """Read the glossary, house style and false-alarm memory a spec names.
 
     A rules folder that is given must exist: running without any rule would pass every
-    article silently.
+    article silently. A house-style prefix that matches no rule id is an error.
     """
     glossary = _glossary(spec.glossary_path())
     if spec.rules_dir is not None and not Path(spec.rules_dir).is_dir():
@@ -213,6 +214,7 @@ def load_settings(spec: SettingsSpec) -> Settings:
         language=spec.language,
         max_mb=spec.max_size,
     )
+    check_rule_prefixes(settings.house_style, settings.rules_dir, settings.rules)
     return settings
 
 

@@ -8,15 +8,15 @@ distinct human reference translations of the shared TED MQM data (8,789 words by
 :func:`~copydesk.scores.mqm.count_words`) it reports 2 findings, 0.23 per 1,000 words
 ("vicina" and "selloum", species names), against a budget of one per 1,000 words.
 
-Two rules:
+Two rules, declared with their messages and examples in ``spelling.yaml`` beside this module:
 
 ``spelling.unknown-word`` (``Fluency/Spelling``, minor)
     A lower-case word that neither pyspellchecker's dictionary for the article's
     language nor ``known_words`` knows, and that lies one edit away from a dictionary
     word: typing and OCR slips do ("goverment"), while a word with nothing one edit
     away is a rare or technical word the dictionary lacks ("thermoregulation",
-    "geitonogamy") and is not reported. The suggestion is that dictionary word when
-    there is exactly one, else None.
+    "geitonogamy") and is not reported. The replacement is that dictionary word when
+    there is exactly one, else there is none.
 
 ``spelling.near-glossary-form`` (``Terminology/Inconsistent``, minor)
     A capitalised word that the dictionary does not know and that is a close
@@ -27,7 +27,7 @@ Two rules:
     first letter class and a ratio of at least 0.8; plural and demonym endings
     ("Syrians", "Idlibi") are not variants. The category is *Terminology* rather than
     *Fluency/Spelling* because the word is a legitimate spelling of the name, only not
-    the house form; the suggestion is that form.
+    the house form; the replacement is that form.
 
 Capitalised words are names and are never passed to pyspellchecker's ``correction()``
 or ``candidates()``: that costs 0.2-0.7 s a word and produces nonsense ("Sejari" ->
@@ -43,20 +43,23 @@ American form is known ("colour", "organise", "travelled"), a known word behind 
 productive prefix ("pre-war", "multiverse"), and common lower-case abbreviations
 ("etc").
 
-Languages: those pyspellchecker ships (:data:`SPELLING_LANGUAGES`); for any other the
-checker returns ``[]`` and the caller reports that the step was skipped.
+Languages: those pyspellchecker ships (:data:`SPELLING_LANGUAGES`); for any other
+:func:`iter_misspellings` yields nothing and :class:`SpellingChecker` notes that the step was
+skipped.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from copydesk._cache import BoundedCache
 from copydesk.findings._words import (
     fold_accents,
     iter_words,
@@ -64,17 +67,23 @@ from copydesk.findings._words import (
     split_words,
     word_scripts,
 )
+from copydesk.findings.checker import FindContext, RuleFileChecker, rule_file_rules
 from copydesk.model import Finding
+from copydesk.rules.model import Match
 from copydesk.spans import SpanIndex
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
 
+    from copydesk.glossary import Glossary
+
 __all__ = [
     "NAME_RULE",
     "SPELLING_LANGUAGES",
     "UNKNOWN_RULE",
+    "SpellingChecker",
     "find_misspellings",
+    "glossary_lexicon",
     "iter_misspellings",
     "split_words",
 ]
@@ -97,6 +106,7 @@ SPELLING_LANGUAGES: tuple[str, ...] = (
 
 UNKNOWN_RULE = "spelling.unknown-word"
 NAME_RULE = "spelling.near-glossary-form"
+
 
 # Script of each language's words; unlisted languages write in Latin script.
 _LANGUAGE_SCRIPT = {"ru": "Cyrillic", "ar": "Arabic", "fa": "Arabic"}
@@ -370,13 +380,14 @@ def iter_misspellings(
     known_words: Iterable[str] = (),
     names: Sequence[str] = (),
     lexicon: Lexicon | None = None,
+    rule_ids: Collection[str] = (UNKNOWN_RULE, NAME_RULE),
 ) -> Iterator[Finding]:
     """Report unknown lower-case words and near-misses of glossary names in ``text``.
 
     ``known_words`` (glossary forms and variants; split into words here) count as
     correct; ``names`` are the house forms that capitalised words are compared with.
-    A prebuilt ``lexicon`` replaces both. Returns ``[]`` for a language outside
-    :data:`SPELLING_LANGUAGES`.
+    A prebuilt ``lexicon`` replaces both. Only the rules in ``rule_ids`` are looked for.
+    Yields nothing for a language outside :data:`SPELLING_LANGUAGES`.
 
     >>> [(f.text, f.suggestion) for f in find_misspellings("Strikes on Edleb.", "en",
     ...                                                    names=["Idlib"])]
@@ -387,6 +398,7 @@ def iter_misspellings(
     lang = _base_language(language)
     if lang not in SPELLING_LANGUAGES:
         return
+    rules = rule_file_rules(_RULE_FILE, _FIELDS)
     checker = _checker(lang)
     script = _LANGUAGE_SCRIPT.get(lang, "Latin")
     lexicon = lexicon or build_lexicon(known_words, names)
@@ -420,24 +432,18 @@ def iter_misspellings(
         if lower.endswith("n") and normalized[end : end + 2] == "'t":
             continue
         if word[0].isupper():
-            nf = _near_name(word, index) if index is not None else None
+            nf = _near_name(word, index) if index is not None and NAME_RULE in rule_ids else None
             if nf is not None:
                 whole = f" (from {nf.full!r})" if nf.full != nf.form else ""
-                yield (
-                    Finding(
-                        start=start,
-                        end=end,
-                        text=text[start:end],
-                        rule=NAME_RULE,
-                        category="Terminology/Inconsistent",
-                        severity="minor",
-                        message=(
-                            f"{word!r} looks like a variant spelling of the house form "
-                            f"{nf.form!r}{whole}"
-                        ),
-                        suggestion=nf.form,
-                    )
-                )
+                named: dict[str, str | None] = {
+                    "word": word,
+                    "form": nf.form,
+                    "whole": whole,
+                    "replacement": nf.form,
+                }
+                yield rules[NAME_RULE].finding(text, Match(start, end, (), named))
+            continue
+        if UNKNOWN_RULE not in rule_ids:
             continue
         if any(c.isupper() for c in word[1:]):
             continue  # mixed case ("iPhone", "eBay"): a brand, not a word
@@ -460,29 +466,59 @@ def iter_misspellings(
             continue
         suggestion = next(iter(candidates)) if len(candidates) == 1 else None
         hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-        yield (
-            Finding(
-                start=start,
-                end=end,
-                text=text[start:end],
-                rule=UNKNOWN_RULE,
-                category="Fluency/Spelling",
-                severity="minor",
-                message=f"{word!r} is not in the {lang} dictionary{hint}",
-                suggestion=suggestion,
+        named = {
+            "word": word,
+            "language": lang,
+            "hint": hint,
+            "replacement": suggestion,
+        }
+        yield rules[UNKNOWN_RULE].finding(text, Match(start, end, (), named))
+
+
+def find_misspellings(text: str, language: str, **options: Any) -> list[Finding]:
+    """Every finding of :func:`iter_misspellings` (same options), as a list."""
+    return list(iter_misspellings(text, language, **options))
+
+
+_LEXICONS: BoundedCache[tuple[str, str], Lexicon] = BoundedCache(16)
+
+
+def glossary_lexicon(glossary: Glossary, language: str) -> Lexicon:
+    """The lexicon of a glossary's forms and variants, built once per glossary hash and
+    language."""
+
+    def build() -> Lexicon:
+        forms = [t for e in glossary.entries for t in e.form_texts(language)]
+        known = forms + [v.text for e in glossary.entries for v in e.variants]
+        return build_lexicon(known, forms)
+
+    return _LEXICONS.get((glossary.content_hash, language), build)
+
+
+# Its rules, and the values it computes for their templates (spelling.yaml).
+_FIELDS = frozenset({"word", "language", "hint", "replacement", "form", "whole"})
+_RULE_FILE = Path(__file__).with_name("spelling.yaml")
+
+
+class SpellingChecker(RuleFileChecker):
+    """Unknown words and near-misses of glossary names (see the module docstring)."""
+
+    name = "spelling"
+    rule_file = _RULE_FILE
+    fields = _FIELDS
+
+    def find(self, text: str, context: FindContext) -> Iterator[Finding]:
+        """The spelling findings of the enabled rules; a note for a language without a
+        dictionary."""
+        if context.language not in SPELLING_LANGUAGES:
+            language = context.language
+            context.note(
+                f"no spelling dictionary for language '{language}': spelling check skipped"
             )
+            return iter(())
+        wanted = self.enabled(context)
+        if not wanted:
+            return iter(())
+        return iter_misspellings(
+            text, context.language, lexicon=context.lexicon or build_lexicon(), rule_ids=wanted
         )
-
-
-def find_misspellings(
-    text: str,
-    language: str,
-    *,
-    known_words: Iterable[str] = (),
-    names: Sequence[str] = (),
-    lexicon: Lexicon | None = None,
-) -> list[Finding]:
-    """Every finding of :func:`iter_misspellings`, as a list."""
-    return list(
-        iter_misspellings(text, language, known_words=known_words, names=names, lexicon=lexicon)
-    )

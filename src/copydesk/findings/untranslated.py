@@ -3,8 +3,9 @@
 Contract: :func:`iter_untranslated` never changes text; it yields (and
 :func:`find_untranslated` returns)
 :class:`~copydesk.model.Finding` values (category ``Accuracy/Untranslated``, severity
-major, suggestion None: nobody can fix these but a translator) whose offsets index the
-text it was given.
+major, no replacement: nobody can fix these but a translator) whose offsets index the
+text it was given. The rules, their messages and examples are declared in
+``untranslated.yaml`` beside this module; :class:`UntranslatedChecker` is the checker.
 
 A *paragraph* is a non-empty line: the text split on ``\\n`` (a trailing ``\\r`` and
 surrounding spaces are not part of the paragraph's span).
@@ -36,13 +37,16 @@ the shared TED MQM data neither fires):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from copydesk.findings._words import letter_script
+from copydesk.findings.checker import FindContext, RuleFileChecker, rule_file_rules
 from copydesk.findings.spelling import known_word_ratio
 from copydesk.model import Finding
+from copydesk.rules.model import Match
 
 __all__ = [
     "LANGDETECT_LANGUAGES",
@@ -54,6 +58,7 @@ __all__ = [
     "MIN_SCRIPT_WORDS",
     "PARAGRAPH_RULE",
     "SCRIPT_RULE",
+    "UntranslatedChecker",
     "find_untranslated",
     "iter_untranslated",
     "language_name",
@@ -62,7 +67,10 @@ __all__ = [
 
 PARAGRAPH_RULE = "untranslated.paragraph"
 SCRIPT_RULE = "untranslated.script"
-CATEGORY = "Accuracy/Untranslated"
+# Its rules, and the values it computes for their templates (untranslated.yaml).
+_FIELDS = frozenset({"size", "what", "language", "detected", "detected_name", "probability"})
+_RULE_FILE = Path(__file__).with_name("untranslated.yaml")
+
 
 #: langdetect's probability of the other language must reach this...
 MIN_PROBABILITY = 0.9
@@ -246,8 +254,13 @@ def _top_language(paragraph: str) -> tuple[str, float] | None:
     return str(top.lang), float(top.prob)
 
 
-def iter_untranslated(text: str, language: str) -> Iterator[Finding]:
+def iter_untranslated(
+    text: str, language: str, rule_ids: Collection[str] = (SCRIPT_RULE, PARAGRAPH_RULE)
+) -> Iterator[Finding]:
     """Report paragraphs and runs of script that are not in the article's ``language``.
+
+    Only the rules in ``rule_ids`` report (a paragraph with a long run of another script is
+    never also a paragraph finding, reported or not).
 
     >>> text = "Putin (Путин) spoke.\\nПутин сказал, что сотрудничество продолжается."
     >>> [(f.rule, f.text[:5]) for f in find_untranslated(text, "en")]
@@ -255,6 +268,7 @@ def iter_untranslated(text: str, language: str) -> Iterator[Finding]:
     """
     lang = _base(language)
     native = LANGUAGE_SCRIPTS.get(lang)
+    rules = rule_file_rules(_RULE_FILE, _FIELDS)
     for p_start, p_end in paragraphs(text):
         paragraph = text[p_start:p_end]
         found_script = False
@@ -263,26 +277,18 @@ def iter_untranslated(text: str, language: str) -> Iterator[Finding]:
                 if not _is_long_run(script, letters, words):
                     continue
                 found_script = True
-                run = paragraph[start:end]
-                top = _top_language(run)
+                if SCRIPT_RULE not in rule_ids:
+                    break
+                top = _top_language(paragraph[start:end])
                 what = f"{script} script"
                 if top is not None and top[1] >= _NAMING_PROBABILITY:
                     what = f"{language_name(top[0])} ({what})"
                 size = f"{letters} characters" if script in _CJK else f"{words} words"
-                yield (
-                    Finding(
-                        start=p_start + start,
-                        end=p_start + end,
-                        text=run,
-                        rule=SCRIPT_RULE,
-                        category=CATEGORY,
-                        severity="major",
-                        message=(
-                            f"{size} of {what} left untranslated in {language_name(lang)} text"
-                        ),
-                    )
+                named = {"size": size, "what": what, "language": language_name(lang)}
+                yield rules[SCRIPT_RULE].finding(
+                    text, Match(p_start + start, p_start + end, (), named)
                 )
-        if found_script or lang not in LANGDETECT_LANGUAGES:
+        if found_script or lang not in LANGDETECT_LANGUAGES or PARAGRAPH_RULE not in rule_ids:
             continue
         letters = sum(c.isalpha() for c in paragraph)
         # maxsplit: the count matters only up to the minimum, and the list stays short
@@ -300,22 +306,28 @@ def iter_untranslated(text: str, language: str) -> Iterator[Finding]:
         detected, probability = top
         if _same_language(_base(detected), lang) or probability < MIN_PROBABILITY:
             continue
-        yield (
-            Finding(
-                start=p_start,
-                end=p_end,
-                text=paragraph,
-                rule=PARAGRAPH_RULE,
-                category=CATEGORY,
-                severity="major",
-                message=(
-                    f"paragraph looks {language_name(detected)} ({detected}, "
-                    f"p={probability:.2f}), not {language_name(lang)}: left untranslated?"
-                ),
-            )
-        )
+        named = {
+            "detected_name": language_name(detected),
+            "detected": detected,
+            "probability": f"{probability:.2f}",
+            "language": language_name(lang),
+        }
+        yield rules[PARAGRAPH_RULE].finding(text, Match(p_start, p_end, (), named))
 
 
 def find_untranslated(text: str, language: str) -> list[Finding]:
     """Every finding of :func:`iter_untranslated`, as a list."""
     return list(iter_untranslated(text, language))
+
+
+class UntranslatedChecker(RuleFileChecker):
+    """Paragraphs and runs of script left in another language (see the module docstring)."""
+
+    name = "untranslated"
+    rule_file = _RULE_FILE
+    fields = _FIELDS
+
+    def find(self, text: str, context: FindContext) -> Iterator[Finding]:
+        """The findings of the enabled rules."""
+        wanted = self.enabled(context)
+        return iter_untranslated(text, context.language, wanted) if wanted else iter(())

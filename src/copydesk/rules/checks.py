@@ -1,10 +1,11 @@
 """Named code checks: the parts of a rule that a regular expression cannot express.
 
-A rule file names a check with ``extends: check`` and ``check: <name>``; the engine in
-:mod:`copydesk.rules` looks the name up in :data:`CHECKS`. A check is a pure function of the
-text and a :class:`CheckContext`; it yields :class:`Hit` spans (code-point offsets into the
-text) and, where it can, the ``replacement`` for the span, which the rule's ``suggestion`` or
-``fix`` template reaches as ``{replacement}``. Checks never change the text.
+A rule file names a check with ``extends: check`` and ``check: <name>``; the rule model in
+:mod:`copydesk.rules.model` looks the name up in :data:`CHECKS`. A check is a pure function of
+the text and a :class:`CheckContext`; it yields :class:`Hit` spans (code-point offsets into the
+text) and, where it can, the ``replacement`` for the span (the text to write) or else
+``advice`` (how to mend it), which the rule's ``replacement``, ``suggestion`` and ``fix``
+templates reach as ``{replacement}`` and ``{advice}``. Checks never change the text.
 
 Script-leak checks (Arabic punctuation, Eastern digits, invisible marks, tatweel) only report a
 span whose nearest visible neighbours are not right-to-left letters, so that an Arabic or
@@ -29,11 +30,13 @@ __all__ = ["CHECKS", "Check", "CheckContext", "Hit", "paragraphs", "register"]
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One span a check reports, with the text that would replace it where known."""
+    """One span a check reports, with the text that would replace it where known, else
+    advice in words where the check has some."""
 
     start: int
     end: int
     replacement: str | None = None
+    advice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,11 +475,14 @@ def relative_date(text: str, context: CheckContext) -> Iterator[Hit]:
     """Relative dates that the article's date can anchor: "yesterday", "four days ago" ...
 
     With ``context.date`` the replacement names the date; without it, or when the date it
-    names would fall outside years 1-9999, it says how to count.
+    names would fall outside years 1-9999, there is no replacement and the advice says how to
+    count.
 
     >>> hit, = relative_date("It opened four days ago.", CheckContext(dt.date(2026, 11, 26)))
     >>> hit.replacement
     'on Sunday, 22 November 2026'
+    >>> relative_date("It opened four days ago.", CheckContext()).__next__().advice
+    "give the date ('four days ago', counted from the article's date)"
     """
     for match in _RELATIVE.finditer(text):
         try:
@@ -484,10 +490,12 @@ def relative_date(text: str, context: CheckContext) -> Iterator[Hit]:
             replacement = _resolve(match, context.date) if context.date else None
         except OverflowError:
             replacement = None
-        if replacement is None:
-            phrase = " ".join(match.group().split())
-            replacement = f"give the date ('{phrase}', counted from the article's date)"
-        yield Hit(match.start(), match.end(), replacement)
+        if replacement is not None:
+            yield Hit(match.start(), match.end(), replacement)
+            continue
+        phrase = " ".join(match.group().split())
+        advice = f"give the date ('{phrase}', counted from the article's date)"
+        yield Hit(match.start(), match.end(), advice=advice)
 
 
 # Five to nine digits in a row with no separator. Years have four digits; decimals, codes

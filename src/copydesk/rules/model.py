@@ -1,0 +1,217 @@
+"""The rule model: one rule as loaded from a rule file, a language's rule set, and matching.
+
+A rule matches by a list of ``phrases``, a ``pattern`` (a regular expression in the syntax of
+the ``regex`` module, so ``\\p{Latin}`` works), a named code ``check`` from
+:mod:`copydesk.rules.checks`, or, for the rules a code checker ships with itself
+(``extends: checker``), by that checker's code.
+
+Contract:
+
+- :meth:`Rule.iter_hits` yields a rule's matches one at a time, minus those that overlap a
+  match of one of its ``exceptions``; with a timeout it raises :class:`TimeoutError` when the
+  pattern and exceptions take longer.
+- :meth:`Rule.finding` is the one place a match becomes a :class:`~copydesk.model.Finding`:
+  it fills the rule's templates and copies its metadata (category, declared severity, source,
+  link). A template whose field is unknown for a match (``None``) gives nothing, so a
+  ``replacement`` is only ever text that is known.
+
+Every pattern has a time budget per article (:func:`rule_time_budget`: a base plus an allowance
+per megabyte); the callers skip a rule that runs over it and say so in a note
+(:func:`over_budget_note`).
+"""
+
+from __future__ import annotations
+
+import string
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from copydesk.model import Finding, Severity
+from copydesk.rules.checks import CHECKS, CheckContext
+from copydesk.spans import SpanIndex
+
+__all__ = [
+    "CHECKER",
+    "PACK_EXTENDS",
+    "Match",
+    "Rule",
+    "RuleSet",
+    "fill",
+    "over_budget_note",
+    "rule_time_budget",
+    "template_fields",
+]
+
+#: How a rule in a language's rule pack matches (``extends:``).
+PACK_EXTENDS = ("phrase", "pattern", "check")
+#: ``extends:`` of a rule that a code checker ships and finds itself (spelling, untranslated).
+CHECKER = "checker"
+
+# A rule's time budget on one article. On 1 MB of news text the slowest shipped pattern takes
+# 0.15 s (most take a few milliseconds): the allowance per megabyte is over 30 times that.
+RULE_TIME_BASE = 2.0
+RULE_TIME_PER_MB = 5.0
+
+
+def rule_time_budget(length: int) -> float:
+    """Seconds one rule may spend on a text of ``length`` characters.
+
+    >>> rule_time_budget(0), rule_time_budget(2_000_000)
+    (2.0, 12.0)
+    """
+    return RULE_TIME_BASE + RULE_TIME_PER_MB * length / 1_000_000
+
+
+def over_budget_note(rule_id: str) -> str:
+    """The note that says a rule was skipped on an article."""
+    return f"rule {rule_id} skipped: over its time budget on this article"
+
+
+def _remaining(deadline: float) -> float | None:
+    """Seconds left until ``deadline`` for a ``timeout=`` argument (None: no limit)."""
+    return None if deadline == float("inf") else max(deadline - time.monotonic(), 0.0)
+
+
+@lru_cache(maxsize=1024)
+def template_fields(template: str) -> tuple[str, ...]:
+    """The field names of a template (``"{1}' {2}"`` has ``1`` and ``2``).
+
+    >>> template_fields("{0!r} or {replacement}")
+    ('0', 'replacement')
+    """
+    return tuple(f for _, f, _, _ in string.Formatter().parse(template) if f is not None)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A match before it becomes a finding or an edit: span and template fields.
+
+    ``args`` fill ``{0}``, ``{1}``...; ``named`` fills named fields, where ``None`` means the
+    value is not known for this match.
+    """
+
+    start: int
+    end: int
+    args: tuple[str, ...] = ()
+    named: Mapping[str, str | None] = field(default_factory=dict)
+
+
+def fill(template: str | None, match: Match) -> str | None:
+    """``template`` with the match's fields; None when there is none or a field is unknown.
+
+    >>> fill("{0} or {replacement}", Match(0, 1, ("a",), {"replacement": "b"}))
+    'a or b'
+    >>> fill("{replacement}", Match(0, 1, (), {"replacement": None})) is None
+    True
+    """
+    if template is None:
+        return None
+    if any(match.named.get(name, "") is None for name in template_fields(template)):
+        return None
+    return template.format(*match.args, **match.named)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule, as loaded from a rule file (see ``rules/README.md``)."""
+
+    id: str
+    extends: str
+    message: str
+    category: str
+    severity: Severity
+    suggestion: str | None
+    fix: str | None
+    default_on: bool
+    examples_flag: tuple[str, ...]
+    examples_pass: tuple[str, ...]
+    file: str
+    line: int
+    phrases: tuple[str, ...] = ()
+    pattern: str | None = None
+    check: str | None = None
+    exceptions: tuple[str, ...] = ()
+    link: str | None = None
+    source: str | None = None
+    replacement: str | None = None
+    _regex: Any = field(default=None, repr=False, compare=False)
+    _exception_regexes: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The rule's name inside its file (the last part of the id)."""
+        return self.id.rsplit(".", 1)[-1]
+
+    def finding(self, text: str, match: Match) -> Finding:
+        """The finding this rule makes of ``match`` in ``text``, at the rule's own severity.
+
+        A checker's rule (``extends: checker``) has a message template that its checker fills;
+        a rule pack's message is plain text.
+        """
+        message = self.message
+        if self.extends == CHECKER:
+            message = fill(message, match) or message
+        return Finding(
+            start=match.start,
+            end=match.end,
+            text=text[match.start : match.end],
+            rule=self.id,
+            category=self.category,
+            severity=self.severity,
+            message=message,
+            replacement=fill(self.replacement, match),
+            advice=fill(self.suggestion, match),
+            source=self.source,
+            link=self.link,
+        )
+
+    def _raw_hits(self, text: str, context: CheckContext, deadline: float) -> Iterator[Match]:
+        if self.check is not None:
+            for hit in CHECKS[self.check](text, context):
+                named = {"replacement": hit.replacement, "advice": hit.advice}
+                yield Match(hit.start, hit.end, (text[hit.start : hit.end],), named)
+            return
+        if self._regex is None:
+            return  # a checker's rule: its checker finds the matches
+        for match in self._regex.finditer(text, timeout=_remaining(deadline)):
+            if match.end() > match.start():
+                args = tuple(g or "" for g in match.groups())
+                named = {k: v or "" for k, v in match.groupdict().items()}
+                yield Match(match.start(), match.end(), (match.group(), *args), named)
+
+    def iter_hits(
+        self, text: str, context: CheckContext | None = None, *, timeout: float | None = None
+    ) -> Iterator[Match]:
+        """Matches of this rule in ``text``, minus those that overlap an exception, one at a
+        time (none is held).
+
+        With ``timeout`` (seconds for the pattern and its exceptions together), raises
+        :class:`TimeoutError` when they take longer.
+        """
+        deadline = float("inf") if timeout is None else time.monotonic() + timeout
+        excluded = SpanIndex(
+            m.span()
+            for p in self._exception_regexes
+            for m in p.finditer(text, timeout=_remaining(deadline))
+        )
+        for hit in self._raw_hits(text, context or CheckContext(), deadline):
+            if not excluded.overlaps(hit.start, hit.end):
+                yield hit
+
+    def hits(
+        self, text: str, context: CheckContext | None = None, *, timeout: float | None = None
+    ) -> list[Match]:
+        """Every match of :meth:`iter_hits`, as a list."""
+        return list(self.iter_hits(text, context, timeout=timeout))
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules of one language, in file then rule order, and a hash of their files."""
+
+    language: str
+    rules: tuple[Rule, ...]
+    content_hash: str
