@@ -124,7 +124,9 @@ def test_batch_key_follows_every_setting_that_decides_the_output(
     assert base == key()
     assert "|lang:*|" in base and "|rules:*@" in base
     keys = {base}
-    (rules_root / "de" / "punctuation.yaml").write_text("rules: []  # reviewed\n", encoding="utf-8")
+    (rules_root / "de" / "punctuation.yaml").write_text(
+        "source: a review\nrules: []\n", encoding="utf-8"
+    )
     keys.add(key())  # a rule file of another language than the article's
     style = tmp_path / "copydesk.toml"
     style.write_text('[rules]\ndisable = ["en.calques"]\n', encoding="utf-8")
