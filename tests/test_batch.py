@@ -32,7 +32,7 @@ from copydesk.batch.manifest import (
 )
 from copydesk.batch.model import Outcome, Planned
 from copydesk.batch.plan import check_folders, check_pattern, chunked, plan_articles
-from copydesk.batch.process import process_article, process_articles
+from copydesk.batch.process import process_article, process_articles, process_chunk
 from copydesk.batch.quarantine import error_report_path
 from copydesk.batch.summary import batch_result, batch_summary_markdown
 from copydesk.errors import InputError
@@ -114,11 +114,10 @@ def run_batch(
     plan = plan_articles(inbox, pattern, outbox, manifest, key)
     outcomes: list[Outcome] = list(plan.refused)
     for chunk in chunked(plan.todo, chunk_size):
-        done = process_articles(chunk, settings, outbox, quarantine)
-        outcomes += done
-        record_cleaned(manifest, done, key)
-        write_manifest_file(outbox, manifest)
-    result = batch_result(str(outbox), str(quarantine), key, outcomes, plan.skipped, {})
+        outcomes += process_chunk(chunk, settings, outbox, quarantine)  # records the chunk
+    skipped = plan.skipped + [o.name for o in outcomes if o.status == "unchanged"]
+    outcomes = [o for o in outcomes if o.status != "unchanged"]
+    result = batch_result(str(outbox), str(quarantine), key, outcomes, skipped, {})
     return result, outcomes
 
 

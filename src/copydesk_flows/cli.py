@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from copydesk.settings import SettingsSpec
 
 DEFAULT_CRON = "*/15 * * * *"
-DEFAULT_DEPLOYMENT = "inbox"
+#: serve-inbox's own deployment name: never that of a work-pool deployment (prefect.yaml's
+#: ``inbox``), which serving would take over (its work pool dropped, paused at SIGTERM).
+DEFAULT_DEPLOYMENT = "inbox-served"
 
 
 def _inbox_folders(f: Any) -> Any:
@@ -88,6 +90,41 @@ def _run_flow(module: str, name: str, spec: SettingsSpec, **params: Any) -> Any:
         return flow(spec=spec, **params)
 
 
+def takeover_problem(name: str, work_pool: str | None) -> str | None:
+    """Why serving ``clean-inbox/NAME`` must be refused, given the work pool of an existing
+    deployment of that name (None: none exists, or it has no work pool); None when it may.
+
+    >>> takeover_problem("inbox-served", None) is None
+    True
+    >>> takeover_problem("inbox", "copydesk").startswith("the deployment 'clean-inbox/inbox'")
+    True
+    """
+    if not work_pool:
+        return None
+    return (
+        f"the deployment 'clean-inbox/{name}' exists on the work pool {work_pool!r}; "
+        "serving it would take it over: give serve-inbox another --name"
+    )
+
+
+def _existing_work_pool(name: str) -> str | None:
+    """The work pool of the deployment ``clean-inbox/NAME`` on the server, if any."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            deployment = client.read_deployment_by_name(f"clean-inbox/{name}")
+        except ObjectNotFound:
+            return None
+    return deployment.work_pool_name
+
+
+def _refuse_takeover(name: str) -> None:
+    if problem := takeover_problem(name, _existing_work_pool(name)):
+        raise click.ClickException(problem)
+
+
 @run.command(name="clean-article")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @output_option(folder=True, default="out")
@@ -146,10 +183,12 @@ def clean_inbox_command(
     files still being written are left in INBOX and named on stderr.
     """
     _require_prefect()
-    from copydesk_flows.inbox import check_folders, check_pattern, inbox_siblings
+    from copydesk_flows.inbox import absolute_folders, check_folders, check_pattern
 
     check_pattern(pattern)  # refused before Prefect starts
-    check_folders(Path(inbox), *map(Path, inbox_siblings(inbox, outbox, quarantine)))
+    # Absolute: chunks may run in Dask workers started in another directory.
+    inbox, outbox, quarantine = absolute_folders(inbox, outbox, quarantine)
+    check_folders(Path(inbox), Path(outbox), Path(quarantine))
     result = _run_flow(
         "copydesk_flows.inbox",
         "clean_inbox",
@@ -163,13 +202,16 @@ def clean_inbox_command(
     )
     click.echo(
         f"{inbox}: {len(result['cleaned'])} cleaned, {len(result['skipped'])} unchanged, "
-        f"{len(result['quarantined'])} quarantined, {len(result['left'])} left in the inbox"
+        f"{len(result['quarantined'])} quarantined, {len(result['left'])} left in the inbox, "
+        f"{len(result['vanished'])} vanished"
     )
     click.echo(f"  outbox: {result['outbox']}")
     for name, reason in result["quarantined"].items():
         click.echo(f"  quarantined {name}: {reason}", err=True)
     for name, reason in result["left"].items():
         click.echo(f"  left in the inbox {name}: {reason}", err=True)
+    for name in result["vanished"]:
+        click.echo(f"  vanished {name}: removed from the inbox before it was cleaned", err=True)
     if result["quarantined"]:
         click.echo(f"  quarantine: {result['quarantine']}")
     click.echo(f"flow run: {result['flow_run_name']}; artifact: {result['artifacts']['summary']}")
@@ -201,7 +243,8 @@ def evaluate_command(folder: str, **options: Any) -> int:
     "--name",
     default=DEFAULT_DEPLOYMENT,
     show_default=True,
-    help="Deployment name: runs are 'clean-inbox/NAME'.",
+    help="Deployment name: runs are 'clean-inbox/NAME'. A work-pool deployment of that "
+    "name is never taken over: serving it is refused.",
 )
 @_inbox_folders
 @_dask_address
@@ -247,6 +290,7 @@ def serve_inbox_command(
     }
     if dask_address:
         parameters["dask_address"] = dask_address
+    _refuse_takeover(name)
     click.echo(f"serving clean-inbox/{name} ({cron})")
     click.echo(f"manual run: prefect deployment run 'clean-inbox/{name}'")
     sys.stdout.flush()

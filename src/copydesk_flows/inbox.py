@@ -28,12 +28,17 @@ Contract:
   the file system (:func:`copydesk.output.output_paths`). What was left in place is listed
   in the summary under "Left in the inbox".
 * **Atomic and resumable.** Each article's outputs are replaced as one set through
-  :func:`copydesk.output.write_output_set` (all or none); the manifest is rewritten
-  atomically after every chunk. A run killed midway leaves whole files only (its
+  :func:`copydesk.output.write_output_set` (all or none); each chunk merges its records into
+  the manifest under a lock as it ends. A run killed midway leaves whole files only (its
   ``.cdtmp-*.tmp`` files, held under a lock while in use, are swept at the next start), and
   the next run skips what was recorded intact and redoes the rest, overwriting rather than
   duplicating. Run from ``copydesk run``, Prefect's temporary server dies with the run
   (:func:`copydesk_flows._prefect.start_ephemeral_server`).
+* **Concurrent runs.** Runs into one outbox (two inboxes in one folder, overlapping runs of
+  one inbox) lose no manifest record and clean no article twice
+  (:func:`copydesk.batch.process.process_chunk`). The inbox, outbox and quarantine are made
+  absolute before planning; articles that vanish before they are cleaned are counted, and a
+  run whose every planned article vanished fails.
 * **Coarse tasks.** Articles are cleaned in chunks (``chunk_size``, default 25) so that
   Prefect's per-task cost (3-6 ms in-process, 70-120 ms on Dask) stays small beside
   copydesk's (about 30 ms per seed-size article). With ``dask_address`` (or
@@ -67,21 +72,20 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from copydesk.batch.fit import artifact_key, fit_markdown
-from copydesk.batch.manifest import (
-    MANIFEST_NAME,
-    record_cleaned,
-    write_manifest_file,
-)
+from copydesk.batch.manifest import MANIFEST_NAME
 from copydesk.batch.manifest import prepare_outbox as sweep_and_read_manifest
 from copydesk.batch.model import Outcome, Plan, Planned
 from copydesk.batch.plan import (
+    absolute_folders,
     check_folders,
+    check_not_all_vanished,
     check_pattern,
     chunked,
     inbox_siblings,
     plan_articles,
+    vanished_names,
 )
-from copydesk.batch.process import process_articles
+from copydesk.batch.process import process_chunk
 from copydesk.batch.summary import batch_result, batch_summary_markdown, progress_description
 from copydesk.report import escape_markdown_line
 from copydesk.settings import Settings, SettingsSpec
@@ -90,6 +94,7 @@ from copydesk_flows.article import load_settings
 
 __all__ = [
     "MANIFEST_NAME",
+    "absolute_folders",
     "check_folders",
     "check_pattern",
     "clean_inbox",
@@ -118,14 +123,8 @@ def plan_inbox(
 def clean_chunk(
     articles: list[Planned], settings: Settings, outbox: str, quarantine: str
 ) -> list[Outcome]:
-    """Clean a chunk of articles; a bad one is quarantined, never raised."""
-    return process_articles(articles, settings, Path(outbox), Path(quarantine))
-
-
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def save_manifest(outbox: str, articles: dict[str, dict[str, Any]]) -> None:
-    """Record the articles done so far (atomically)."""
-    write_manifest_file(Path(outbox), articles)
+    """Clean and record a chunk of articles; a bad one is quarantined, never raised."""
+    return process_chunk(articles, settings, Path(outbox), Path(quarantine))
 
 
 # ---------------------------------------------------------------- flow
@@ -170,7 +169,8 @@ def clean_inbox(
     chunks run one at a time (copydesk is CPU-bound; threads would only contend for the
     GIL); set ``dask_address`` or ``COPYDESK_DASK_ADDRESS`` to spread them over a cluster.
     """
-    outbox, quarantine = inbox_siblings(inbox, outbox, quarantine)
+    # Absolute before planning: workers started elsewhere must see the same files.
+    inbox, outbox, quarantine = absolute_folders(inbox, outbox, quarantine)
     check_pattern(pattern)
     check_folders(Path(inbox), Path(outbox), Path(quarantine))
     dask_address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
@@ -188,19 +188,22 @@ def clean_inbox(
     outcomes: list[Outcome] = list(plan.refused)
     params = {"settings": settings, "outbox": outbox, "quarantine": quarantine}
     for chunk_outcomes in _run_chunks(chunked(plan.todo, chunk_size), params, dask_address):
-        outcomes += chunk_outcomes
-        record_cleaned(manifest, chunk_outcomes, key)
-        save_manifest(outbox, manifest)
+        outcomes += chunk_outcomes  # each chunk recorded itself in the manifest
         done = len(outcomes) - len(plan.refused)
         update_progress_artifact(progress_id, progress=100.0 * done / len(plan.todo))
-    summary = batch_summary_markdown(inbox, outbox, quarantine, key, outcomes, len(plan.skipped))
+    # Cleaned by another run since this one planned them: skipped, as if planned so.
+    skipped = plan.skipped + [o.name for o in outcomes if o.status == "unchanged"]
+    outcomes = [o for o in outcomes if o.status != "unchanged"]
+    summary = batch_summary_markdown(inbox, outbox, quarantine, key, outcomes, len(skipped))
     create_markdown_artifact(
         markdown=fit_markdown(summary),
         key=keys["summary"],
         description=f"clean-inbox {escape_markdown_line(inbox)}",
     )
+    check_not_all_vanished(inbox, len(plan.todo), outcomes)  # fails the run, loudly
     return {
         "flow_run_name": flow_run.name,
         "flow_run_id": str(flow_run.id),
-        **batch_result(outbox, quarantine, key, outcomes, plan.skipped, keys),
+        "vanished": vanished_names(outcomes),
+        **batch_result(outbox, quarantine, key, outcomes, skipped, keys),
     }

@@ -8,13 +8,30 @@ unreadable or other-version manifest reads as empty, and a record that is not a 
 those fields is dropped (its article is cleaned again). Writing is atomic
 (:func:`copydesk.output.write_files_atomically`). :func:`prepare_outbox` sweeps the
 temporary files a killed run left before the manifest is read.
+
+Concurrent runs into one outbox (two inboxes in one folder share the default sibling
+outbox; two runs of one inbox may overlap) lose no record and clean no article twice:
+
+* :func:`record_outcomes` merges a chunk's records into the manifest on disk under an
+  exclusive ``flock`` on the outbox folder itself (read, merge, write; no lock file), so a
+  run never writes back a stale copy over another run's records.
+* :func:`claim_articles` holds an exclusive ``flock`` on each article's own inbox file
+  while it is cleaned and recorded; an article another run holds is waited for only after
+  the chunk's own claims are released (one at a time, so no two runs can wait on each
+  other), and every claimed article is checked against the manifest as it is on disk
+  then (:class:`ManifestView`): one that another run cleaned meanwhile is not cleaned again.
+
+The kernel drops every lock when its holder dies, even by SIGKILL.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +41,17 @@ from copydesk.output import file_sha256, output_paths, sweep_temp_files, write_f
 __all__ = [
     "MANIFEST_NAME",
     "MANIFEST_VERSION",
+    "ManifestView",
+    "claim_article",
     "content_hash",
+    "is_done",
     "manifest_record",
+    "outbox_lock",
     "outputs_intact",
     "prepare_outbox",
     "read_manifest_file",
     "record_cleaned",
+    "record_outcomes",
     "write_manifest_file",
 ]
 
@@ -94,9 +116,36 @@ def read_manifest_file(outbox: Path) -> Manifest:
 
 
 def write_manifest_file(outbox: Path, articles: Manifest) -> None:
-    """Rewrite the manifest atomically."""
+    """Rewrite the manifest atomically (with nothing merged: see :func:`record_outcomes`)."""
     text = json.dumps({"version": MANIFEST_VERSION, "articles": articles}, indent=1, sort_keys=True)
     write_files_atomically({outbox / MANIFEST_NAME: text + "\n"})
+
+
+@contextlib.contextmanager
+def outbox_lock(outbox: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the outbox folder (created if missing) meanwhile."""
+    outbox.mkdir(parents=True, exist_ok=True)
+    fd = os.open(outbox, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # the lock goes with the descriptor
+
+
+def record_outcomes(outbox: Path, outcomes: Iterable[Outcome], key: str) -> Manifest:
+    """Merge the cleaned articles of ``outcomes`` into the manifest on disk; returns it.
+
+    Read, merge and write happen under :func:`outbox_lock`, so records that other runs
+    wrote meanwhile are kept. Nothing is written when there is nothing to record.
+    """
+    cleaned = [o for o in outcomes if o.status == "cleaned"]
+    with outbox_lock(outbox):
+        manifest = read_manifest_file(outbox)
+        if cleaned:
+            record_cleaned(manifest, cleaned, key)
+            write_manifest_file(outbox, manifest)
+    return manifest
 
 
 def outputs_intact(outbox: Path, stem: str, record: dict[str, Any]) -> bool:
@@ -107,6 +156,60 @@ def outputs_intact(outbox: Path, stem: str, record: dict[str, Any]) -> bool:
     return all(
         recorded.get(path.name) == file_sha256(path) for path in output_paths(outbox, stem).values()
     )
+
+
+def is_done(record: dict[str, Any] | None, key: str, digest: str, outbox: Path, stem: str) -> bool:
+    """The record says these bytes were cleaned with these settings, outputs intact."""
+    return (
+        record is not None
+        and record.get("settings") == key
+        and record.get("sha256") == digest
+        and outputs_intact(outbox, stem, record)
+    )
+
+
+class ManifestView:
+    """The manifest as it is on disk now: read again only when the file has changed."""
+
+    def __init__(self, outbox: Path) -> None:
+        self.path = outbox / MANIFEST_NAME
+        self._stamp: tuple[int, int, int] | None = None
+        self._records: Manifest = {}
+
+    def record(self, stem: str) -> dict[str, Any] | None:
+        """The current record of ``stem``, if any."""
+        try:
+            st = os.stat(self.path)
+            stamp: tuple[int, int, int] | None = (st.st_ino, st.st_size, st.st_mtime_ns)
+        except OSError:
+            stamp = None
+        if stamp != self._stamp or stamp is None:
+            self._records = read_manifest_file(self.path.parent)
+            self._stamp = stamp
+        return self._records.get(stem)
+
+
+@contextlib.contextmanager
+def claim_article(path: Path, *, wait: bool) -> Iterator[bool | None]:
+    """Hold an exclusive ``flock`` on an inbox file meanwhile.
+
+    Yields True when held, False when another run holds it (only with ``wait=False``), and
+    None when the file is gone.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        yield None
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
 
 
 def prepare_outbox(outbox: Path, quarantine: Path) -> Manifest:

@@ -31,7 +31,8 @@ class Outcome:
     """What happened to one article of the inbox."""
 
     name: str  # printable: undecodable bytes of the file name shown as \xNN
-    # "cleaned"; "quarantined"; "vanished" (removed from the inbox meanwhile); left in the
+    # "cleaned"; "quarantined"; "vanished" (removed from the inbox meanwhile); "unchanged"
+    # (another run cleaned it since this one planned it: counted as skipped); left in the
     # inbox for a later run: "changing" (still being written), "refused" (see the reason),
     # "failed" (could not even be quarantined)
     status: str

@@ -13,6 +13,12 @@ Contract:
   limit is planned anyway: cleaning then leaves it for the next run, or quarantines it.
 * The outbox and the quarantine must be outside the inbox and apart
   (:func:`check_folders`); :func:`inbox_siblings` gives their defaults beside the inbox.
+  :func:`absolute_folders` resolves all three before anything is planned, so that workers
+  started elsewhere (Dask, a work pool) see the same files.
+* An article that disappears between planning and cleaning is "vanished": counted, and
+  named (:func:`vanished_names`); a run whose every planned article vanished failed
+  (:func:`check_not_all_vanished` raises :class:`BatchError`), since it usually means the
+  workers do not see the inbox at the path given.
 """
 
 from __future__ import annotations
@@ -22,22 +28,30 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from copydesk.batch.manifest import Manifest, content_hash, outputs_intact
+from copydesk.batch.manifest import Manifest, content_hash, is_done
 from copydesk.batch.model import Outcome, Plan, Planned
-from copydesk.errors import InputError
+from copydesk.errors import CopydeskError, InputError
 from copydesk.load import display_name, max_size_mb
 from copydesk.output import article_stem
 
 T = TypeVar("T")
 
 __all__ = [
+    "BatchError",
+    "absolute_folders",
     "check_folders",
+    "check_not_all_vanished",
     "check_pattern",
     "chunked",
     "file_stamp",
     "inbox_siblings",
     "plan_articles",
+    "vanished_names",
 ]
+
+
+class BatchError(CopydeskError):
+    """A batch run that did nothing it planned (every planned article vanished)."""
 
 
 def check_pattern(pattern: str) -> None:
@@ -70,6 +84,34 @@ def inbox_siblings(inbox: str, outbox: str | None, quarantine: str | None) -> tu
     """The outbox and the quarantine: as given, or folders named so beside the inbox."""
     parent = Path(inbox).resolve().parent
     return outbox or str(parent / "outbox"), quarantine or str(parent / "quarantine")
+
+
+def absolute_folders(
+    inbox: str, outbox: str | None, quarantine: str | None
+) -> tuple[str, str, str]:
+    """The inbox, outbox and quarantine as absolute paths (defaults beside the inbox).
+
+    >>> absolute_folders("/srv/in", None, "/srv/q")
+    ('/srv/in', '/srv/outbox', '/srv/q')
+    """
+    out, quar = inbox_siblings(inbox, outbox, quarantine)
+    return str(Path(inbox).resolve()), str(Path(out).resolve()), str(Path(quar).resolve())
+
+
+def vanished_names(outcomes: Sequence[Outcome]) -> list[str]:
+    """The articles that vanished between planning and cleaning, by name."""
+    return sorted(o.name for o in outcomes if o.status == "vanished")
+
+
+def check_not_all_vanished(inbox: str, planned: int, outcomes: Sequence[Outcome]) -> None:
+    """Raise :class:`BatchError` when articles were planned and every one vanished."""
+    gone = vanished_names(outcomes)
+    if planned and len(gone) == planned:
+        msg = (
+            f"all {planned} article(s) planned in {display_name(inbox)} vanished before they "
+            "could be cleaned; do the workers see the inbox at this path?"
+        )
+        raise BatchError(msg)
 
 
 def file_stamp(path: Path) -> tuple[int, int] | None:
@@ -145,13 +187,7 @@ def plan_articles(inbox: Path, pattern: str, outbox: Path, manifest: Manifest, k
             continue
         stem = article_stem(path.name)
         record = manifest.get(stem)
-        done = (
-            record is not None
-            and record.get("settings") == key
-            and record.get("sha256") == digest
-            and file_stamp(path) == before
-            and outputs_intact(outbox, stem, record)
-        )
+        done = file_stamp(path) == before and is_done(record, key, digest, outbox, stem)
         if done:
             skipped.append(display_name(path.name))
         else:

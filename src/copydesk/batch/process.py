@@ -9,22 +9,39 @@ size or mtime changed since it was planned, or while it was read, is left in the
 (:func:`copydesk.output.write_output_set`), and a quarantined copy of it from an earlier
 run goes. :func:`process_articles` cleans a chunk; a fault outside one article's own steps
 leaves that article in place ("failed") and the chunk goes on.
+
+:func:`process_chunk` is what a run does with a chunk when other runs may write into the
+same outbox at once: it claims each article (:func:`copydesk.batch.manifest.claim_article`),
+skips one that another run cleaned meanwhile ("unchanged"), cleans the others, and merges
+their records into the manifest before it lets them go
+(:func:`copydesk.batch.manifest.record_outcomes`). An article is never cleaned twice by
+overlapping runs, and no run's record is lost.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from copydesk.batch.manifest import content_hash
+from copydesk.batch.manifest import (
+    ManifestView,
+    claim_article,
+    content_hash,
+    is_done,
+    record_outcomes,
+)
 from copydesk.batch.model import Outcome, Planned
-from copydesk.batch.plan import file_stamp
+from copydesk.batch.plan import chunked, file_stamp
 from copydesk.batch.quarantine import quarantine_article, release_article
-from copydesk.load import display_name, load_bytes, read_regular_file
+from copydesk.load import display_name, load_bytes, max_size_mb, read_regular_file
 from copydesk.output import article_stem, failure_reason, write_output_set
 from copydesk.pipeline import Settings, clean
 
-__all__ = ["process_article", "process_articles"]
+__all__ = ["CLAIMS_AT_ONCE", "process_article", "process_articles", "process_chunk"]
+
+#: Articles claimed (one open file each) and recorded together within a chunk.
+CLAIMS_AT_ONCE = 50
 
 
 def process_article(
@@ -87,15 +104,84 @@ def process_article(
     )
 
 
+def _process_one(article: Planned, settings: Settings, outbox: Path, quarantine: Path) -> Outcome:
+    try:
+        return process_article(article, settings, outbox, quarantine)
+    except Exception as exc:  # a fault outside the article's own steps: left in place
+        name = display_name(Path(article.path).name)
+        return Outcome(name, "failed", reason=failure_reason(exc))
+
+
 def process_articles(
     articles: Iterable[Planned], settings: Settings, outbox: Path, quarantine: Path
 ) -> list[Outcome]:
     """Clean a chunk of articles; a bad one is quarantined (or left), never raised."""
-    outcomes = []
-    for article in articles:
-        try:
-            outcomes.append(process_article(article, settings, outbox, quarantine))
-        except Exception as exc:  # a fault outside the article's own steps: left in place
-            name = display_name(Path(article.path).name)
-            outcomes.append(Outcome(name, "failed", reason=failure_reason(exc)))
-    return outcomes
+    return [_process_one(article, settings, outbox, quarantine) for article in articles]
+
+
+def _done_meanwhile(article: Planned, view: ManifestView, key: str, max_mb: float | None) -> str:
+    """The article's SHA-256 when the manifest on disk says it is done, else ""."""
+    path = Path(article.path)
+    stem = article_stem(path.name)
+    record = view.record(stem)
+    if record is None or article.size > max_size_mb(max_mb) * 1_000_000:
+        return ""
+    try:
+        digest = content_hash(path.read_bytes())
+    except OSError:
+        return ""
+    return digest if is_done(record, key, digest, view.path.parent, stem) else ""
+
+
+def _claimed(
+    article: Planned,
+    held: bool | None,
+    settings: Settings,
+    key: str,
+    view: ManifestView,
+    folders: tuple[Path, Path],
+) -> Outcome:
+    """What becomes of an article this run has claimed (``held`` None: it is gone)."""
+    path = Path(article.path)
+    name, stem = display_name(path.name), article_stem(path.name)
+    if held is None:
+        return Outcome(name, "vanished", stem=stem)
+    if digest := _done_meanwhile(article, view, key, settings.max_mb):
+        return Outcome(name, "unchanged", digest, stem=stem)
+    return _process_one(article, settings, *folders)
+
+
+def process_chunk(
+    articles: Iterable[Planned], settings: Settings, outbox: Path, quarantine: Path
+) -> list[Outcome]:
+    """Clean and record a chunk safely beside other runs into the same outbox.
+
+    Articles are claimed :data:`CLAIMS_AT_ONCE` at a time, cleaned unless another run has
+    cleaned them meanwhile, and recorded before their claims go. An article another run
+    holds is waited for after this run's own claims are released, one at a time (so two
+    runs never wait on each other), then skipped if that run cleaned it. Outcomes come in
+    the order of ``articles``.
+    """
+    key = settings.key()
+    view = ManifestView(outbox)
+    folders = (outbox, quarantine)
+    by_path: dict[str, Outcome] = {}
+    waiting: list[Planned] = []
+    order = list(articles)
+    for group in chunked(order, CLAIMS_AT_ONCE):
+        with contextlib.ExitStack() as claims:
+            done: list[Outcome] = []
+            for article in group:
+                held = claims.enter_context(claim_article(Path(article.path), wait=False))
+                if held is False:
+                    waiting.append(article)
+                    continue
+                done.append(_claimed(article, held, settings, key, view, folders))
+                by_path[article.path] = done[-1]
+            record_outcomes(outbox, done, key)
+    for article in waiting:
+        with claim_article(Path(article.path), wait=True) as held:
+            outcome = _claimed(article, held, settings, key, view, folders)
+            record_outcomes(outbox, [outcome], key)
+        by_path[article.path] = outcome
+    return [by_path[article.path] for article in order]
