@@ -427,18 +427,70 @@ def test_evaluate_publishes_scores(prefect_harness: None, tmp_path: Path) -> Non
 
 
 def test_prefect_yaml_declares_the_scheduled_inbox() -> None:
+    """Module entrypoints that import from an installed package; the settings as one spec;
+    ``evaluate`` with no folder to default to. (Deployed for real in test_scale_out.py.)"""
     import yaml
+    from prefect.flows import load_flow_from_entrypoint
 
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
-    (deployment,) = [
-        d
-        for d in config["deployments"]
-        if d["entrypoint"] == "src/copydesk_flows/inbox.py:clean_inbox"
-    ]
-    assert deployment["concurrency_limit"] == 1
-    assert deployment["schedules"][0]["cron"] == "*/15 * * * *"
-    assert deployment["work_pool"]["name"]
-    assert "definitions" in config
+    by_name = {d["name"]: d for d in config["deployments"]}
+    inbox, evaluate = by_name["inbox"], by_name["evaluate"]
+    assert inbox["entrypoint"] == "copydesk_flows.inbox:clean_inbox"
+    assert evaluate["entrypoint"] == "copydesk_flows.evaluate:evaluate"
+    for deployment in (inbox, evaluate):
+        assert ".py" not in deployment["entrypoint"]
+        assert load_flow_from_entrypoint(deployment["entrypoint"]).name in {
+            "clean-inbox",
+            "evaluate",
+        }
+        assert deployment["parameters"]["spec"] == {}  # a SettingsSpec: shipped defaults
+        assert deployment["work_pool"]["name"] == "copydesk"
+    assert "folder" not in evaluate["parameters"] and "schedules" not in evaluate
+    assert inbox["schedules"][0]["cron"] == "*/15 * * * *"
+    assert SettingsSpec(**inbox["parameters"]["spec"]) == SettingsSpec()
+
+
+def test_serve_inbox_never_takes_over_a_work_pool_deployment() -> None:
+    from copydesk_flows.cli import DEFAULT_DEPLOYMENT, takeover_problem
+
+    assert DEFAULT_DEPLOYMENT != "inbox"  # prefect.yaml's work-pool deployment
+    assert takeover_problem(DEFAULT_DEPLOYMENT, None) is None
+    problem = takeover_problem("inbox", "copydesk")
+    assert problem is not None and "another --name" in problem
+
+
+def test_a_run_whose_every_article_vanished_fails(
+    prefect_harness: None,
+    tmp_path: Path,
+    rules: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import copydesk_flows.inbox
+    from copydesk.batch.plan import BatchError
+    from copydesk.cli import cli, main
+    from copydesk_flows.cli import run
+
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    real = copydesk_flows.inbox.process_chunk
+
+    def gone_first(articles: Any, *args: Any) -> Any:
+        for article in articles:  # removed between planning and cleaning
+            Path(article.path).unlink(missing_ok=True)
+        return real(articles, *args)
+
+    monkeypatch.setattr(copydesk_flows.inbox, "process_chunk", gone_first)
+    spec = SettingsSpec(glossary_dir=str(GLOSSARY), rules_dir=rules)
+    with pytest.raises(BatchError, match="all 3 article"):
+        clean_inbox(inbox=str(inbox), spec=spec)
+    make_inbox(inbox, 3)
+    if "run" not in cli.commands:
+        cli.add_command(run)
+    argv = ["run", "clean-inbox", str(inbox), "--glossary", str(GLOSSARY), "--rules", rules]
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "vanished before they could be cleaned" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- slow: Prefect in subprocesses
@@ -512,7 +564,7 @@ def test_cli_refuses_bad_input_before_starting_prefect(
 
 DASK_RUN = textwrap.dedent(
     """
-    import json, sys
+    import json, os, sys
     from distributed import LocalCluster
     from copydesk_flows._prefect import heartbeats_off
     from copydesk.settings import SettingsSpec
@@ -520,8 +572,11 @@ DASK_RUN = textwrap.dedent(
 
     if __name__ == "__main__":
         inbox, glossary = sys.argv[1:3]
+        here = os.getcwd()
+        os.chdir("/")  # the workers start elsewhere: a relative inbox means nothing to them
         cluster_options = {"n_workers": 2, "processes": True, "threads_per_worker": 1}
         with LocalCluster(dashboard_address=None, **cluster_options) as cluster:
+            os.chdir(here)
             with heartbeats_off():
                 result = clean_inbox(inbox, spec=SettingsSpec(glossary_dir=glossary), chunk_size=5,
                                      dask_address=cluster.scheduler_address)
@@ -587,7 +642,7 @@ def test_inbox_on_a_dask_cluster_against_a_server(tmp_path: Path, prefect_server
     env = prefect_env(tmp_path / "client-home")
     env["PREFECT_API_URL"] = prefect_server
     proc = subprocess.run(
-        [sys.executable, "-c", DASK_RUN, str(inbox), str(GLOSSARY)],
+        [sys.executable, "-c", DASK_RUN, inbox.name, str(GLOSSARY)],  # relative, as typed
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
