@@ -72,8 +72,11 @@ def main(argv: list[str] | None = None) -> None:
 
         from prefect import flow
 
+        from copydesk.settings import SettingsSpec
         from copydesk_flows._prefect import heartbeats_off
         from copydesk_flows.inbox import clean_inbox
+
+        spec = SettingsSpec(glossary_dir=args.glossary)
 
         @flow
         def start_prefect() -> None:
@@ -85,15 +88,11 @@ def main(argv: list[str] | None = None) -> None:
             startup = time.perf_counter() - t0
 
             t0 = time.perf_counter()
-            first = clean_inbox(
-                str(work / "inbox"), glossary_dir=args.glossary, chunk_size=args.chunk_size
-            )
+            first = clean_inbox(str(work / "inbox"), spec=spec, chunk_size=args.chunk_size)
             flow_time = time.perf_counter() - t0
 
             t0 = time.perf_counter()
-            second = clean_inbox(
-                str(work / "inbox"), glossary_dir=args.glossary, chunk_size=args.chunk_size
-            )
+            second = clean_inbox(str(work / "inbox"), spec=spec, chunk_size=args.chunk_size)
             rerun = time.perf_counter() - t0
 
     n = args.count

@@ -22,6 +22,7 @@ import glob
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -283,14 +284,26 @@ def test_four_deployment_runs_on_two_workers_clean_each_article_once(tmp_path: P
             )  # fmt: skip
             stack.callback(_stop_group, worker)
 
-        # 5. Four runs at once over the 200 articles
-        def start_run() -> str:
-            path = f"/deployments/{inbox_deployment['id']}/create_flow_run"
-            run_id: str = _api(url, "POST", path, {})["id"]
-            return run_id
+        # 5. Four runs at once over the 200 articles, started as the docs start one
+        def start_runs(count: int) -> list[str]:
+            starting = [
+                subprocess.Popen(
+                    [*prefect, "deployment", "run", "clean-inbox/inbox"],
+                    env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    text=True,
+                )
+                for _ in range(count)
+            ]  # fmt: skip
+            ids = []
+            for proc in starting:
+                out, _ = proc.communicate(timeout=120)
+                found = re.search(r"UUID: ([0-9a-f-]{36})", out)
+                assert proc.returncode == 0 and found, out
+                ids.append(found.group(1))
+            return ids
 
         started = time.monotonic()
-        ids = [start_run() for _ in range(RUNS)]
+        ids = start_runs(RUNS)
         runs = _wait_finished(url, ids, limit=150, logs=logs)
         timings["four runs"] = time.monotonic() - started
         assert {r["state"]["type"] for r in runs} == {"COMPLETED"}, runs
@@ -311,7 +324,7 @@ def test_four_deployment_runs_on_two_workers_clean_each_article_once(tmp_path: P
 
         # 6. A rerun cleans nothing
         started = time.monotonic()
-        rerun = start_run()
+        (rerun,) = start_runs(1)
         (finished,) = _wait_finished(url, [rerun], limit=90, logs=logs)
         timings["rerun"] = time.monotonic() - started
         assert finished["state"]["type"] == "COMPLETED"
