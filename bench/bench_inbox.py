@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--glossary", default=None, help="Glossary folder (default: shipped).")
     args = parser.parse_args(argv)
 
-    import copydesk_flows  # noqa: F401  (quiet Prefect defaults before Prefect is imported)
+    from copydesk_flows._prefect import apply_env_defaults
+
+    apply_env_defaults()  # quiet, offline Prefect (analytics off) before Prefect is imported
     from copydesk.load import load_bytes
     from copydesk.output import article_stem, write_outputs
     from copydesk.pipeline import clean, default_settings

@@ -9,9 +9,11 @@ pipeline). The modules:
 * :mod:`~copydesk.batch.model`: ``Planned``, ``Outcome``, ``Plan``, the statuses.
 * :mod:`~copydesk.batch.plan`: folder and pattern checks, and planning (clashing stems,
   links to outside the inbox, what the manifest says is done).
-* :mod:`~copydesk.batch.manifest`: the manifest (version 2, with output hashes), content
-  hashing, and preparing an outbox (sweeping temporary files).
-* :mod:`~copydesk.batch.process`: cleaning one article, or a chunk, into the outbox.
+* :mod:`~copydesk.batch.manifest`: the manifest (version 2, with output hashes; records
+  merged under a lock), article claims, content hashing, and preparing an outbox
+  (sweeping temporary files).
+* :mod:`~copydesk.batch.process`: cleaning one article, or a chunk, into the outbox (beside
+  other runs into the same outbox: each article once, every record kept).
 * :mod:`~copydesk.batch.quarantine`: ``NAME.error.txt`` and moving a bad article aside.
 * :mod:`~copydesk.batch.summary`: the batch and article summaries in Markdown.
 * :mod:`~copydesk.batch.fit`: keys and sizes of published summaries.

@@ -194,12 +194,16 @@ def claim_article(path: Path, *, wait: bool) -> Iterator[bool | None]:
     """Hold an exclusive ``flock`` on an inbox file meanwhile.
 
     Yields True when held, False when another run holds it (only with ``wait=False``), and
-    None when the file is gone.
+    None when the file is gone. A file that cannot be opened is not locked but yields True:
+    cleaning it then fails and quarantines it with the reason.
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         yield None
+        return
+    except OSError:
+        yield True
         return
     try:
         try:
