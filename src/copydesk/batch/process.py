@@ -13,6 +13,7 @@ leaves that article in place ("failed") and the chunk goes on.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -84,6 +85,7 @@ def process_article(
         penalty=mqm.penalty,
         stem=stem,
         outputs={p.name: h for p, h in outputs.items()},
+        categories=dict(sorted(Counter(f.category for f in result.findings).items())),
     )
 
 
