@@ -33,7 +33,7 @@ from copydesk.batch.summary import batch_summary_markdown
 from copydesk.errors import InputError
 from copydesk.output import OUTPUT_SUFFIXES
 from copydesk.pipeline import default_settings
-from copydesk.report import code_cell
+from copydesk.report import signature_cell
 from copydesk.settings import SettingsSpec
 from copydesk_flows.article import clean_article
 from copydesk_flows.evaluate import evaluate
@@ -114,7 +114,7 @@ def test_clean_article_writes_outputs_and_artifacts(prefect_harness: None, tmp_p
     )
     summary = artifacts(keys["summary"])[0].data
     assert "Changes by category" in summary and "Terminology" in summary
-    assert code_cell(result["signature"]) in summary
+    assert signature_cell(result["signature"]) in summary
 
 
 def test_clean_article_text_ids_keep_separate_histories(

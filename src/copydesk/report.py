@@ -2,7 +2,11 @@
 
 Contract: every renderer is a pure function of a :class:`~copydesk.model.Result`.
 Markdown puts a summary first, then the article with ``~~deleted~~`` and ``**inserted**``
-text and a numbered reason per change (entry id, note, source), then the findings.
+text numbered in place, then the changes and the findings. Its tables stay narrow enough
+for the artifact column of the Prefect UI: the Changes table is number, status, change,
+entry or rule; the Findings table is number, line:column, severity, text, suggestion; each
+entry's reason and source, and each rule's category and message, are listed once below
+their table with the numbers of the rows they explain.
 Article text and every other value (names, language, encoding, rule ids, messages, notes)
 are escaped for where they land (:func:`escape_markdown` for text, :func:`escape_markdown_line`
 for one-line text such as a table cell or a heading, :func:`code_cell` for a code span in a

@@ -1,13 +1,17 @@
 """Summaries of a batch and of one article, as Markdown, and what a batch run returns.
 
 Contract: pure functions of their arguments. :func:`batch_summary_markdown` gives the counts
-of a run (cleaned, skipped, quarantined, left in the inbox, changes, findings, the
-words-weighted MQM penalty), the quarantined and left articles with their reasons, and up
-to :data:`SUMMARY_ROWS` cleaned articles. :func:`article_summary_markdown` gives one
-article's edits and findings per category and its scores; :func:`findings_rows` its
-findings as table rows that fit a published table. Every value taken from an article or a
-path is escaped (:func:`copydesk.report.escape_markdown_line`, :func:`~copydesk.report.code_cell`),
-so none becomes live markup.
+of a run (cleaned, skipped, quarantined, vanished, left in the inbox, changes, findings,
+the words-weighted MQM penalty), findings by category, and up to :data:`SUMMARY_ROWS`
+articles with their status (what needs a look first), each cleaned one linked to its
+report's page when given; reasons are listed below the table, so that every table fits the
+artifact column of the UI. :func:`summary_kind` keeps a run that cleaned nothing off the
+summary's key; :func:`inbox_run_name` names a run by the inbox's absolute path and the
+time. :func:`article_summary_markdown` gives one article's edits and findings per category
+and its scores; :func:`findings_rows` its findings as table rows that fit a published
+table. Every value taken from an article or a path is escaped
+(:func:`copydesk.report.escape_markdown_line`, :func:`~copydesk.report.code_cell`), so
+none becomes live markup; the only links are the report pages given.
 """
 
 from __future__ import annotations
@@ -226,7 +230,7 @@ def article_summary_markdown(result: Result, article_id: str) -> str:
         f"| Findings | {counts['findings']} |",
         f"| MQM penalty per 100 words | {mqm} |",
         f"| Edit rate (TER) | {rate} |",
-        f"| Signature | {code_cell(str(result.signature))} |",
+        f"| Signature | {signature_cell(str(result.signature))} |",
         "",
         "## Changes by category",
         "",
