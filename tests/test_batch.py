@@ -16,13 +16,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from copydesk.batch.evaluate import align, corpus_scores
-from copydesk.batch.fit import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows
+from copydesk.batch.fit import ARTIFACT_LIMIT, artifact_key, fit_markdown, fit_rows, key_page
 from copydesk.batch.manifest import (
     MANIFEST_NAME,
     prepare_outbox,
@@ -33,8 +34,14 @@ from copydesk.batch.manifest import (
 from copydesk.batch.model import Outcome, Planned
 from copydesk.batch.plan import check_folders, check_pattern, chunked, plan_articles
 from copydesk.batch.process import process_article, process_articles, process_chunk
+from copydesk.batch.publish import article_reports
 from copydesk.batch.quarantine import error_report_path
-from copydesk.batch.summary import batch_result, batch_summary_markdown
+from copydesk.batch.summary import (
+    batch_result,
+    batch_summary_markdown,
+    inbox_run_name,
+    summary_kind,
+)
 from copydesk.errors import InputError
 from copydesk.load import load_bytes
 from copydesk.output import (
@@ -539,7 +546,7 @@ def test_stems_that_clash_are_refused_and_left_in_place(tmp_path: Path) -> None:
     assert [Path(p.path).name for p in result.todo] == ["story-0000.txt"]
     assert sorted(o.name for o in result.refused) == ["a.md", "a.txt"]
     assert all("a.md and a.txt" in o.reason for o in result.refused)
-    markdown = batch_summary_markdown("inbox", "outbox", "q", "k", result.refused, 0)
+    markdown = batch_summary_markdown("inbox", "outbox", "q", "k", result.refused, [])
     assert "Left in the inbox" in markdown and "a.md and a.txt would share" in markdown
 
 
@@ -561,16 +568,77 @@ def test_outbox_and_quarantine_must_be_outside_the_inbox(tmp_path: Path) -> None
 
 def test_batch_summary_tracks_quality() -> None:
     outcomes = [
-        Outcome("a.txt", "cleaned", "x", edits=2, findings=3, words=100, penalty=7.0),
-        Outcome("b.txt", "cleaned", "y", edits=0, findings=1, words=300, penalty=1.0),
+        Outcome("a.txt", "cleaned", "x", edits=2, findings=3, words=100, penalty=7.0,
+                categories={"Style/Awkward": 2, "Fluency/Grammar": 1}),
+        Outcome("b.txt", "cleaned", "y", edits=0, findings=1, words=300, penalty=1.0,
+                categories={"Style/Awkward": 1}),
         Outcome("c.txt", "quarantined", "z", reason="c.txt: the article is empty (0 bytes)"),
-    ]
-    md = batch_summary_markdown("inbox", "outbox", "quarantine", "copydesk:0.1.0|g:1", outcomes, 5)
+        Outcome("d.txt", "vanished"),
+        Outcome("e.txt", "changing", reason="changed during the run; next run"),
+    ]  # fmt: skip
+    skipped = [f"s{i}.txt" for i in range(5)]
+    page = "/v2/artifacts/artifact/0b8f2c4e-8a61-4c1e-9b57-4e0d3f6a9c21"
+    md = batch_summary_markdown(
+        "/srv/inbox", "outbox", "quarantine", "copydesk:0.1.0|g:1", outcomes, skipped,
+        {"a.txt": page},
+    )  # fmt: skip
+    assert md.startswith("# clean-inbox: inbox\n") and "| Inbox | `/srv/inbox` |" in md
     assert "| MQM penalty per 100 words (cleaned articles) | 2.00 |" in md
-    assert "| a.txt | 2 | 3 | 7.00 |" in md
-    assert "| Skipped (unchanged) | 5 |" in md
-    assert "`copydesk:0.1.0\\|g:1`" in md
-    assert "c.txt: the article is empty (0 bytes)" in md
+    assert f"| [a.txt]({page}) | cleaned | 2 | 3 | 7.00 |" in md
+    assert "| b.txt | cleaned | 0 | 1 | 0.33 |" in md  # no report page: no link
+    assert "| Skipped (unchanged) | 5 |" in md and "| s4.txt | unchanged | – | – | – |" in md
+    assert "| Vanished | 1 |" in md and "| d.txt | vanished | – | – | – |" in md
+    assert "| e.txt | left (changing) |" in md and "changed during the run; next run" in md
+    assert "| Style/Awkward | 3 |" in md and "| Fluency/Grammar | 1 |" in md
+    assert "`copydesk:0.1.0` \\| `g:1`" in md
+    assert "- **c.txt**: c.txt: the article is empty (0 bytes)" in md
+    rows = [line.split(" | ")[0] for line in md.splitlines() if line.startswith("| ")]
+    articles = rows[rows.index("| Article") + 1 :]
+    # What needs a look first: quarantined, left, vanished, then cleaned, then unchanged.
+    assert [a.strip("| ") for a in articles[:5]] == [
+        "c.txt", "e.txt", "d.txt", f"[a.txt]({page})", "b.txt"
+    ]  # fmt: skip
+    assert "Nothing was cleaned" not in md
+
+
+def test_batch_summary_of_an_idle_run_points_to_the_last_real_one() -> None:
+    idle = [Outcome("e.txt", "changing", reason="changed during the run; next run")]
+    assert summary_kind(idle) == "idle-summary" != summary_kind([Outcome("a.txt", "cleaned")])
+    assert summary_kind([]) == "idle-summary"
+    last = key_page(artifact_key("/srv/inbox", "summary"))
+    md = batch_summary_markdown("/srv/inbox", "o", "q", "k", idle, ["a.txt"], {}, last)
+    assert f"[The last summary that cleaned articles]({last})" in md
+    assert last.startswith("/v2/artifacts/key/") and last.endswith("-summary")
+
+
+def test_inbox_runs_are_named_by_absolute_path_and_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    started = datetime(2026, 11, 30, 12, 5, 9, tzinfo=timezone(timedelta(hours=2)))
+    name = inbox_run_name("inbox/", started)
+    assert name == f"clean-inbox {tmp_path.resolve() / 'inbox'} 2026-11-30 10:05:09 UTC"
+
+
+def test_report_artifacts_are_the_written_reports(tmp_path: Path, settings: Settings) -> None:
+    inbox = make_inbox(tmp_path / "inbox", 2, {"binary.txt": BAD_FILES["binary.txt"]})
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    _, outcomes = run_batch(inbox, outbox, quarantine, settings)
+    reports = list(article_reports(outcomes, outbox))
+    assert [r.name for r in reports] == ["story-0000.txt", "story-0001.txt"]  # cleaned only
+    first = reports[0]
+    assert first.key == artifact_key("story-0000", "report") and not first.problem
+    assert first.markdown == (outbox / "story-0000.report.md").read_text(encoding="utf-8")
+    assert first.description == "copydesk diff report of story-0000"
+    (outbox / "story-0001.report.md").write_text("rewritten\n", encoding="utf-8")
+    (outbox / "story-0000.report.md").unlink()
+    again = list(article_reports(outcomes, outbox))
+    assert [(r.markdown, r.problem) for r in again] == [
+        ("", "unreadable: No such file or directory"),
+        ("", "rewritten since this run wrote it"),
+    ]
+    (none,) = article_reports([Outcome("x.txt", "cleaned", stem="x")], outbox)
+    assert (none.markdown, none.problem) == ("", "no Markdown report written")
 
 
 def test_the_batch_library_imports_no_prefect_and_no_flows() -> None:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from copydesk.batch.fit import fit_markdown
+from copydesk.batch.fit import artifact_key, artifact_page, fit_markdown, key_page
 from copydesk.batch.model import Outcome
 from copydesk.batch.summary import article_summary_markdown, batch_summary_markdown
 from copydesk.model import Edit, Finding, Language, Result
@@ -65,7 +65,7 @@ PAYLOADS = [
 MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 # What the Markdown renderers themselves make.
 MARKDOWN_TAGS = {"h1", "h2", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "s",
-                 "strong", "em", "blockquote"}  # fmt: skip
+                 "strong", "em", "blockquote", "ul", "li"}  # fmt: skip
 # What the HTML report makes, and the attributes it sets.
 HTML_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "table", "tr", "th",
              "td", "span", "p", "del", "ins", "mark", "div", "ul", "li"}  # fmt: skip
@@ -203,11 +203,23 @@ def test_truncated_report_artifact_is_inert(payload: str) -> None:
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_inbox_summary_is_inert(payload: str) -> None:
     outcomes = [
-        Outcome(payload, "cleaned", "0" * 64, 1, 2, payload, "", 10, 1.0),
+        Outcome(payload, "cleaned", "0" * 64, 1, 2, payload, "", 10, 1.0, categories={payload: 2}),
         Outcome(payload, "quarantined", "0" * 64, reason=payload),
+        Outcome(payload, "refused", reason=payload),
     ]
-    summary = batch_summary_markdown(payload, payload, payload, payload, outcomes, 3)
+    summary = batch_summary_markdown(payload, payload, payload, payload, outcomes, [payload])
     assert_markdown_is_inert(summary)
+    # With report pages, the only links are those pages, each named by its article.
+    page = artifact_page("0b8f2c4e-8a61-4c1e-9b57-4e0d3f6a9c21")
+    last = key_page(artifact_key(payload, "summary"))
+    linked = batch_summary_markdown(
+        payload, payload, payload, payload, outcomes, [payload], {payload: page}, last
+    )
+    tokens = list(_tokens(MARKDOWN.parse(linked)))
+    assert [t.attrs for t in tokens if t.type == "link_open"] == [{"href": last}, {"href": page}]
+    assert not [t for t in tokens if t.type in ("html_inline", "html_block", "image")]
+    html = MARKDOWN.render(linked)
+    assert html.count("<a ") == 2 and f'<a href="{page}">' in html
 
 
 # ---------------------------------------------------------------- escapers show text as is

@@ -27,13 +27,13 @@ import pytest
 
 pytest.importorskip("prefect")
 
-from copydesk.batch.fit import ARTIFACT_LIMIT, fit_markdown
+from copydesk.batch.fit import ARTIFACT_LIMIT, artifact_key, artifact_page, fit_markdown
 from copydesk.batch.manifest import MANIFEST_NAME, manifest_record, write_manifest_file
 from copydesk.batch.summary import batch_summary_markdown
 from copydesk.errors import InputError
 from copydesk.output import OUTPUT_SUFFIXES
 from copydesk.pipeline import default_settings
-from copydesk.report import code_cell
+from copydesk.report import signature_cell
 from copydesk.settings import SettingsSpec
 from copydesk_flows.article import clean_article
 from copydesk_flows.evaluate import evaluate
@@ -114,7 +114,7 @@ def test_clean_article_writes_outputs_and_artifacts(prefect_harness: None, tmp_p
     )
     summary = artifacts(keys["summary"])[0].data
     assert "Changes by category" in summary and "Terminology" in summary
-    assert code_cell(result["signature"]) in summary
+    assert signature_cell(result["signature"]) in summary
 
 
 def test_clean_article_text_ids_keep_separate_histories(
@@ -218,8 +218,19 @@ def test_inbox_skips_reclean_and_retries(
         and not (quarantine / "binary.txt.error.txt").exists()
     )
 
+    # Four runs cleaned something; the two that cleaned nothing have a summary key of their own.
     summary = artifacts(first["artifacts"]["summary"])
-    assert len(summary) == 6 and "Quarantined" in summary[-1].data
+    assert len(summary) == 4 and "Quarantined" in summary[-1].data
+    idle = artifacts(changed["artifacts"]["summary"].replace("-summary", "-idle-summary"))
+    assert len(idle) == 2 and all("Nothing was cleaned" in a.data for a in idle)
+    assert "binary.txt" in idle[0].data and "Quarantined" in idle[0].data
+    # Every cleaned article's report, as written, linked from the summary by its page.
+    assert sorted(retried["reports"]) == ["binary.txt"]
+    report = artifacts(artifact_key("binary", "report"))[0]
+    assert report.data == (outbox / "binary.report.md").read_text(encoding="utf-8")
+    assert retried["reports"]["binary.txt"] == artifact_page(report.id)
+    assert f"[binary.txt]({artifact_page(report.id)})" in summary[0].data
+    assert len(artifacts(artifact_key("story-0001", "report"))) == 3  # a history per article
     progress = artifacts(first["artifacts"]["progress"])[0]
     assert progress.type == "progress" and float(progress.data) == 100.0
 
@@ -382,13 +393,15 @@ def test_the_inbox_flow_does_what_the_library_does(
             assert theirs[field] == ours[field], (run, field)
         for folder in ("inbox", "outbox", "quarantine", "outside"):
             assert _files(by_flow / folder) == _files(by_library / folder), (run, folder)
+        assert sorted(theirs["reports"]) == ours["cleaned"]
         summary = batch_summary_markdown(
             str(by_flow / "inbox"),
             theirs["outbox"],
             theirs["quarantine"],
             settings.key(),
             outcomes,
-            len(ours["skipped"]),
+            ours["skipped"],
+            theirs["reports"],
         )
         assert artifacts(theirs["artifacts"]["summary"])[0].data == fit_markdown(summary)
         runs.append(ours)

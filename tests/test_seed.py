@@ -8,6 +8,7 @@ import pytest
 
 from copydesk.model import Result
 from copydesk.pipeline import clean, default_settings
+from copydesk.report import render_markdown
 
 from .conftest import FIXTURES, SEED
 
@@ -108,3 +109,16 @@ def test_seed_flags_first_person_in_reported_speech(result: Result) -> None:
                if f.rule == "en.reported-speech.first-person")  # fmt: skip
     assert not any("calculated" in f.text for f in result.findings)
     assert "calculated" not in result.cleaned
+
+
+def test_seed_markdown_report_matches_reviewed_fixture() -> None:
+    """The Markdown report as reviewed: narrow Changes and Findings tables, each entry's
+    reason and source and each rule's message once below them (the signature, which
+    changes with every glossary or rule edit, left out)."""
+    result = clean(SEED.read_bytes(), default_settings(), name="sochi-summit.txt")
+    lines = render_markdown(result).splitlines(keepends=True)
+    assert sum(line.startswith("| Signature | `copydesk:") for line in lines) == 1
+    reviewed = (FIXTURES / "seed" / "sochi-summit.report.md").read_text(encoding="utf-8")
+    assert "".join(line for line in lines if not line.startswith("| Signature |")) == reviewed
+    for table_head in ("| # | Status | Change | Entry or rule |", "| # | Line | Severity | Text "):
+        assert table_head in reviewed

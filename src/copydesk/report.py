@@ -2,7 +2,11 @@
 
 Contract: every renderer is a pure function of a :class:`~copydesk.model.Result`.
 Markdown puts a summary first, then the article with ``~~deleted~~`` and ``**inserted**``
-text and a numbered reason per change (entry id, note, source), then the findings.
+text numbered in place, then the changes and the findings. Its tables stay narrow enough
+for the artifact column of the Prefect UI: the Changes table is number, status, change,
+entry or rule; the Findings table is number, line:column, severity, text, suggestion; each
+entry's reason and source, and each rule's category and message, are listed once below
+their table with the numbers of the rows they explain.
 Article text and every other value (names, language, encoding, rule ids, messages, notes)
 are escaped for where they land (:func:`escape_markdown` for text, :func:`escape_markdown_line`
 for one-line text such as a table cell or a heading, :func:`code_cell` for a code span in a
@@ -81,6 +85,16 @@ def code_cell(text: str) -> str:
     edge = text[0] in "` " or text[-1] in "` "
     pad = " " if edge and text.strip(" ") else ""
     return fence + pad + text.replace("|", "\\|") + pad + fence
+
+
+def signature_cell(signature: str) -> str:
+    """A signature (``part|part|...``) as one code span per part in a table cell, so that a
+    narrow column wraps it between parts instead of widening the table.
+
+    >>> print(signature_cell("copydesk:0.1.0|lang:en"))
+    `copydesk:0.1.0` \\| `lang:en`
+    """
+    return " \\| ".join(code_cell(part) for part in signature.split("|"))
 
 
 def visible(text: str) -> str:
@@ -317,6 +331,15 @@ def _md_article(result: Result, numbers: dict[int, int]) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _base_name(path: str) -> str:
+    """The last part of a path (``/`` or ``\\`` separated), or the whole when it has none.
+
+    >>> _base_name("inbox/sochi-summit.txt"), _base_name("wire 7")
+    ('sochi-summit.txt', 'wire 7')
+    """
+    return re.split(r"[/\\]", path.rstrip("/\\"))[-1] or path
+
+
 def _md_cell(text: str | None) -> str:
     return _md_inline(text or "").strip() or "–"
 
@@ -324,7 +347,9 @@ def _md_cell(text: str | None) -> str:
 def render_markdown(result: Result) -> str:
     """A Markdown diff report: summary, the article with changes, reasons, findings."""
     counts = _summary_counts(result)
-    name = escape_markdown_line(result.source_name or "article")
+    source = result.source_name or "article"
+    # The heading names the file only; its full path, which need not wrap, is in the table.
+    name = escape_markdown_line(_base_name(source))
     lang = result.language
     prob = f" ({lang.probability:.2f})" if lang.probability is not None else ""
     out = [
@@ -332,6 +357,7 @@ def render_markdown(result: Result) -> str:
         "",
         "| Report | |",
         "|---|---|",
+        f"| Source | {escape_markdown_line(source)} |",
         f"| Language | {escape_markdown_line(lang.code)}{prob}, "
         f"{escape_markdown_line(lang.method)} |",
         f"| Encoding | {escape_markdown_line(result.encoding)} |",
@@ -344,7 +370,7 @@ def render_markdown(result: Result) -> str:
     ]
     if scores := _scores_line(result):
         out.append(f"| Scores | {scores} |")
-    out.append(f"| Signature | {code_cell(str(result.signature))} |")
+    out.append(f"| Signature | {signature_cell(str(result.signature))} |")
     out.append("")
     for note in result.notes:
         out += [f"> Note: {escape_markdown_line(note)}", ""]
@@ -354,41 +380,78 @@ def render_markdown(result: Result) -> str:
     for i, e in enumerate(result.edits, 1):
         numbers[id(e)] = i
     out += ["## Article with changes", "", _md_article(result, numbers), ""]
-    if result.edits:
-        out += [
-            "## Changes",
-            "",
-            "| # | Status | Before | After | Entry or rule | Why | Source |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for i, e in enumerate(result.edits, 1):
-            status = "applied" if e.applied else "suggested"
-            out.append(
-                f"| {i} | {status} | ~~{_md_cell(e.before)}~~ | **{_md_cell(e.after)}** "
-                f"| {_md_cell(e.rule)} | {_md_cell(e.note)} | {_md_cell(e.source)} |"
-            )
-        out.append("")
+    out += _md_changes(result)
     out += _md_findings(result)
     return "\n".join(out).rstrip() + "\n"
 
 
+def _numbers(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers))
+
+
+def _md_why(title: str, groups: dict[tuple[str, ...], list[int]]) -> list[str]:
+    """The long texts kept out of a narrow table: one item per distinct explanation, naming
+    the rows (their numbers) it explains; ``groups`` maps (rule, detail...) to row numbers."""
+    if not groups:
+        return []
+    out = [title, ""]
+    for (rule, *details), numbers in groups.items():
+        text = " ".join(d for d in details if d)
+        out.append(f"- **{_md_cell(rule)}** ({_numbers(numbers)}): {text}")
+    out.append("")
+    return out
+
+
+def _md_changes(result: Result) -> list[str]:
+    """The changes as a narrow table (number, status, before and after, entry or rule), and
+    each entry's reason and source once below it, so the table fits a narrow column."""
+    if not result.edits:
+        return []
+    out = [
+        "## Changes",
+        "",
+        "| # | Status | Change | Entry or rule |",
+        "|---|---|---|---|",
+    ]
+    why: dict[tuple[str, ...], list[int]] = {}
+    for i, e in enumerate(result.edits, 1):
+        status = "applied" if e.applied else "suggested"
+        out.append(
+            f"| {i} | {status} | ~~{_md_cell(e.before)}~~ → **{_md_cell(e.after)}** "
+            f"| {_md_cell(e.rule)} |"
+        )
+        if e.note or e.source:
+            note = _md_inline(e.note or "").strip()
+            source = f"Source: {_md_inline(e.source).strip()}" if e.source else ""
+            why.setdefault((e.rule, note, source), []).append(i)
+    out.append("")
+    out += _md_why("Why, and the source of each entry (changes by number):", why)
+    return out
+
+
 def _md_findings(result: Result) -> list[str]:
+    """The findings as a narrow table (number, line:column, severity, text, suggestion), and
+    each rule's category and message once below it, naming the findings it explains."""
     if not result.findings:
         return ["## Findings", "", "No findings."]
     out = [
         "## Findings",
         "",
-        "| # | Line | Severity | Category | Text | Message | Suggestion | Rule |",
-        "|---|---|---|---|---|---|---|---|",
+        "| # | Line | Severity | Text | Suggestion |",
+        "|---|---|---|---|---|",
     ]
     lines = LineIndex(result.cleaned)
+    why: dict[tuple[str, ...], list[int]] = {}
     for number, f in enumerate(result.findings, 1):
         line, col = lines.line_col(f.start)
         out.append(
-            f"| {number} | {line}:{col} | {_md_cell(f.severity)} | {_md_cell(f.category)} "
-            f"| {_md_cell(f.text)} "
-            f"| {_md_cell(f.message)} | {_md_cell(f.suggestion)} | {_md_cell(f.rule)} |"
+            f"| {number} | {line}:{col} | {_md_cell(f.severity)} | {_md_cell(f.text)} "
+            f"| {_md_cell(f.suggestion)} |"
         )
+        message = f"{_md_cell(f.category)}. {_md_inline(f.message).strip()}"
+        why.setdefault((f.rule, message), []).append(number)
+    out.append("")
+    out += _md_why("Rule, category and message (findings by number):", why)
     return out
 
 
@@ -425,5 +488,6 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "signature_cell",
     "to_dict",
 ]

@@ -44,8 +44,13 @@ Contract:
   copydesk's (about 30 ms per seed-size article). With ``dask_address`` (or
   ``COPYDESK_DASK_ADDRESS``) the chunks run on that Dask cluster via prefect-dask; the
   inbox, outbox and quarantine must then be on storage every worker sees.
-* **Artifacts.** A progress artifact while it runs and a Markdown summary of the batch,
-  both keyed by the inbox path.
+* **Artifacts.** A progress artifact while it runs; each cleaned article's Markdown report
+  (the same as ``clean-article`` publishes, keyed by the article's stem, so one history per
+  article); and a Markdown summary of the batch, keyed by the inbox path, whose article
+  names link to their report pages. A run that cleans nothing publishes its summary under
+  a key of its own (``…-idle-summary``, linking to the last summary that cleaned), so it
+  never becomes the latest version of the summary that did. Runs are named by the inbox's
+  absolute path and their start time (UTC).
 
 Every decision above is made by :mod:`copydesk.batch` (planning, the manifest, cleaning
 and quarantine, the summary), which runs without Prefect; this module adds the tasks, their
@@ -56,6 +61,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -71,7 +77,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from copydesk.batch.fit import artifact_key, fit_markdown
+from copydesk.batch.fit import artifact_key, fit_markdown, key_page
 from copydesk.batch.manifest import MANIFEST_NAME
 from copydesk.batch.manifest import prepare_outbox as sweep_and_read_manifest
 from copydesk.batch.model import Outcome, Plan, Planned
@@ -86,9 +92,17 @@ from copydesk.batch.plan import (
     vanished_names,
 )
 from copydesk.batch.process import process_chunk
-from copydesk.batch.summary import batch_result, batch_summary_markdown, progress_description
+from copydesk.batch.publish import article_reports
+from copydesk.batch.summary import (
+    batch_result,
+    batch_summary_markdown,
+    inbox_run_name,
+    progress_description,
+    summary_kind,
+)
 from copydesk.report import escape_markdown_line
 from copydesk.settings import Settings, SettingsSpec
+from copydesk_flows._artifacts import publish_reports
 from copydesk_flows._prefect import DASK_ADDRESS_ENV
 from copydesk_flows.article import load_settings
 
@@ -149,9 +163,14 @@ def _run_chunks(
             yield future.result()
 
 
+def _run_name() -> str:
+    started = flow_run.scheduled_start_time or datetime.now(UTC)
+    return inbox_run_name(str(flow_run.parameters["inbox"]), started)
+
+
 @flow(
     name="clean-inbox",
-    flow_run_name="clean-inbox {inbox}",
+    flow_run_name=_run_name,
     task_runner=ThreadPoolTaskRunner(max_workers=1),  # type: ignore[arg-type]  # Prefect's generics
 )
 def clean_inbox(
@@ -179,31 +198,39 @@ def clean_inbox(
     manifest = prepare_outbox(outbox, quarantine)
     plan = plan_inbox(inbox, pattern, outbox, manifest, key)
     base = str(Path(inbox).resolve())
-    keys = {kind: artifact_key(base, kind) for kind in ("summary", "progress")}
+    keys = {kind: artifact_key(base, kind) for kind in ("summary", "idle-summary", "progress")}
     progress_id: UUID = create_progress_artifact(  # type: ignore[assignment]  # sync call
         progress=0.0 if plan.todo else 100.0,
         key=keys["progress"],
         description=progress_description(inbox, plan.todo, plan.skipped),
     )
     outcomes: list[Outcome] = list(plan.refused)
+    reports: dict[str, str] = {}
     params = {"settings": settings, "outbox": outbox, "quarantine": quarantine}
     for chunk_outcomes in _run_chunks(chunked(plan.todo, chunk_size), params, dask_address):
         outcomes += chunk_outcomes  # each chunk recorded itself in the manifest
+        reports.update(publish_reports(article_reports(chunk_outcomes, Path(outbox))))
         done = len(outcomes) - len(plan.refused)
         update_progress_artifact(progress_id, progress=100.0 * done / len(plan.todo))
     # Cleaned by another run since this one planned them: skipped, as if planned so.
     skipped = plan.skipped + [o.name for o in outcomes if o.status == "unchanged"]
     outcomes = [o for o in outcomes if o.status != "unchanged"]
-    summary = batch_summary_markdown(inbox, outbox, quarantine, key, outcomes, len(skipped))
+    kind = summary_kind(outcomes)
+    last = key_page(keys["summary"]) if kind != "summary" else None
+    summary = batch_summary_markdown(
+        inbox, outbox, quarantine, key, outcomes, skipped, reports, last
+    )
     create_markdown_artifact(
         markdown=fit_markdown(summary),
-        key=keys["summary"],
+        key=keys[kind],
         description=f"clean-inbox {escape_markdown_line(inbox)}",
     )
     check_not_all_vanished(inbox, len(plan.todo), outcomes)  # fails the run, loudly
+    artifacts = {"summary": keys[kind], "progress": keys["progress"]}
     return {
         "flow_run_name": flow_run.name,
         "flow_run_id": str(flow_run.id),
         "vanished": vanished_names(outcomes),
-        **batch_result(outbox, quarantine, key, outcomes, skipped, keys),
+        **batch_result(outbox, quarantine, key, outcomes, skipped, artifacts),
+        "reports": reports,
     }

@@ -15,7 +15,8 @@ pipeline). The modules:
 * :mod:`~copydesk.batch.process`: cleaning one article, or a chunk, into the outbox (beside
   other runs into the same outbox: each article once, every record kept).
 * :mod:`~copydesk.batch.quarantine`: ``NAME.error.txt`` and moving a bad article aside.
-* :mod:`~copydesk.batch.summary`: the batch and article summaries in Markdown.
-* :mod:`~copydesk.batch.fit`: keys and sizes of published summaries.
+* :mod:`~copydesk.batch.summary`: the batch and article summaries in Markdown, run names.
+* :mod:`~copydesk.batch.publish`: each cleaned article's report, read back to publish.
+* :mod:`~copydesk.batch.fit`: keys, sizes and UI pages of what a run publishes.
 * :mod:`~copydesk.batch.evaluate`: article/reference pairs and their line alignment.
 """

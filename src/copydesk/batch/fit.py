@@ -13,14 +13,51 @@ import hashlib
 import json
 import re
 from typing import Any
+from uuid import UUID
 
-__all__ = ["ARTIFACT_LIMIT", "artifact_key", "fit_markdown", "fit_rows", "slugify"]
+__all__ = [
+    "ARTIFACT_LIMIT",
+    "UI_BASE",
+    "artifact_key",
+    "artifact_page",
+    "fit_markdown",
+    "fit_rows",
+    "key_page",
+    "slugify",
+]
 
 #: Upper bound of one artifact's payload, in UTF-8 bytes. The server drops the event of a
 #: large artifact and artifact lists return full data, so stay well under about 100 KB.
 ARTIFACT_LIMIT = 90_000
 
 _KEY_SLUG_LENGTH = 40
+
+#: Where the Prefect server serves its default UI (Prefect 3.9: the React UI at ``/v2``; the
+#: older one at ``/``, which serves its own pages for any other path). Links in published
+#: Markdown are paths from the server's root, so they work whatever host name the reader
+#: uses to reach the server.
+UI_BASE = "/v2"
+
+
+def artifact_page(artifact_id: UUID | str) -> str:
+    """The UI page of one artifact (one version of a key), from the server's root.
+
+    >>> artifact_page("0b8f2c4e-8a61-4c1e-9b57-4e0d3f6a9c21")
+    '/v2/artifacts/artifact/0b8f2c4e-8a61-4c1e-9b57-4e0d3f6a9c21'
+    """
+    return f"{UI_BASE}/artifacts/artifact/{UUID(str(artifact_id))}"
+
+
+def key_page(key: str) -> str:
+    """The UI page of an artifact key (its latest version), from the server's root.
+
+    >>> key_page("inbox-1a2b3c4d-summary")
+    '/v2/artifacts/key/inbox-1a2b3c4d-summary'
+    """
+    if not re.fullmatch(r"[a-z0-9-]+", key):
+        msg = f"not an artifact key: {key!r}"
+        raise ValueError(msg)
+    return f"{UI_BASE}/artifacts/key/{key}"
 
 
 def slugify(text: str) -> str:

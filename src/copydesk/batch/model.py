@@ -45,6 +45,7 @@ class Outcome:
     penalty: float = 0.0  # the MQM-style penalty, unscaled
     stem: str = ""  # the manifest key: the file's stem, exactly
     outputs: dict[str, str] = field(default_factory=dict)  # output file name -> SHA-256
+    categories: dict[str, int] = field(default_factory=dict)  # findings per category
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ overlapping runs, and no run's record is lost.
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -101,6 +102,7 @@ def process_article(
         penalty=mqm.penalty,
         stem=stem,
         outputs={p.name: h for p, h in outputs.items()},
+        categories=dict(sorted(Counter(f.category for f in result.findings).items())),
     )
 
 

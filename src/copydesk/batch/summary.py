@@ -1,26 +1,38 @@
 """Summaries of a batch and of one article, as Markdown, and what a batch run returns.
 
 Contract: pure functions of their arguments. :func:`batch_summary_markdown` gives the counts
-of a run (cleaned, skipped, quarantined, left in the inbox, changes, findings, the
-words-weighted MQM penalty), the quarantined and left articles with their reasons, and up
-to :data:`SUMMARY_ROWS` cleaned articles. :func:`article_summary_markdown` gives one
-article's edits and findings per category and its scores; :func:`findings_rows` its
-findings as table rows that fit a published table. Every value taken from an article or a
-path is escaped (:func:`copydesk.report.escape_markdown_line`, :func:`~copydesk.report.code_cell`),
-so none becomes live markup.
+of a run (cleaned, skipped, quarantined, vanished, left in the inbox, changes, findings,
+the words-weighted MQM penalty), findings by category, and up to :data:`SUMMARY_ROWS`
+articles with their status (what needs a look first), each cleaned one linked to its
+report's page when given; reasons are listed below the table, so that every table fits the
+artifact column of the UI. :func:`summary_kind` keeps a run that cleaned nothing off the
+summary's key; :func:`inbox_run_name` names a run by the inbox's absolute path and the
+time. :func:`article_summary_markdown` gives one article's edits and findings per category
+and its scores; :func:`findings_rows` its findings as table rows that fit a published
+table. Every value taken from an article or a path is escaped
+(:func:`copydesk.report.escape_markdown_line`, :func:`~copydesk.report.code_cell`), so
+none becomes live markup; the only links are the report pages given.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from copydesk.batch.fit import fit_rows
 from copydesk.batch.model import LEFT_IN_PLACE, Outcome, Planned
 from copydesk.model import SEVERITIES, Result
-from copydesk.report import code_cell, escape_markdown_line, findings_table, to_dict
+from copydesk.report import (
+    code_cell,
+    escape_markdown_line,
+    findings_table,
+    signature_cell,
+    to_dict,
+)
 
 __all__ = [
     "SUMMARY_ROWS",
@@ -28,7 +40,9 @@ __all__ = [
     "batch_result",
     "batch_summary_markdown",
     "findings_rows",
+    "inbox_run_name",
     "progress_description",
+    "summary_kind",
 ]
 
 #: Cleaned articles listed in a batch summary; the rest are counted.
@@ -42,56 +56,129 @@ def progress_description(inbox: str, todo: Sequence[Planned], skipped: Sequence[
     )
 
 
+def inbox_run_name(inbox: str, started: datetime) -> str:
+    """A run's name: the inbox's absolute path and the start time in UTC, so that runs of
+    different inboxes, and runs of one inbox, tell apart in a list of runs.
+
+    >>> inbox_run_name("/srv/inbox", datetime(2026, 11, 30, 10, 5, 9, tzinfo=UTC))
+    'clean-inbox /srv/inbox 2026-11-30 10:05:09 UTC'
+    """
+    absolute = Path(inbox).resolve()
+    return f"clean-inbox {absolute} {started.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def summary_kind(outcomes: Sequence[Outcome]) -> str:
+    """The artifact kind of a run's summary: ``summary`` when it cleaned an article, else
+    ``idle-summary``, so that a run that cleans nothing never replaces (as the latest
+    version of its key) the last summary that did."""
+    return "summary" if any(o.status == "cleaned" for o in outcomes) else "idle-summary"
+
+
+def _status(outcome: Outcome) -> str:
+    if outcome.status in LEFT_IN_PLACE:
+        return f"left ({outcome.status})"
+    return outcome.status
+
+
+#: The order of articles in a summary: what needs a look first.
+_STATUS_ORDER = {"quarantined": 0, "failed": 1, "refused": 1, "changing": 1, "vanished": 2}
+
+
 def batch_summary_markdown(
-    inbox: str, outbox: str, quarantine: str, key: str, outcomes: list[Outcome], skipped: int
+    inbox: str,
+    outbox: str,
+    quarantine: str,
+    key: str,
+    outcomes: Sequence[Outcome],
+    skipped: Sequence[str],
+    reports: Mapping[str, str] | None = None,
+    last_summary: str | None = None,
 ) -> str:
-    """The batch summary: counts, quarantined articles with reasons, cleaned articles."""
+    """The batch summary: counts, findings by category, and every article with its status.
+
+    ``reports`` maps a cleaned article's name to the page of its report artifact (the
+    article's name links there); ``last_summary``, given for a run that cleaned nothing, is
+    the page of the last summary that did. Reasons (quarantined, left in the inbox) are
+    listed below the table, so that the table stays narrow.
+    """
+    reports = reports or {}
     cleaned = [o for o in outcomes if o.status == "cleaned"]
     bad = [o for o in outcomes if o.status == "quarantined"]
     left = [o for o in outcomes if o.status in LEFT_IN_PLACE]
+    vanished = [o for o in outcomes if o.status == "vanished"]
     words = sum(o.words for o in cleaned)
     # Words-weighted over the batch, so a desk lead can follow it run after run.
     batch_mqm = 100 * sum(o.penalty for o in cleaned) / words if words else 0.0
-    out = [
-        f"# clean-inbox: {escape_markdown_line(inbox)}",
-        "",
-        "| | |",
+    # The heading names the folder only; its full path, which need not wrap, is in the table.
+    folder = Path(inbox).name or inbox
+    out = [f"# clean-inbox: {escape_markdown_line(folder)}", ""]
+    if last_summary is not None:
+        out += [
+            "Nothing was cleaned in this run. "
+            f"[The last summary that cleaned articles]({last_summary}).",
+            "",
+        ]
+    out += [
+        "| Run | |",
         "|---|---|",
+        f"| Inbox | {code_cell(inbox)} |",
         f"| Cleaned | {len(cleaned)} |",
-        f"| Skipped (unchanged) | {skipped} |",
+        f"| Skipped (unchanged) | {len(skipped)} |",
         f"| Quarantined | {len(bad)} |",
+        f"| Vanished | {len(vanished)} |",
         f"| Left in the inbox (refused, still changing) | {len(left)} |",
         f"| Changes applied | {sum(o.edits for o in cleaned)} |",
         f"| Findings | {sum(o.findings for o in cleaned)} |",
         f"| MQM penalty per 100 words (cleaned articles) | {batch_mqm:.2f} |",
         f"| Outbox | {code_cell(outbox)} |",
         f"| Quarantine | {code_cell(quarantine)} |",
-        f"| Settings | {code_cell(key)} |",
+        f"| Settings | {signature_cell(key)} |",
         "",
     ]
-    for title, listed in (("Quarantined", bad), ("Left in the inbox", left)):
-        if listed:
-            out += [f"## {title}", "", "| Article | Reason |", "|---|---|"]
+    categories: Counter[str] = Counter()
+    for o in cleaned:
+        categories.update(o.categories)
+    if categories:
+        out += ["## Findings by category", "", "| Category | Findings |", "|---|---|"]
+        out += [f"| {escape_markdown_line(c)} | {n} |" for c, n in sorted(categories.items())]
+        out.append("")
+    rows = sorted(
+        (o for o in outcomes if o.status != "cleaned"), key=lambda o: _STATUS_ORDER.get(o.status, 3)
+    )
+    listed: list[tuple[str, str, str]] = [(o.name, _status(o), "| – | – | – |") for o in rows]
+    listed += [
+        (
+            o.name,
+            "cleaned",
+            f"| {o.edits} | {o.findings} | {100 * o.penalty / max(o.words, 1):.2f} |",
+        )
+        for o in cleaned
+    ]
+    listed += [(name, "unchanged", "| – | – | – |") for name in skipped]
+    out += [
+        "## Articles",
+        "",
+        "| Article | Status | Changes | Findings | MQM |",
+        "|---|---|---|---|---|",
+    ]
+    for name, status, cells in listed[:SUMMARY_ROWS]:
+        shown = escape_markdown_line(name)
+        if name in reports and status == "cleaned":
+            shown = f"[{shown}]({reports[name]})"
+        out.append(f"| {shown} | {status} {cells}")
+    if len(listed) > SUMMARY_ROWS:
+        out += ["", f"… and {len(listed) - SUMMARY_ROWS} more (see the outbox)."]
+    links = " A cleaned article's name links to its report." if reports else ""
+    out += ["", f"MQM: the MQM-style penalty per 100 words.{links}", ""]
+    for title, reasons in (("Quarantined", bad), ("Left in the inbox", left)):
+        if reasons:
+            out += [f"## {title}", ""]
             out += [
-                f"| {escape_markdown_line(o.name)} | {escape_markdown_line(o.reason)} |"
-                for o in listed
+                f"- **{escape_markdown_line(o.name)}**: {escape_markdown_line(o.reason)}"
+                for o in reasons
             ]
             out.append("")
-    if cleaned:
-        out += [
-            "## Cleaned",
-            "",
-            "| Article | Changes | Findings | MQM per 100 words |",
-            "|---|---|---|---|",
-        ]
-        out += [
-            f"| {escape_markdown_line(o.name)} | {o.edits} | {o.findings} "
-            f"| {100 * o.penalty / max(o.words, 1):.2f} |"
-            for o in cleaned[:SUMMARY_ROWS]
-        ]
-        if len(cleaned) > SUMMARY_ROWS:
-            out += ["", f"… and {len(cleaned) - SUMMARY_ROWS} more (see the outbox)."]
-    return "\n".join(out) + "\n"
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def batch_result(
@@ -143,7 +230,7 @@ def article_summary_markdown(result: Result, article_id: str) -> str:
         f"| Findings | {counts['findings']} |",
         f"| MQM penalty per 100 words | {mqm} |",
         f"| Edit rate (TER) | {rate} |",
-        f"| Signature | {code_cell(str(result.signature))} |",
+        f"| Signature | {signature_cell(str(result.signature))} |",
         "",
         "## Changes by category",
         "",
