@@ -11,6 +11,7 @@ statuses, note and time, the memory file and the reviewed report artifact.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -19,7 +20,9 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,12 +57,21 @@ def _post(api_url: str, path: str, body: dict[str, Any]) -> Any:
         return json.load(response)
 
 
-def wait_paused(api_url: str, process: subprocess.Popen[str], seen: set[str]) -> dict[str, Any]:
-    """The flow run once it is paused in a state not in ``seen`` (a new pause)."""
+def wait_paused(
+    api_url: str, process: subprocess.Popen[str], seen: set[str], name: str
+) -> dict[str, Any]:
+    """Flow run ``name`` once it is paused in a state not in ``seen`` (a new pause)."""
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         runs = _post(
-            api_url, "/flow_runs/filter", {"flow_runs": {"state": {"type": {"any_": ["PAUSED"]}}}}
+            api_url,
+            "/flow_runs/filter",
+            {
+                "flow_runs": {
+                    "state": {"type": {"any_": ["PAUSED"]}},
+                    "name": {"any_": [name]},
+                }
+            },
         )
         for run in runs:
             if run["state"]["id"] not in seen:
@@ -96,7 +108,14 @@ def report_versions(api_url: str, key: str) -> list[str]:
     return [str(a["data"]) for a in found]
 
 
-def test_an_editor_rejects_changes_in_the_resume_dialog(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real Prefect server for this module's tests; its API URL."""
+    with prefect_server(tmp_path_factory.mktemp("prefect-server")) as api_url:
+        yield api_url
+
+
+def test_an_editor_rejects_changes_in_the_resume_dialog(server: str, tmp_path: Path) -> None:
     article = Path(shutil.copy(SEED, tmp_path / SEED.name))
     memory = tmp_path / "false-alarms.yaml"
     out = tmp_path / "out"
@@ -107,56 +126,56 @@ def test_an_editor_rejects_changes_in_the_resume_dialog(tmp_path: Path) -> None:
     assert len(by_prefix) == 1  # "operations" takes exactly one change of the seed
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
-    with prefect_server(tmp_path / "server") as api_url:
-        env = prefect_env(tmp_path / "client", PREFECT_API_URL=api_url)
-        command = [sys.executable, "-c", CLI, "run", "clean-article", str(article)]
-        command += ["--out", str(out), "--review", "--review-timeout", "150"]
-        command += ["--memory", str(memory)]
-        process = subprocess.Popen(
-            command,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        try:
-            seen: set[str] = set()
-            run = wait_paused(api_url, process, seen)
-            # Written before the pause: every change made, and the reports say it awaits review.
-            waiting = json.loads((out / "sochi-summit.report.json").read_text(encoding="utf-8"))
-            assert waiting["review"]["status"] == "awaiting review"
-            assert waiting["cleaned"] == cleaning.cleaned
-            assert "Awaiting review" in (out / "sochi-summit.report.md").read_text("utf-8")
+    api_url = server
+    env = prefect_env(tmp_path / "client", PREFECT_API_URL=api_url)
+    command = [sys.executable, "-c", CLI, "run", "clean-article", str(article)]
+    command += ["--out", str(out), "--review", "--review-timeout", "150"]
+    command += ["--memory", str(memory)]
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        seen: set[str] = set()
+        run = wait_paused(api_url, process, seen, "copyedit sochi-summit")
+        # Written before the pause: every change made, and the reports say it awaits review.
+        waiting = json.loads((out / "sochi-summit.report.json").read_text(encoding="utf-8"))
+        assert waiting["review"]["status"] == "awaiting review"
+        assert waiting["cleaned"] == cleaning.cleaned
+        assert "Awaiting review" in (out / "sochi-summit.report.md").read_text("utf-8")
 
-            ui_url = api_url.removesuffix("/api")
-            with chromium_page() as page:
-                dialog = open_resume_dialog(page, ui_url, run["id"])
-                assert "Sotchi → Sochi" in dialog.inner_text()
-                dialog.get_by_role("button", name="Add item").nth(0).click()
-                dialog.locator("input[type=number]").first.fill(str(by_number))
-                dialog.get_by_role("button", name="Add item").nth(1).click()
-                dialog.locator("textarea").nth(0).fill("operation")  # not on a dot boundary
-                resume(dialog)
+        ui_url = api_url.removesuffix("/api")
+        with chromium_page() as page:
+            dialog = open_resume_dialog(page, ui_url, run["id"])
+            assert "Sotchi → Sochi" in dialog.inner_text()
+            dialog.get_by_role("button", name="Add item").nth(0).click()
+            dialog.locator("input[type=number]").first.fill(str(by_number))
+            dialog.get_by_role("button", name="Add item").nth(1).click()
+            dialog.locator("textarea").nth(0).fill("operation")  # not on a dot boundary
+            resume(dialog)
 
-                # Refused: the run pauses again, with the reason and the answer filled in.
-                run = wait_paused(api_url, process, seen)
-                dialog = open_resume_dialog(page, ui_url, run["id"])
-                assert "'operation' matches no applied change" in dialog.inner_text()
-                assert dialog.locator("input[type=number]").first.input_value() == "1"
-                dialog.locator("textarea").nth(0).fill("operations")
-                dialog.locator("textarea").nth(1).fill("Sotchi | is *quoted*")
-                dialog.get_by_role("switch").click()
-                resume(dialog)
-            stdout, stderr = process.communicate(timeout=WAIT)
-            assert process.returncode == 0, stderr
-            assert "reviewed: accept, 2 rejected" in stdout
-            key = next(k for k in stdout.split() if k.endswith("-report,"))[:-1]
-            reports = report_versions(api_url, key)
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            # Refused: the run pauses again, with the reason and the answer filled in.
+            run = wait_paused(api_url, process, seen, "copyedit sochi-summit")
+            dialog = open_resume_dialog(page, ui_url, run["id"])
+            assert "'operation' matches no applied change" in dialog.inner_text()
+            assert dialog.locator("input[type=number]").first.input_value() == "1"
+            dialog.locator("textarea").nth(0).fill("operations")
+            dialog.locator("textarea").nth(1).fill("Sotchi | is *quoted*")
+            dialog.get_by_role("switch").click()
+            resume(dialog)
+        stdout, stderr = process.communicate(timeout=WAIT)
+        assert process.returncode == 0, stderr
+        assert "reviewed: accept, 2 rejected" in stdout
+        key = next(k for k in stdout.split() if k.endswith("-report,"))[:-1]
+        reports = report_versions(api_url, key)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     finished = dt.datetime.now(dt.UTC)
 
     rejected = {by_number, *by_prefix}
@@ -196,3 +215,65 @@ def test_an_editor_rejects_changes_in_the_resume_dialog(tmp_path: Path) -> None:
     # The reviewed report is the artifact's newest version; the first one awaited review.
     assert "Reviewed " in reports[0] and "rejected by review" in reports[0]
     assert "Awaiting review" in reports[-1]
+
+
+def _get(api_url: str, path: str) -> Any:
+    with urllib.request.urlopen(f"{api_url}{path}", timeout=10) as response:
+        return json.load(response)
+
+
+def test_an_editor_starts_a_review_from_the_served_deployment(server: str, tmp_path: Path) -> None:
+    # The inbox's review route: `copydesk run serve-review OUTBOX` serves
+    # clean-article/review-article; an editor starts a run with an article's path (here
+    # through the API, as the UI's "Custom run" does) and answers its resume form.
+    article = Path(shutil.copy(SEED, tmp_path / "review-me.txt"))
+    outbox = tmp_path / "outbox"
+    env = prefect_env(tmp_path / "client", PREFECT_API_URL=server)
+    memory = str(tmp_path / "false-alarms.yaml")
+    serving = subprocess.Popen(
+        [sys.executable, "-c", CLI, "run", "serve-review", str(outbox), "--memory", memory],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + WAIT
+        deployment: dict[str, Any] | None = None
+        while deployment is None:
+            try:
+                deployment = _get(server, "/deployments/name/clean-article/review-article")
+            except urllib.error.HTTPError:
+                if serving.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"serve-review did not serve: {serving.communicate()}")
+                time.sleep(0.5)
+        assert deployment["parameters"]["review"] is True
+        run = _post(
+            server,
+            f"/deployments/{deployment['id']}/create_flow_run",
+            {"parameters": {"path": str(article)}},
+        )
+        paused = wait_paused(server, serving, set(), "copyedit review-me")
+        assert paused["id"] == run["id"]
+        waiting = json.loads((outbox / "review-me.report.json").read_text(encoding="utf-8"))
+        assert waiting["review"]["status"] == "awaiting review"
+        _post(
+            server,
+            f"/flow_runs/{run['id']}/resume",
+            {"run_input": {"decision": "reject article", "note": "not for us"}},
+        )
+        deadline = time.monotonic() + WAIT
+        while (state := _get(server, f"/flow_runs/{run['id']}")["state"]["type"]) != "COMPLETED":
+            assert state not in ("FAILED", "CRASHED", "CANCELLED"), state
+            assert time.monotonic() < deadline, state
+            time.sleep(0.5)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(serving.pid, signal.SIGKILL)
+        serving.wait()
+    assert (outbox / "review-me.clean.txt").read_bytes() == SEED.read_bytes()
+    report = json.loads((outbox / "review-me.report.json").read_text(encoding="utf-8"))
+    assert {e["status"] for e in report["edits"]} == {"rejected by review"}
+    assert report["review"]["decision"] == "reject article"
+    assert report["review"]["note"] == "not for us"
