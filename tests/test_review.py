@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from copydesk.model import Result
 from copydesk.output import write_outputs
 from copydesk.pipeline import clean, default_settings
 from copydesk.report import render_json, render_markdown, render_text
+from copydesk.report_html import render_html
 from copydesk.review import (
     ReviewDecision,
     apply_review,
@@ -29,7 +32,7 @@ from copydesk.review import (
 )
 from copydesk.settings import Settings
 
-from .conftest import ROOT, SEED
+from .conftest import CLI, ROOT, SEED, prefect_env
 
 AT = dt.datetime(2026, 11, 30, 12, 41, 7, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 
@@ -271,3 +274,28 @@ def test_nothing_is_remembered_unless_asked(tmp_path: Path, seed: Result) -> Non
     decision = decide(reject_rules=("places.idlib",))
     assert remember_rejections(memory, seed, decision) is seed
     assert not memory.exists()
+
+
+def test_the_html_report_shows_the_review_escaped(seed: Result, settings: Settings) -> None:
+    reviewed = apply_review(seed, decide(reject_changes=(1,), note="<b>x</b>"), settings)
+    page = render_html(reviewed)
+    assert '<th>Edits rejected by review</th><td class="num">1</td>' in page
+    assert "Reviewed 2026-11-30T10:41:07Z: accept; 1 of 8 change(s) rejected (1)." in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
+
+
+def test_review_needs_a_server_with_its_ui(tmp_path: Path) -> None:
+    pytest.importorskip("prefect")
+    env = prefect_env(tmp_path / "home")
+    for argv in (
+        ["run", "clean-article", str(SEED), "--out", str(tmp_path / "out"), "--review"],
+        ["run", "serve-review", str(tmp_path / "outbox")],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-c", CLI, *argv], env=env, capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 2
+        assert proc.stderr.startswith("copydesk error: ")
+        assert "needs a Prefect server with its UI" in proc.stderr
+        assert len(proc.stderr.splitlines()) == 1
+    assert not (tmp_path / "out").exists() and not (tmp_path / "outbox").exists()
