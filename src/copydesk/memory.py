@@ -54,6 +54,7 @@ MEMORY_KEYS: Mapping[str, frozenset[str]] = MappingProxyType({
     "item": frozenset({"rule", "context", "fingerprint", "note", "date"}),
 })  # fmt: skip
 _WORD = re.compile(r"\S+")
+_CHANGE_WINDOW = 1000
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 
 
@@ -95,9 +96,12 @@ def change_contexts(cleaned: str, edits: Iterable[Edit]) -> list[tuple[Edit, str
     """
     out = []
     for edit, start, end in cleaned_offsets(edits):
-        line_start = cleaned.rfind("\n", 0, start) + 1
-        line_end = cleaned.find("\n", end)
-        line_end = len(cleaned) if line_end < 0 else line_end
+        # Words within a window of the change, so that many changes on one long line cost
+        # linear time; a context is a few words, far shorter.
+        low = max(0, start - _CHANGE_WINDOW)
+        line_start = cleaned.rfind("\n", low, start) + 1 or low
+        line_end = cleaned.find("\n", end, end + _CHANGE_WINDOW)
+        line_end = min(len(cleaned), end + _CHANGE_WINDOW) if line_end < 0 else line_end
         piece = cleaned[line_start:start] + edit.before + cleaned[end:line_end]
         at = start - line_start
         out.append((edit, span_context(piece, at, at + len(edit.before))))
