@@ -6,6 +6,7 @@ object keyed by data); this walks real reports, nested objects and arrays includ
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 
 from copydesk.pipeline import clean, default_settings
 from copydesk.report import SCHEMA_VERSION, render_json
+from copydesk.review import ReviewDecision, apply_review, awaiting_review
 
 from .conftest import FIXTURES, ROOT, SEED
 
@@ -55,8 +57,17 @@ def _reports() -> list[dict[str, Any]]:
     glossary = FIXTURES / "glossary"
     settings = default_settings(glossary_dir=glossary)
     suggesting = default_settings(glossary_dir=glossary, suggest_only=True)
+    seed = clean(SEED.read_bytes(), default_settings(), name=str(SEED))
+    decision = ReviewDecision(
+        reviewed_at=dt.datetime(2026, 11, 30, 10, 41, tzinfo=dt.UTC),
+        reject_changes=(1,),
+        reject_rules=("organisations",),
+        note="keep the quoted name",
+    )
     results = [
-        clean(SEED.read_bytes(), default_settings(), name=str(SEED)),
+        seed,
+        awaiting_review(seed),
+        apply_review(seed, decision, default_settings()),
         clean(ARTICLE, settings, language="en", reference=REFERENCE),
         clean(ARTICLE, suggesting, language="en"),
         clean("Это статья на русском языке о переговорах в Сочи.\n", settings),
@@ -69,7 +80,7 @@ def seen() -> set[str]:
     paths: set[str] = set()
     known = documented()
     for report in _reports():
-        assert report["schema_version"] == SCHEMA_VERSION == "1.1"
+        assert report["schema_version"] == SCHEMA_VERSION == "1.2"
         walk(report, "", known, paths)
     return paths
 
@@ -91,6 +102,10 @@ def test_the_walk_reaches_nested_fields(seen: set[str]) -> None:
         "scores.reference.cleaned.*.details.text",
         "scores.edit_rate.details.lines",
         "language.method",
+        "edits[].status",
+        "review.rejected_changes[]",
+        "review.rejected_rules[]",
+        "review.reviewed_at",
     } <= seen
 
 

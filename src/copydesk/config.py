@@ -41,11 +41,18 @@ _PYPROJECT = "pyproject.toml"
 _RULES_KEYS = frozenset({"disable", "enable", "severity"})
 
 
+def prefix_matches(prefix: str, rule_id: str) -> bool:
+    """Whether ``prefix`` is ``rule_id`` or its start up to a ``.``.
+
+    >>> prefix_matches("en.calques", "en.calques.in-turn"), prefix_matches("en.calq", "en.calques")
+    (True, False)
+    """
+    return rule_id == prefix or rule_id.startswith(prefix + ".")
+
+
 def _prefix_length(prefix: str, rule_id: str) -> int:
     """Length of ``prefix`` when it matches ``rule_id`` on a dot boundary, else -1."""
-    if rule_id == prefix or rule_id.startswith(prefix + "."):
-        return len(prefix)
-    return -1
+    return len(prefix) if prefix_matches(prefix, rule_id) else -1
 
 
 def _longest(prefixes: Iterable[str], rule_id: str) -> int:

@@ -2,6 +2,7 @@
 
 Contract: edits index the text they were made on. :func:`apply_edits` replays the applied
 ones; :func:`undo_edits` gets the input back from the cleaned text and the edits alone;
+:func:`revert_edits` undoes only some of them (a review's rejections);
 :func:`compose_edits` chains the edits of two passes (A -> B, then B -> C) into edits on A,
 merging a second-pass edit with the first-pass edit it touches. Suggested edits
 (``applied=False``) never change text.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from copydesk.limits import check_changes
@@ -73,8 +74,22 @@ def undo_edits(cleaned: str, edits: Iterable[Edit]) -> str:
     >>> undo_edits("in Idlib", [Edit(3, 8, "Idleb", "Idlib", "places.idlib")])
     'in Idleb'
     """
+    return revert_edits(cleaned, edits, lambda _edit: True)
+
+
+def revert_edits(cleaned: str, edits: Iterable[Edit], revert: Callable[[Edit], bool]) -> str:
+    """The cleaned text with the applied edits that ``revert`` picks undone, the others kept.
+
+    The result is what replaying only the others on the input gives, so a review that
+    rejects some changes keeps the replay and undo guarantees.
+
+    >>> edits = [Edit(0, 2, "aa", "A", "r.a"), Edit(3, 5, "bb", "B", "r.b")]
+    >>> revert_edits("A B", edits, lambda e: e.rule == "r.a")
+    'aa B'
+    """
     return _splice(
-        cleaned, ((e, s, end, e.after, e.before) for e, s, end in cleaned_offsets(edits))
+        cleaned,
+        ((e, s, end, e.after, e.before) for e, s, end in cleaned_offsets(edits) if revert(e)),
     )
 
 

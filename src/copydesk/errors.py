@@ -25,3 +25,8 @@ class RuleFileError(CopydeskError):
 
 class ConfigError(CopydeskError):
     """The house-style configuration is malformed."""
+
+
+class ReviewError(CopydeskError):
+    """An editor's review decision cannot be applied: a change number or rule it names is
+    not in the report, or a value is not one the form offers."""

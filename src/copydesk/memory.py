@@ -16,6 +16,12 @@ is a hash of its rule id and its *normalised context* (the flagged text with up 
 :data:`CONTEXT_WORDS` words either side in the same paragraph, case-folded, quotes and
 whitespace normalised), so a marked finding stays suppressed when the article is edited
 elsewhere, and comes back when its own wording changes.
+
+A change an editor rejected by its rule in a review (:mod:`copydesk.review`) is remembered
+the same way: its rule (entry) id and the normalised context of its ``before`` text
+(:func:`change_contexts`). At the next cleaning such a change is not made: it is held back as
+a suggestion (:meth:`FalseAlarmMemory.hold_back`) and a note says so; a finding of the same
+rule in the same words is suppressed too, since the editor judged those words fine.
 """
 
 from __future__ import annotations
@@ -28,16 +34,17 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
 import yaml
 
 from copydesk._yaml import MappingReader, decode_utf8, load_yaml
+from copydesk.edits import cleaned_offsets
 from copydesk.errors import ConfigError
 from copydesk.load import read_regular_file
-from copydesk.model import Finding
+from copydesk.model import Edit, Finding
 
 CONTEXT_WORDS = 3
 MEMORY_FILE = "false-alarms.yaml"
@@ -47,6 +54,7 @@ MEMORY_KEYS: Mapping[str, frozenset[str]] = MappingProxyType({
     "item": frozenset({"rule", "context", "fingerprint", "note", "date"}),
 })  # fmt: skip
 _WORD = re.compile(r"\S+")
+_CHANGE_WINDOW = 1000
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 
 
@@ -64,12 +72,40 @@ def finding_context(text: str, finding: Finding) -> str:
     >>> finding_context(t, f)
     'visit was of great importance to both sides.'
     """
-    line_start = text.rfind("\n", 0, finding.start) + 1
-    line_end = text.find("\n", finding.end)
+    return span_context(text, finding.start, finding.end)
+
+
+def span_context(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` with up to :data:`CONTEXT_WORDS` words either side in its
+    paragraph, normalised (see :func:`finding_context`)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    before = _WORD.findall(text[line_start : finding.start])[-CONTEXT_WORDS:]
-    after = _WORD.findall(text[finding.end : line_end])[:CONTEXT_WORDS]
-    return _normalise(" ".join([*before, text[finding.start : finding.end], *after]))
+    before = _WORD.findall(text[line_start:start])[-CONTEXT_WORDS:]
+    after = _WORD.findall(text[end:line_end])[:CONTEXT_WORDS]
+    return _normalise(" ".join([*before, text[start:end], *after]))
+
+
+def change_contexts(cleaned: str, edits: Iterable[Edit]) -> list[tuple[Edit, str]]:
+    """Each applied change with its context for the memory.
+
+    A change's context is its ``before`` text with a few words either side in the text
+    every *other* applied change has made (the cleaned text with only this change
+    undone): cleaning that text again, where the others are already made, finds the
+    same context, so a remembered change stays held back.
+    """
+    out = []
+    for edit, start, end in cleaned_offsets(edits):
+        # Words within a window of the change, so that many changes on one long line cost
+        # linear time; a context is a few words, far shorter.
+        low = max(0, start - _CHANGE_WINDOW)
+        line_start = cleaned.rfind("\n", low, start) + 1 or low
+        line_end = cleaned.find("\n", end, end + _CHANGE_WINDOW)
+        line_end = min(len(cleaned), end + _CHANGE_WINDOW) if line_end < 0 else line_end
+        piece = cleaned[line_start:start] + edit.before + cleaned[end:line_end]
+        at = start - line_start
+        out.append((edit, span_context(piece, at, at + len(edit.before))))
+    return out
 
 
 def fingerprint(rule: str, context: str) -> str:
@@ -118,6 +154,22 @@ class FalseAlarmMemory:
             target = suppressed if fingerprint(f.rule, finding_context(text, f)) in known else kept
             target.append(f)
         return kept, suppressed
+
+    def hold_back(self, cleaned: str, edits: Sequence[Edit]) -> tuple[list[Edit], list[Edit]]:
+        """(edits, held): applied changes whose rule and context are in the memory become
+        suggestions (an editor rejected them there before); ``held`` lists them."""
+        if not self.items:
+            return list(edits), []
+        known = {i.fingerprint for i in self.items}
+        held = [
+            e
+            for e, context in change_contexts(cleaned, edits)
+            if fingerprint(e.rule, context) in known
+        ]
+        if not held:
+            return list(edits), []
+        ids = {id(e) for e in held}
+        return [replace(e, applied=False) if id(e) in ids else e for e in edits], held
 
 
 def default_memory_path(glossary_dir: Path) -> Path:
@@ -196,6 +248,22 @@ def remember(
     path: Path, text: str, findings: Iterable[Finding], note: str = "", today: dt.date | None = None
 ) -> list[FalseAlarm]:
     """Add findings of ``text`` to the memory file at ``path``; returns the new items."""
+    return remember_contexts(
+        path, ((f.rule, finding_context(text, f)) for f in findings), note, today
+    )
+
+
+def remember_contexts(
+    path: Path,
+    contexts: Iterable[tuple[str, str]],
+    note: str = "",
+    today: dt.date | None = None,
+) -> list[FalseAlarm]:
+    """Add ``(rule, context)`` pairs to the memory file at ``path``; returns the new items.
+
+    A finding's context is :func:`finding_context`; a rejected change's is from
+    :func:`change_contexts`.
+    """
     from copydesk.output import atomic_write_text
 
     check_writable(path)
@@ -203,8 +271,8 @@ def remember(
     known = {i.fingerprint for i in memory.items}
     date = (today or dt.date.today()).isoformat()
     added = []
-    for f in findings:
-        item = FalseAlarm(f.rule, finding_context(text, f), note, date)
+    for rule, context in contexts:
+        item = FalseAlarm(rule, context, note, date)
         if item.fingerprint not in known:
             known.add(item.fingerprint)
             added.append(item)
@@ -218,8 +286,9 @@ def remember(
             ]
         }  # fmt: skip
         header = (
-            "# Findings an editor marked as fine: copydesk does not raise them again.\n"
-            "# Written by `copydesk ignore`; an item can be removed by hand.\n"
+            "# Findings an editor marked as fine, and changes an editor rejected by rule:\n"
+            "# copydesk does not raise or make them again. Written by `copydesk ignore` and\n"
+            "# by reviews; an item can be removed by hand.\n"
         )
         atomic_write_text(path, header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
     return added

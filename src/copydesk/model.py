@@ -15,6 +15,9 @@ from copydesk.scores.base import Scores
 from copydesk.signature import Signature
 
 Severity = Literal["minor", "major", "critical"]
+EditStatus = Literal["applied", "suggested", "rejected by review"]
+ReviewDecisionKind = Literal["accept", "reject article"]
+REVIEW_DECISIONS: tuple[ReviewDecisionKind, ...] = ("accept", "reject article")
 SEVERITIES: tuple[Severity, ...] = ("minor", "major", "critical")
 
 
@@ -32,7 +35,8 @@ class Edit:
     """One change to the input text, attributed to the entry or rule that made it.
 
     ``start``/``end`` index the *input* text; ``before == input[start:end]``.
-    ``applied`` is False for a change that is only suggested.
+    ``applied`` is False for a change that is only suggested, or that cleaning made and an
+    editor's review rejected (``rejected``): neither is in the cleaned text.
     """
 
     start: int
@@ -44,10 +48,25 @@ class Edit:
     applied: bool = True
     note: str | None = None
     source: str | None = None
+    rejected: bool = False
+
+    @property
+    def status(self) -> EditStatus:
+        """``applied``, ``suggested`` or ``rejected by review``.
+
+        >>> Edit(0, 1, "a", "b", "r", applied=False, rejected=True).status
+        'rejected by review'
+        """
+        if self.rejected:
+            return "rejected by review"
+        return "applied" if self.applied else "suggested"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of an edit (see docs/report-schema.md)."""
-        return asdict(self)
+        data = asdict(self)
+        del data["rejected"]  # said by ``status``
+        data["status"] = self.status
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +121,32 @@ class Language:
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """An editor's review of a result: awaited, or given (see :mod:`copydesk.review`).
+
+    ``rejected_changes`` are change numbers as the report numbers them (1-based, in the
+    order of ``Result.edits``); ``rejected_rules`` the entry or rule id prefixes as given.
+    ``reviewed_at`` is an ISO 8601 UTC time; ``remembered`` counts the rejections by rule
+    the false-alarm memory holds after the review.
+    """
+
+    status: Literal["awaiting review", "reviewed"]
+    decision: ReviewDecisionKind | None = None
+    note: str = ""
+    reviewed_at: str | None = None
+    rejected_changes: tuple[int, ...] = ()
+    rejected_rules: tuple[str, ...] = ()
+    remembered: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a review (see docs/report-schema.md)."""
+        data = asdict(self)
+        data["rejected_changes"] = list(self.rejected_changes)
+        data["rejected_rules"] = list(self.rejected_rules)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """Everything one cleaning run produced."""
 
@@ -116,6 +161,7 @@ class Result:
     notes: tuple[str, ...] = ()
     source_name: str | None = None
     suppressed: tuple[Finding, ...] = ()  # findings the false-alarm memory held back
+    review: Review | None = None  # None: not sent for review
 
     @property
     def applied_edits(self) -> tuple[Edit, ...]:
@@ -125,4 +171,9 @@ class Result:
     @property
     def suggested_edits(self) -> tuple[Edit, ...]:
         """The edits that were only suggested."""
-        return tuple(e for e in self.edits if not e.applied)
+        return tuple(e for e in self.edits if not e.applied and not e.rejected)
+
+    @property
+    def rejected_edits(self) -> tuple[Edit, ...]:
+        """The edits cleaning made and an editor's review rejected (not in ``cleaned``)."""
+        return tuple(e for e in self.edits if e.rejected)

@@ -9,6 +9,7 @@ is skipped with a note in ``Result.notes``, never an error.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import replace
 
 from copydesk.edits import apply_edits, compose_edits
@@ -27,11 +28,12 @@ from copydesk.load import Document, load_bytes, load_path
 from copydesk.model import Edit, Finding, Language, Result
 from copydesk.normalize import normalize_terms_and_explain
 from copydesk.rules import fix_text_and_explain
+from copydesk.scores.base import Scores
 from copydesk.scores.run import score_run
 from copydesk.settings import Settings, default_settings
 
 # Settings and their loader live in copydesk.settings; named here too for existing callers.
-__all__ = ["Settings", "clean", "clean_file", "default_settings"]
+__all__ = ["Settings", "clean", "clean_file", "default_settings", "find_and_score"]
 
 
 def _fix_and_normalize(
@@ -159,13 +161,19 @@ def _clean(
             ]
             lang = replace(lang, code=UNDETERMINED, probability=None)
             cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes)
+    edits, held = settings.memory.hold_back(cleaned, edits)
+    if held:
+        cleaned = apply_edits(text, edits)
+        rules = ", ".join(dict.fromkeys(e.rule for e in held))
+        notes.append(
+            f"{len(held)} change(s) held back as suggestions by the false-alarm memory ({rules})"
+        )
     if apply_edits(text, edits) != cleaned:  # the replay guarantee, checked on every run
         msg = "internal error: edits do not replay to the cleaned text"
         raise RuntimeError(msg)
-    suggested = {(e.rule, e.start, e.end) for e in edits if not e.applied}
-    findings = _find(cleaned, lang.code, settings, notes, suggested)
-    findings, suppressed = settings.memory.split(cleaned, findings)
-    scores = score_run(text, cleaned, findings, reference)
+    findings, suppressed, scores = find_and_score(
+        text, cleaned, edits, lang.code, settings, notes, reference
+    )
     return Result(
         input=text,
         cleaned=cleaned,
@@ -179,6 +187,26 @@ def _clean(
         source_name=doc.name,
         suppressed=tuple(suppressed),
     )
+
+
+def find_and_score(
+    text: str,
+    cleaned: str,
+    edits: Sequence[Edit],
+    language: str,
+    settings: Settings,
+    notes: list[str],
+    reference: str | None = None,
+) -> tuple[list[Finding], list[Finding], Scores]:
+    """(findings, suppressed, scores) of ``cleaned``, made from ``text`` by ``edits``.
+
+    The stages after the edits: checkers, grading, the false-alarm memory, scores. A review
+    (:mod:`copydesk.review`) runs them again on the reviewed text.
+    """
+    suggested = {(e.rule, e.start, e.end) for e in edits if not e.applied and not e.rejected}
+    findings = _find(cleaned, language, settings, notes, suggested)
+    findings, suppressed = settings.memory.split(cleaned, findings)
+    return findings, suppressed, score_run(text, cleaned, findings, reference)
 
 
 def clean_file(

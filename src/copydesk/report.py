@@ -25,10 +25,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from copydesk.edits import cleaned_offsets
-from copydesk.model import SEVERITIES, Edit, Finding, Result
+from copydesk.model import SEVERITIES, Edit, Finding, Result, Review
 from copydesk.spans import SpanIndex
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 # Change numbers in the article body; HTML such as <sup> is stripped by some renderers.
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -146,6 +146,7 @@ def _summary_counts(result: Result) -> dict[str, Any]:
     return {
         "edits_applied": len(result.applied_edits),
         "edits_suggested": len(result.suggested_edits),
+        "edits_rejected": len(result.rejected_edits),
         "findings": len(result.findings),
         "findings_by_severity": {
             s: sum(f.severity == s for f in result.findings) for s in SEVERITIES
@@ -184,6 +185,7 @@ def _json_head(result: Result) -> dict[str, Any]:
         "language": result.language.to_dict(),
         "signature": str(result.signature),
         "summary": _summary_counts(result),
+        "review": None if result.review is None else result.review.to_dict(),
         "notes": list(result.notes),
         "scores": {} if result.scores is None else result.scores.to_dict(),
     }
@@ -239,14 +241,15 @@ def render_text(result: Result) -> str:
     if scores := _scores_line(result):
         lines.append(scores)
     lines += [f"note: {n}" for n in result.notes]
+    if result.review is not None:
+        lines.append(f"review: {review_line(result.review, result.edits)}")
     if result.suppressed:
         lines.append(f"note: {_suppressed_text(counts)}")
     input_lines, cleaned_lines = LineIndex(result.input), LineIndex(result.cleaned)
     for e in result.edits:
         line, col = input_lines.line_col(e.start)
-        mark = "applied" if e.applied else "suggested"
         lines.append(
-            f"{line}:{col}: {mark} {visible(e.before)!r} -> {visible(e.after)!r} [{e.rule}]"
+            f"{line}:{col}: {e.status} {visible(e.before)!r} -> {visible(e.after)!r} [{e.rule}]"
             + (f" {e.note}" if e.note else "")
         )
     for f in result.findings:
@@ -376,6 +379,8 @@ def render_markdown(result: Result) -> str:
         out += [f"> Note: {escape_markdown_line(note)}", ""]
     if result.suppressed:
         out += [f"> Note: {escape_markdown(_suppressed_text(counts))}", ""]
+    if result.review is not None:
+        out += _md_review(result.review, result.edits)
     numbers: dict[int, int] = {}
     for i, e in enumerate(result.edits, 1):
         numbers[id(e)] = i
@@ -415,9 +420,8 @@ def _md_changes(result: Result) -> list[str]:
     ]
     why: dict[tuple[str, ...], list[int]] = {}
     for i, e in enumerate(result.edits, 1):
-        status = "applied" if e.applied else "suggested"
         out.append(
-            f"| {i} | {status} | ~~{_md_cell(e.before)}~~ → **{_md_cell(e.after)}** "
+            f"| {i} | {e.status} | ~~{_md_cell(e.before)}~~ → **{_md_cell(e.after)}** "
             f"| {_md_cell(e.rule)} |"
         )
         if e.note or e.source:
@@ -426,6 +430,33 @@ def _md_changes(result: Result) -> list[str]:
             why.setdefault((e.rule, note, source), []).append(i)
     out.append("")
     out += _md_why("Why, and the source of each entry (changes by number):", why)
+    return out
+
+
+def review_line(review: Review, edits: tuple[Edit, ...]) -> str:
+    """One line on a review: awaited, or what was decided and when (not escaped)."""
+    if review.status == "awaiting review":
+        return (
+            "Awaiting review: resume the flow run in the Prefect UI to accept the article "
+            "or reject changes."
+        )
+    total = sum(1 for e in edits if e.applied or e.rejected)
+    numbers = ", ".join(str(n) for n in review.rejected_changes) or "none"
+    line = (
+        f"Reviewed {review.reviewed_at}: {review.decision}; "
+        f"{len(review.rejected_changes)} of {total} change(s) rejected ({numbers})"
+    )
+    if review.rejected_rules:
+        line += f"; by rule: {', '.join(review.rejected_rules)}"
+    if review.remembered:
+        line += f"; {review.remembered} saved to the false-alarm memory"
+    return line + "."
+
+
+def _md_review(review: Review, edits: tuple[Edit, ...]) -> list[str]:
+    out = ["## Review", "", escape_markdown_line(review_line(review, edits)), ""]
+    if review.note.strip():
+        out += [f"> Note from the editor: {escape_markdown_line(review.note)}", ""]
     return out
 
 
@@ -488,6 +519,7 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "review_line",
     "signature_cell",
     "to_dict",
 ]

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from copydesk.model import SEVERITIES, Edit, Finding, Result
+from copydesk.report import review_line
 
 __all__ = ["render_html"]
 
@@ -291,6 +292,11 @@ def _summary(result: Result) -> str:
         _row("Edits suggested", str(len(result.suggested_edits)), "num"),
         _row("Findings", str(len(result.findings)), "num"),
     ]
+    if result.review is not None:
+        rows.insert(-1, _row("Edits rejected by review", str(len(result.rejected_edits)), "num"))
+        rows.append(_row("Review", _e(review_line(result.review, result.edits))))
+        if result.review.note:
+            rows.append(_row("Editor's note", _e(result.review.note)))
     parts = ['<table class="summary">', *rows, "</table>"]
 
     if result.findings:
@@ -305,7 +311,10 @@ def _summary(result: Result) -> str:
         parts.append("</table>")
 
     if result.edits:
-        by_rule: Counter[tuple[str, bool]] = Counter((e.rule, e.applied) for e in result.edits)
+        # A change a review rejected is counted with neither (the summary counts it).
+        by_rule: Counter[tuple[str, bool]] = Counter(
+            (e.rule, e.applied) for e in result.edits if not e.rejected
+        )
         parts += [
             '<table class="edits">',
             "<tr><th>Edits by rule</th><th>applied</th><th>suggested</th></tr>",

@@ -8,6 +8,16 @@ the article id (:func:`copydesk.batch.fit.artifact_key`): ``…-report`` (the Ma
 report), ``…-findings`` (a table) and ``…-summary`` (edits and findings per category,
 scores). The flow run is named ``copyedit ARTICLE_ID``. A bad article raises
 :class:`copydesk.errors.InputError`; nothing is written for it.
+
+With ``review=True`` the outputs and artifacts first say the article awaits review; then
+the flow pauses (:func:`prefect.flow_runs.pause_flow_run`, which keeps this process) with the
+form :class:`copydesk_flows.review.ReviewInput`, whose description numbers the changes as
+the report does. On resume the library applies the decision
+(:func:`copydesk.review.apply_review`), the reviewed outputs replace the first ones
+atomically and the artifacts get a reviewed version. A decision the library refuses (a
+change number out of range, a prefix matching nothing) pauses again with the reason above
+the form and the editor's answer filled in. No answer within ``review_timeout`` seconds
+fails the run and leaves the outputs that await review.
 """
 
 from __future__ import annotations
@@ -24,9 +34,11 @@ from copydesk.load import Document, load_bytes, load_path
 from copydesk.model import Result
 from copydesk.output import article_id_of, output_stem, write_outputs
 from copydesk.pipeline import clean
+from copydesk.review import awaiting_review
 from copydesk.settings import Settings, SettingsSpec
 from copydesk_flows._artifacts import publish_article_artifacts
 from copydesk_flows._prefect import retry_unless_input_error
+from copydesk_flows.review import DEFAULT_REVIEW_TIMEOUT, await_review
 
 __all__ = ["clean_article"]
 
@@ -83,11 +95,15 @@ def clean_article(
     article_id: str | None = None,
     out_dir: str = "out",
     spec: SettingsSpec | None = None,
+    review: bool = False,
+    review_timeout: int = DEFAULT_REVIEW_TIMEOUT,
 ) -> dict[str, Any]:
     """Clean one article (a file, or text with an id) into ``out_dir`` and publish artifacts.
 
-    Returns the article id, the flow run name, the paths written, the artifact keys, the
-    counts of changes and findings, and the signature.
+    With ``review``, wait for an editor's decision in the UI (up to ``review_timeout``
+    seconds) and write the reviewed outputs. Returns the article id, the flow run name, the
+    paths written, the artifact keys, the counts of changes and findings, the signature and
+    the review (None without one).
     """
     if (path is None) == (text is None) or (text is not None and not article_id):
         msg = "clean-article needs a path, or a text with an article_id (not both)"
@@ -101,9 +117,17 @@ def clean_article(
         else load_bytes((text or "").encode("utf-8"), article, max_mb=settings.max_mb)
     )
     result = clean_document(doc, settings)
-    written = write_article(result, out_dir, output_stem(article, path))
+    if review:
+        result = awaiting_review(result)
+    stem = output_stem(article, path)
+    written = write_article(result, out_dir, stem)
     report_path = next(p for p in written if p.endswith(".report.md"))
     keys = publish_artifacts(result, article, report_path)
+    if review:
+        memory = Path(settings.memory.path) if settings.memory.path else None
+        result = await_review(result, settings, memory, review_timeout)
+        written = write_article(result, out_dir, stem)
+        keys = publish_artifacts(result, article, report_path)
     return {
         "article_id": article,
         "flow_run_name": flow_run.name,
@@ -114,4 +138,6 @@ def clean_article(
         "suggested": len(result.suggested_edits),
         "findings": len(result.findings),
         "signature": str(result.signature),
+        "rejected": len(result.rejected_edits),
+        "review": None if result.review is None else result.review.to_dict(),
     }

@@ -50,6 +50,49 @@ _dask_address = click.option(
 )
 
 
+_review_timeout = click.option(
+    "--review-timeout",
+    default=3600,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Seconds to wait for the editor's answer; then the run fails.",
+)
+
+
+def _review_options(f: Any) -> Any:
+    """The --review and --review-timeout options of clean-article."""
+    f = _review_timeout(f)
+    return click.option(
+        "--review",
+        is_flag=True,
+        help="Pause for an editor to accept or reject changes in the Prefect UI.",
+    )(f)
+
+
+def _require_server(what: str) -> None:
+    """A review is answered in the UI: refuse ephemeral mode, which has none."""
+    _require_prefect()
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        msg = (
+            f"{what} needs a Prefect server with its UI: start one and set PREFECT_API_URL "
+            "(see README, Review in the Prefect UI)"
+        )
+        raise click.ClickException(msg)
+
+
+def _spec_parameter(spec: SettingsSpec) -> dict[str, Any]:
+    """The settings as JSON, the form a deployment stores; Prefect makes a SettingsSpec again."""
+    from dataclasses import asdict
+
+    return {
+        k: v.isoformat() if isinstance(v, dt.date) else v
+        for k, v in asdict(spec).items()
+        if v is not None
+    }
+
+
 @click.group(name="run")
 def run() -> None:
     """Run the Prefect flows (needs the 'flows' extra: pip install 'copydesk[flows]')."""
@@ -133,13 +176,27 @@ def _refuse_takeover(name: str) -> None:
     "article_id",
     help="Article id for the run name and artifact keys (default: the file's stem).",
 )
+@_review_options
 @settings_options
-def clean_article_command(file: str, out_dir: str, article_id: str | None, **options: Any) -> int:
-    """Clean FILE into OUT and publish its report, findings and summary as artifacts."""
+def clean_article_command(
+    file: str,
+    out_dir: str,
+    article_id: str | None,
+    review: bool,
+    review_timeout: int,
+    **options: Any,
+) -> int:
+    """Clean FILE into OUT and publish its report, findings and summary as artifacts.
+
+    With --review, wait for an editor to accept or reject changes in the Prefect UI (the
+    run page: Open menu, Resume), then write the reviewed outputs.
+    """
     from copydesk.load import load_path
 
     spec = settings_spec(options)
     load_path(file, max_mb=spec.max_size)  # a bad file fails here, before Prefect starts
+    if review:
+        _require_server("--review")
     result = _run_flow(
         "copydesk_flows.article",
         "clean_article",
@@ -147,8 +204,12 @@ def clean_article_command(file: str, out_dir: str, article_id: str | None, **opt
         path=file,
         article_id=article_id,
         out_dir=out_dir,
+        review=review,
+        review_timeout=review_timeout,
     )
     click.echo(f"{file}: {result['edits']} change(s), {result['findings']} finding(s)")
+    if result["review"] is not None:
+        click.echo(f"  reviewed: {result['review']['decision']}, {result['rejected']} rejected")
     for path in result["outputs"]:
         click.echo(f"  wrote {path}")
     click.echo(
@@ -267,8 +328,6 @@ def serve_inbox_command(
     spec = settings_spec(options).with_absolute_paths()
     _check_settings(spec)
     _require_prefect()
-    from dataclasses import asdict
-
     from prefect.settings import PREFECT_API_URL
 
     from copydesk_flows.inbox import clean_inbox
@@ -282,12 +341,7 @@ def serve_inbox_command(
     for key, value in (("outbox", outbox), ("quarantine", quarantine)):
         if value:
             parameters[key] = str(Path(value).resolve())
-    # As JSON, the form a deployment stores; Prefect turns it back into a SettingsSpec.
-    parameters["spec"] = {
-        k: v.isoformat() if isinstance(v, dt.date) else v
-        for k, v in asdict(spec).items()
-        if v is not None
-    }
+    parameters["spec"] = _spec_parameter(spec)
     if dask_address:
         parameters["dask_address"] = dask_address
     _refuse_takeover(name)
@@ -295,4 +349,41 @@ def serve_inbox_command(
     click.echo(f"manual run: prefect deployment run 'clean-inbox/{name}'")
     sys.stdout.flush()
     clean_inbox.serve(name=name, cron=cron, parameters=parameters)
+    return 0
+
+
+@run.command(name="serve-review")
+@click.argument("outbox", type=click.Path(file_okay=False))
+@click.option(
+    "--name",
+    default="review-article",
+    show_default=True,
+    help="Deployment name: runs are 'clean-article/NAME'.",
+)
+@_review_timeout
+@settings_options
+def serve_review_command(outbox: str, name: str, review_timeout: int, **options: Any) -> int:
+    """Serve clean-article with review on, writing into OUTBOX, until interrupted.
+
+    An editor starts a run from the UI (Deployments, clean-article/NAME, Run, Custom run)
+    with the article's absolute path, reviews it in the same run's Resume dialog, and
+    finds the reviewed outputs in OUTBOX.
+    """
+    spec = settings_spec(options).with_absolute_paths()
+    _check_settings(spec)
+    _require_server("serve-review")
+    from copydesk_flows.article import clean_article
+
+    folder = Path(outbox).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    parameters = {
+        "out_dir": str(folder),
+        "review": True,
+        "review_timeout": review_timeout,
+        "spec": _spec_parameter(spec),
+    }
+    click.echo(f"serving clean-article/{name} (review on) into {folder}")
+    click.echo(f"run: prefect deployment run 'clean-article/{name}' --param path=/abs/ARTICLE.txt")
+    sys.stdout.flush()
+    clean_article.serve(name=name, parameters=parameters)
     return 0
