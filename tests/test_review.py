@@ -218,7 +218,7 @@ def test_reports_record_statuses_note_and_time(seed: Result, settings: Settings)
     assert "## Review" in md
     assert "Reviewed 2026-11-30T10:41:07Z: accept; 2 of 8 change(s) rejected (1, 4)" in md
     assert "> Note from the editor: a\\|b \\*c\\*" in md
-    assert "| 1 | rejected by review | ~~Sotchi~~ | **Sochi** |" in md
+    assert "| 1 | rejected by review | ~~Sotchi~~ → **Sochi** |" in md
     assert "| 2 | applied |" in md
     assert "rejected by review 'Sotchi' -> 'Sochi'" in render_text(reviewed)
 
