@@ -255,7 +255,7 @@ def test_reports_of_many_edits_are_fast() -> None:
     text = render_text(many)
     assert time.perf_counter() - started < 10  # pairwise work took minutes
     assert page.count('<span class="suggested" title="suggested:') == 20_000
-    assert markdown.count("| suggested | ~~He~~ | **She** |") == 20_000
+    assert markdown.count("| suggested | ~~He~~ → **She** | test.she |") == 20_000
     assert text.count("suggested 'He' -> 'She'") == 20_000
 
 
