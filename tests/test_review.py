@@ -286,16 +286,21 @@ def test_the_html_report_shows_the_review_escaped(seed: Result, settings: Settin
 
 def test_review_needs_a_server_with_its_ui(tmp_path: Path) -> None:
     pytest.importorskip("prefect")
-    env = prefect_env(tmp_path / "home")
-    for argv in (
-        ["run", "clean-article", str(SEED), "--out", str(tmp_path / "out"), "--review"],
-        ["run", "serve-review", str(tmp_path / "outbox")],
+    unreachable = "http://127.0.0.1:1/api"
+    for api_url, problem in (
+        (None, "needs a Prefect server with its UI"),
+        (unreachable, "cannot reach"),
     ):
-        proc = subprocess.run(
-            [sys.executable, "-c", CLI, *argv], env=env, capture_output=True, text=True, check=False
-        )
-        assert proc.returncode == 2
-        assert proc.stderr.startswith("copydesk error: ")
-        assert "needs a Prefect server with its UI" in proc.stderr
-        assert len(proc.stderr.splitlines()) == 1
+        env = prefect_env(tmp_path / "home", **({"PREFECT_API_URL": api_url} if api_url else {}))
+        for argv in (
+            ["run", "clean-article", str(SEED), "--out", str(tmp_path / "out"), "--review"],
+            ["run", "serve-review", str(tmp_path / "outbox")],
+        ):
+            proc = subprocess.run(
+                [sys.executable, "-c", CLI, *argv], env=env, capture_output=True, text=True
+            )
+            assert proc.returncode == 2
+            assert proc.stderr.startswith("copydesk error: ")
+            assert problem in proc.stderr
+            assert len(proc.stderr.splitlines()) == 1
     assert not (tmp_path / "out").exists() and not (tmp_path / "outbox").exists()

@@ -277,3 +277,22 @@ def test_an_editor_starts_a_review_from_the_served_deployment(server: str, tmp_p
     assert {e["status"] for e in report["edits"]} == {"rejected by review"}
     assert report["review"]["decision"] == "reject article"
     assert report["review"]["note"] == "not for us"
+
+
+def test_no_answer_in_time_is_one_error_line(server: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", CLI, "run", "clean-article", str(SEED), "--id", "late"]
+    command += ["--out", str(out), "--review", "--review-timeout", "2"]
+    proc = subprocess.run(
+        command,
+        env=prefect_env(tmp_path / "client", PREFECT_API_URL=server),
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("copydesk error: no review within 2 s")
+    assert len(proc.stderr.splitlines()) == 1
+    report = json.loads((out / "sochi-summit.report.json").read_text(encoding="utf-8"))
+    assert report["review"]["status"] == "awaiting review"

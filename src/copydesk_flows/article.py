@@ -28,8 +28,9 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Failed
 
-from copydesk.errors import InputError
+from copydesk.errors import InputError, ReviewError
 from copydesk.load import Document, load_bytes, load_path
 from copydesk.model import Result
 from copydesk.output import article_id_of, output_stem, write_outputs
@@ -125,7 +126,11 @@ def clean_article(
     keys = publish_artifacts(result, article, report_path)
     if review:
         memory = Path(settings.memory.path) if settings.memory.path else None
-        result = await_review(result, settings, memory, review_timeout)
+        try:
+            result = await_review(result, settings, memory, review_timeout)
+        except ReviewError as exc:
+            # A failed run, and the error for the caller, without a logged traceback.
+            return Failed(message=str(exc), data=exc)  # type: ignore[return-value]
         written = write_article(result, out_dir, stem)
         keys = publish_artifacts(result, article, report_path)
     return {

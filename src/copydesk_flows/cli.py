@@ -74,12 +74,21 @@ def _require_server(what: str) -> None:
     _require_prefect()
     from prefect.settings import PREFECT_API_URL
 
-    if not PREFECT_API_URL.value():
+    api_url = PREFECT_API_URL.value()
+    if not api_url:
         msg = (
             f"{what} needs a Prefect server with its UI: start one and set PREFECT_API_URL "
             "(see README, Review in the Prefect UI)"
         )
         raise click.ClickException(msg)
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=10):
+            pass
+    except (OSError, ValueError) as exc:
+        msg = f"{what}: cannot reach the Prefect server at {api_url} ({exc})"
+        raise click.ClickException(msg) from None
 
 
 def _spec_parameter(spec: SettingsSpec) -> dict[str, Any]:

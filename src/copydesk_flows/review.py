@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from prefect import get_run_logger
+from prefect.exceptions import FlowPauseTimeout
 from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from pydantic import Field
@@ -72,8 +73,8 @@ class ReviewInput(RunInput):
 def await_review(result: Result, settings: Settings, memory: Path | None, timeout: int) -> Result:
     """Pause the flow run until an editor answers the form; the reviewed result.
 
-    Raises :class:`prefect.exceptions.FlowPauseTimeout` when nobody answers in ``timeout``
-    seconds.
+    Raises :class:`~copydesk.errors.ReviewError` when nobody answers in ``timeout`` seconds
+    (the run fails; the command line prints one ``copydesk error:`` line).
     """
     logger = get_run_logger()
     problem: str | None = None
@@ -87,7 +88,14 @@ def await_review(result: Result, settings: Settings, memory: Path | None, timeou
             note=answer.note,
             remember_rejections=answer.remember_rejections,
         )
-        answer = pause_flow_run(wait_for_input=form, timeout=timeout)
+        try:
+            answer = pause_flow_run(wait_for_input=form, timeout=timeout)
+        except FlowPauseTimeout:
+            msg = (
+                f"no review within {timeout} s: the outputs written before the pause await "
+                "review (every change made)"
+            )
+            raise ReviewError(msg) from None
         decision = answer.decision_at(dt.datetime.now(dt.UTC))
         try:
             reviewed = apply_review(result, decision, settings)
