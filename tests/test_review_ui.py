@@ -57,6 +57,11 @@ def _post(api_url: str, path: str, body: dict[str, Any]) -> Any:
         return json.load(response)
 
 
+def _get(api_url: str, path: str) -> Any:
+    with urllib.request.urlopen(f"{api_url}{path}", timeout=10) as response:
+        return json.load(response)
+
+
 def wait_paused(
     api_url: str, process: subprocess.Popen[str], seen: set[str], name: str
 ) -> dict[str, Any]:
@@ -74,13 +79,26 @@ def wait_paused(
             },
         )
         for run in runs:
-            if run["state"]["id"] not in seen:
+            # The form is saved just after the pause; the UI and the API need it to resume.
+            keyset = run["state"]["state_details"].get("run_input_keyset") or {}
+            if run["state"]["id"] not in seen and _has_input(api_url, run["id"], keyset):
                 seen.add(run["state"]["id"])
                 return dict(run)
         if process.poll() is not None:
             pytest.fail(f"the run ended before pausing:\n{process.communicate()}")
         time.sleep(0.5)
     pytest.fail("the run did not pause")
+
+
+def _has_input(api_url: str, run_id: str, keyset: dict[str, str]) -> bool:
+    """Whether the paused run's form description (saved after its schema) is stored."""
+    if "description" not in keyset:
+        return False
+    try:
+        _get(api_url, f"/flow_runs/{run_id}/input/{keyset['description']}")
+    except urllib.error.HTTPError:
+        return False
+    return True
 
 
 def open_resume_dialog(page: Page, ui_url: str, run_id: str) -> Locator:
@@ -217,11 +235,6 @@ def test_an_editor_rejects_changes_in_the_resume_dialog(server: str, tmp_path: P
     assert "Awaiting review" in reports[-1]
 
 
-def _get(api_url: str, path: str) -> Any:
-    with urllib.request.urlopen(f"{api_url}{path}", timeout=10) as response:
-        return json.load(response)
-
-
 def test_an_editor_starts_a_review_from_the_served_deployment(server: str, tmp_path: Path) -> None:
     # The inbox's review route: `copydesk run serve-review OUTBOX` serves
     # clean-article/review-article; an editor starts a run with an article's path (here
@@ -258,11 +271,9 @@ def test_an_editor_starts_a_review_from_the_served_deployment(server: str, tmp_p
         assert paused["id"] == run["id"]
         waiting = json.loads((outbox / "review-me.report.json").read_text(encoding="utf-8"))
         assert waiting["review"]["status"] == "awaiting review"
-        _post(
-            server,
-            f"/flow_runs/{run['id']}/resume",
-            {"run_input": {"decision": "reject article", "note": "not for us"}},
-        )
+        answer = {"run_input": {"decision": "reject article", "note": "not for us"}}
+        resumed = _post(server, f"/flow_runs/{run['id']}/resume", answer)
+        assert resumed["status"] == "ACCEPT", resumed
         deadline = time.monotonic() + WAIT
         while (state := _get(server, f"/flow_runs/{run['id']}")["state"]["type"]) != "COMPLETED":
             assert state not in ("FAILED", "CRASHED", "CANCELLED"), state
