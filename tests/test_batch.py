@@ -591,7 +591,7 @@ def test_batch_summary_tracks_quality() -> None:
     assert "| e.txt | left (changing) |" in md and "changed during the run; next run" in md
     assert "| Style/Awkward | 3 |" in md and "| Fluency/Grammar | 1 |" in md
     assert "`copydesk:0.1.0` \\| `g:1`" in md
-    assert "- **c.txt**: c.txt: the article is empty (0 bytes)" in md
+    assert "- **c.txt**: the article is empty (0 bytes)" in md  # the name said once
     rows = [line.split(" | ")[0] for line in md.splitlines() if line.startswith("| ")]
     articles = rows[rows.index("| Article") + 1 :]
     # What needs a look first: quarantined, left, vanished, then cleaned, then unchanged.

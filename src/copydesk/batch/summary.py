@@ -174,11 +174,21 @@ def batch_summary_markdown(
         if reasons:
             out += [f"## {title}", ""]
             out += [
-                f"- **{escape_markdown_line(o.name)}**: {escape_markdown_line(o.reason)}"
+                f"- **{escape_markdown_line(o.name)}**: {escape_markdown_line(_reason(o))}"
                 for o in reasons
             ]
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _reason(outcome: Outcome) -> str:
+    """The reason without the file name that a reader sees just before it (an error
+    message names its file: ``c.txt: the article is empty``).
+
+    >>> _reason(Outcome("c.txt", "quarantined", reason="c.txt: the article is empty"))
+    'the article is empty'
+    """
+    return outcome.reason.removeprefix(f"{outcome.name}: ")
 
 
 def batch_result(
