@@ -62,6 +62,18 @@ def _get(api_url: str, path: str) -> Any:
         return json.load(response)
 
 
+def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """``command`` in its own process group (stopped whole), its output captured."""
+    return subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def wait_paused(
     api_url: str, process: subprocess.Popen[str], seen: set[str], name: str
 ) -> dict[str, Any]:
@@ -149,14 +161,7 @@ def test_an_editor_rejects_changes_in_the_resume_dialog(server: str, tmp_path: P
     command = [sys.executable, "-c", CLI, "run", "clean-article", str(article)]
     command += ["--out", str(out), "--review", "--review-timeout", "150"]
     command += ["--memory", str(memory)]
-    process = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start(command, env)
     try:
         seen: set[str] = set()
         run = wait_paused(api_url, process, seen, "copyedit sochi-summit")
@@ -243,13 +248,8 @@ def test_an_editor_starts_a_review_from_the_served_deployment(server: str, tmp_p
     outbox = tmp_path / "outbox"
     env = prefect_env(tmp_path / "client", PREFECT_API_URL=server)
     memory = str(tmp_path / "false-alarms.yaml")
-    serving = subprocess.Popen(
-        [sys.executable, "-c", CLI, "run", "serve-review", str(outbox), "--memory", memory],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    serving = start(
+        [sys.executable, "-c", CLI, "run", "serve-review", str(outbox), "--memory", memory], env
     )
     try:
         deadline = time.monotonic() + WAIT

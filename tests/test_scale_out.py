@@ -43,7 +43,8 @@ pytest.importorskip("prefect")
 
 from copydesk.batch.manifest import read_manifest_file
 
-from .conftest import CLI, ROOT, SEED, prefect_env
+from .conftest import CLI, ROOT, prefect_env
+from .test_concurrent_runs import make_articles
 
 pytestmark = [pytest.mark.scale, pytest.mark.slow]
 
@@ -198,22 +199,13 @@ def _results(env: dict[str, str], ids: list[str]) -> dict[str, dict[str, Any]]:
     return parsed
 
 
-def _make_inbox(inbox: Path) -> list[str]:
-    inbox.mkdir(parents=True)
-    seed = SEED.read_text(encoding="utf-8")
-    names = [f"wire-{i:03d}.txt" for i in range(ARTICLES)]
-    for i, name in enumerate(names):
-        (inbox / name).write_text(f"{seed}\nWire item {i}, filed in Sotchi.\n", "utf-8")
-    return names
-
-
 def test_four_deployment_runs_on_two_workers_clean_each_article_once(tmp_path: Path) -> None:
     timings: dict[str, float] = {}
     t0 = time.monotonic()
     desk = tmp_path / "desk"  # COPYDESK_HOME: where runs start
     desk.mkdir()
     inbox = desk / "inbox"
-    names = _make_inbox(inbox)
+    names = make_articles(inbox, "wire", ARTICLES)
     logs = tmp_path / "logs"
     logs.mkdir()
     api_port = _free_port()

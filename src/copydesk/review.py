@@ -72,7 +72,6 @@ class ReviewDecision:
 class _Selection:
     """Indices (0-based, into ``Result.edits``) of the changes a decision rejects."""
 
-    by_number: frozenset[int]
     by_rule: frozenset[int]
     rules: tuple[str, ...]
     all: frozenset[int]
@@ -133,7 +132,6 @@ def _select(edits: tuple[Edit, ...], decision: ReviewDecision) -> _Selection:
         raise ReviewError("; ".join(problems))
     everything = set(applied) if decision.decision == "reject article" else set()
     return _Selection(
-        by_number=frozenset(by_number),
         by_rule=frozenset(by_rule),
         rules=rules,
         all=frozenset(by_number | by_rule | everything),
