@@ -81,13 +81,45 @@ def test_committed_scorecard_is_current() -> None:
     if not data.exists():
         pytest.skip(f"shared data not present: {data}")
     settings = default_settings()
-    from copydesk.evaluate import read_texts
+    from copydesk.evaluate import read_labelled_texts
 
     page = render_scorecard(
         evaluate_mqm(load_mqm(data), settings),
-        evaluate_clean(read_texts([data]), settings),
+        evaluate_clean(read_labelled_texts([data]), settings),
         data.name,
         [(r.id, r.message) for r in settings.rules("en").rules if not r.default_on],
     )
     committed = (ROOT / "docs" / "rule-scorecard.md").read_text(encoding="utf-8")
     assert page == committed, "run `copydesk eval scorecard ../shared/data/mqm_en_ted_eval.jsonl`"
+
+
+def test_rows_are_read_in_their_own_language_and_unannotated_rows_left_out(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        {"lp": "en-de", "domain": "news", "system": "a", "doc": "d", "seg_id": 1,
+         "target": "Er sagte: \"Wir fahren nach Sotchi.\"", "reference": "Er sagte es.",
+         "errors": []},
+        {"lp": "en-de", "domain": "news", "system": "b", "doc": "d", "seg_id": 1,
+         "target": "Er flog nach Sotchi.", "reference": "Er sagte es.", "errors": None},
+    ]  # fmt: skip
+    path = tmp_path / "de.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    segments = load_mqm(path)
+    assert [(s.language, s.domain, s.annotated) for s in segments] == [
+        ("de", "news", True),
+        ("de", "news", False),
+    ]
+    report = evaluate_mqm(segments, default_settings())
+    assert report["segments"] == 1
+    assert report["unannotated_segments_skipped"] == 1
+    assert list(report["groups"]) == ["de news"]
+    # The English pack never runs on German text: no English rule id anywhere.
+    assert not [r for r in report["rules"] if r.startswith("en.")]
+    english = evaluate_mqm(segments, default_settings(), "en")
+    assert list(english["groups"]) == ["en news"]
+
+    from copydesk.evaluate import read_labelled_texts
+
+    texts = read_labelled_texts([path], "reference")
+    assert texts == [("Er sagte es.", "de")]

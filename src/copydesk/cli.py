@@ -23,6 +23,7 @@ from copydesk._version import __version__
 from copydesk.errors import CopydeskError, InputError
 from copydesk.load import display_name, load_bytes, load_path, read_limited
 from copydesk.model import SEVERITIES, Result, severity_rank
+from copydesk.options import language_option as _language_option
 from copydesk.options import output_option, settings_options, settings_spec
 
 if TYPE_CHECKING:
@@ -314,19 +315,28 @@ def _print_json_or_text(data: Any, fmt: str, text: str) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text)
 
 
+_EVAL_LANG = click.option(
+    "--lang",
+    "language",
+    callback=_language_option,
+    help="Clean every text in this language; default: each row's lp, else detected.",
+)
+
+
 @eval_group.command(name="mqm")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
 @click.option("--limit", type=int, default=None, help="Only the first N segments.")
-def eval_mqm(file: str, fmt: str, limit: int | None) -> int:
+@_EVAL_LANG
+def eval_mqm(file: str, fmt: str, limit: int | None, language: str | None) -> int:
     """Precision, recall and correlation on MQM-annotated MT (JSONL)."""
     from copydesk.evaluate import evaluate_mqm, load_mqm
     from copydesk.pipeline import default_settings
 
     segments = load_mqm(file)[:limit]
-    report = evaluate_mqm(segments, default_settings())
+    report = evaluate_mqm(segments, default_settings(), language)
     o, fa, corr = report["overall"], report["false_alarms_on_clean_segments"], report["correlation"]
     lines = [
         f"{report['segments']} segments, {report['words']} words",
@@ -336,8 +346,14 @@ def eval_mqm(file: str, fmt: str, limit: int | None) -> int:
         f"false alarms on clean segments: {fa['flags']} in {fa['words']} words "
         f"({fa['per_1000_words']:.2f} per 1,000)",
         f"correlation with human MQM: pearson {corr['pearson']}, kendall {corr['kendall_tau_b']}",
-        "per rule (flags, right, precision):",
     ]
+    if report["unannotated_segments_skipped"]:
+        lines.append(f"{report['unannotated_segments_skipped']} unannotated segments left out")
+    lines.append("per language and domain (words, flags, right, precision):")
+    for group, row in report["groups"].items():
+        p = "n/a" if row["precision"] is None else f"{row['precision']:.3f}"
+        lines.append(f"  {group}: {row['words']} {row['flags']} {row['right']} {p}")
+    lines.append("per rule (flags, right, precision):")
     for rule, row in report["rules"].items():
         p = "n/a" if row["precision"] is None else f"{row['precision']:.2f}"
         lines.append(f"  {rule}: {row['flags']} {row['right']} {p}")
@@ -360,12 +376,14 @@ def eval_mqm(file: str, fmt: str, limit: int | None) -> int:
 @click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
-def eval_clean(files: tuple[str, ...], field_name: str, fmt: str) -> int:
+@_EVAL_LANG
+def eval_clean(files: tuple[str, ...], field_name: str, fmt: str, language: str | None) -> int:
     """Edits and findings per 1,000 words on human-written text (likely false alarms)."""
-    from copydesk.evaluate import evaluate_clean, read_texts
+    from copydesk.evaluate import evaluate_clean, read_labelled_texts
     from copydesk.pipeline import default_settings
 
-    report = evaluate_clean(read_texts(files, field_name), default_settings())
+    texts = read_labelled_texts(files, field_name)
+    report = evaluate_clean(texts, default_settings(), language)
     lines = [
         f"{report['texts']} texts, {report['words']} words: {report['edits']} edits "
         f"({report['edits_per_1000_words']:.2f}/1,000 words), {report['findings']} findings "
@@ -383,14 +401,14 @@ def eval_clean(files: tuple[str, ...], field_name: str, fmt: str) -> int:
 @output_option(folder=False, default="docs/rule-scorecard.md")
 def eval_scorecard(file: str, out_file: str) -> int:
     """Run both evaluations on an MQM JSONL file and write the rule scorecard."""
-    from copydesk.evaluate import evaluate_clean, evaluate_mqm, load_mqm, read_texts
+    from copydesk.evaluate import evaluate_clean, evaluate_mqm, load_mqm, read_labelled_texts
     from copydesk.output import atomic_write_text
     from copydesk.pipeline import default_settings
     from copydesk.scorecard import render_scorecard
 
     settings = default_settings()
     mqm = evaluate_mqm(load_mqm(file), settings)
-    human = evaluate_clean(read_texts([file], "reference"), settings)
+    human = evaluate_clean(read_labelled_texts([file], "reference"), settings)
     off = [(r.id, r.message) for r in settings.rules("en").rules if not r.default_on]
     atomic_write_text(Path(out_file), render_scorecard(mqm, human, Path(file).name, off))
     click.echo(f"wrote {out_file}")

@@ -45,6 +45,9 @@ class Segment:
     mqm_score: float
     spans: tuple[Span, ...]
     n_errors: int
+    language: str = "en"  # the target side of the row's ``lp`` ("en-de" -> "de")
+    domain: str = ""  # the row's ``domain`` ("news", "ted"); precision differs by domain
+    annotated: bool = True  # False for a row whose ``errors`` is null: no annotation at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +61,25 @@ class Flag:
     kind: str  # "finding" or "edit"
 
 
+def lp_side(lp: object, side: int) -> str | None:
+    """One side of a language pair ("en-de", side 1 -> "de"); None when there is no pair.
+
+    >>> lp_side("en-de", 1), lp_side("zh-en", 0), lp_side(None, 1)
+    ('de', 'zh', None)
+    """
+    if not isinstance(lp, str) or "-" not in lp:
+        return None
+    from copydesk.langid import language_code
+
+    return language_code(lp.split("-")[side])
+
+
 def load_mqm(path: str | Path) -> list[Segment]:
-    """Read an MQM JSONL file; a malformed line is an :class:`InputError` naming it."""
+    """Read an MQM JSONL file; a malformed line is an :class:`InputError` naming it.
+
+    A row whose ``errors`` is null carries no annotation (it is not error-free): it becomes a
+    segment with ``annotated=False``, which :func:`evaluate_mqm` leaves out of every figure.
+    """
     p = Path(path)
     if not p.is_file():
         msg = f"{p}: no such file"
@@ -71,22 +91,28 @@ def load_mqm(path: str | Path) -> list[Segment]:
                 continue
             try:
                 row = json.loads(line)
+                errors = row.get("errors", [])
+                annotated = errors is not None
                 spans = tuple(
                     Span(e["start"], e["end"], e["category"], e["severity"].lower())
-                    for e in row.get("errors", [])
+                    for e in errors or ()
                     if e.get("side", "target") == "target"
                 )
+                n_errors = row.get("n_errors")
                 segments.append(
                     Segment(
                         key="/".join(str(row.get(k, lineno)) for k in ("system", "doc", "seg_id")),
                         target=row["target"],
-                        reference=row.get("reference", ""),
-                        mqm_score=float(row.get("mqm_score", 0.0)),
+                        reference=row.get("reference") or "",
+                        mqm_score=float(row.get("mqm_score") or 0.0),
                         spans=spans,
-                        n_errors=int(row.get("n_errors", len(row.get("errors", [])))),
+                        n_errors=int(n_errors if n_errors is not None else len(errors or ())),
+                        language=lp_side(row.get("lp"), 1) or "en",
+                        domain=str(row.get("domain") or ""),
+                        annotated=annotated,
                     )
                 )
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            except (ValueError, KeyError, TypeError, AttributeError, InputError) as exc:
                 msg = f"{p}:{lineno}: not an MQM segment ({exc.__class__.__name__}: {exc})"
                 raise InputError(msg) from None
     return segments
@@ -157,8 +183,8 @@ def _category_matches(flag_category: str, human_category: str) -> bool:
     return h.startswith(f) or f.startswith(h)
 
 
-def _flags(text: str, settings: Settings) -> tuple[list[Flag], float, int]:
-    result = clean(text, settings, language="en")
+def _flags(text: str, settings: Settings, language: str) -> tuple[list[Flag], float, int]:
+    result = clean(text, settings, language=language)
     flags = [
         Flag(e.start, max(e.end, e.start + 1), e.rule, e.category, "edit")
         for e in result.applied_edits
@@ -192,8 +218,20 @@ class _Tally:
         }
 
 
-def evaluate_mqm(segments: Sequence[Segment], settings: Settings) -> dict[str, Any]:
-    """Precision per rule and category, recall per human category, false alarms, correlation."""
+def evaluate_mqm(
+    segments: Sequence[Segment], settings: Settings, language: str | None = None
+) -> dict[str, Any]:
+    """Precision per rule and category, recall per human category, false alarms, correlation.
+
+    Each segment is cleaned in ``language`` when given, else in its own (its row's ``lp``).
+    Segments without annotation are left out and counted. ``groups`` gives the overall
+    figures per language and domain ("de news"), which must be read apart: raters of
+    different domains mark different things.
+    """
+    skipped = sum(1 for s in segments if not s.annotated)
+    segments = [s for s in segments if s.annotated]
+    by_group: dict[str, _Tally] = defaultdict(_Tally)
+    group_words: Counter[str] = Counter()
     by_rule: dict[str, _Tally] = defaultdict(_Tally)
     by_category: dict[str, _Tally] = defaultdict(_Tally)
     human_total: Counter[str] = Counter()
@@ -203,8 +241,11 @@ def evaluate_mqm(segments: Sequence[Segment], settings: Settings) -> dict[str, A
     theirs: list[float] = []
     words_total = 0
     for seg in segments:
-        flags, penalty, words = _flags(seg.target, settings)
+        lang = language or seg.language
+        group = f"{lang} {seg.domain}".strip()
+        flags, penalty, words = _flags(seg.target, settings, lang)
         words_total += words
+        group_words[group] += words
         ours.append(penalty)
         theirs.append(seg.mqm_score)
         if seg.n_errors == 0:
@@ -217,7 +258,7 @@ def evaluate_mqm(segments: Sequence[Segment], settings: Settings) -> dict[str, A
         for flag in flags:
             hits = [s for s in seg.spans if flag.start < s.end and s.start < flag.end]
             same = any(_category_matches(flag.category, s.category) for s in hits)
-            for tally in (by_rule[flag.rule], by_category[flag.category]):
+            for tally in (by_rule[flag.rule], by_category[flag.category], by_group[group]):
                 tally.flags += 1
                 tally.right += bool(hits)
                 tally.right_same_category += same
@@ -235,8 +276,13 @@ def evaluate_mqm(segments: Sequence[Segment], settings: Settings) -> dict[str, A
     )
     return {
         "segments": len(segments),
+        "unannotated_segments_skipped": skipped,
         "words": words_total,
         "overall": total.row(),
+        "groups": {
+            name: {"words": group_words[name], **by_group[name].row()}
+            for name in sorted(group_words)
+        },
         "rules": {name: tally.row() for name, tally in sorted(by_rule.items())},
         "categories": categories,
         "recall": {
@@ -256,14 +302,24 @@ def evaluate_mqm(segments: Sequence[Segment], settings: Settings) -> dict[str, A
     }
 
 
-def evaluate_clean(texts: Iterable[str], settings: Settings) -> dict[str, Any]:
-    """Edits and findings per 1,000 words on human text: each one a likely false alarm."""
+def evaluate_clean(
+    texts: Iterable[str | tuple[str, str | None]],
+    settings: Settings,
+    language: str | None = None,
+) -> dict[str, Any]:
+    """Edits and findings per 1,000 words on human text: each one a likely false alarm.
+
+    A text is a string or a ``(text, language)`` pair (from :func:`read_labelled_texts`);
+    it is cleaned in ``language`` when given, else in its own language, else in the
+    detected one.
+    """
     words = n_texts = 0
     edits: Counter[str] = Counter()
     findings: Counter[str] = Counter()
-    for text in texts:
+    for item in texts:
+        text, own = (item, None) if isinstance(item, str) else item
         n_texts += 1
-        result = clean(text, settings, language="en")
+        result = clean(text, settings, language=language or own)
         words += count_words(text)
         edits.update(e.rule for e in result.applied_edits)
         findings.update(f.rule for f in result.findings)
@@ -290,7 +346,17 @@ def evaluate_clean(texts: Iterable[str], settings: Settings) -> dict[str, Any]:
 def read_texts(paths: Sequence[str | Path], field_name: str = "reference") -> list[str]:
     """Texts to evaluate: ``.jsonl`` files give their distinct ``field_name`` values,
     other files are one text each."""
-    texts: dict[str, None] = {}
+    return [text for text, _lang in read_labelled_texts(paths, field_name)]
+
+
+def read_labelled_texts(
+    paths: Sequence[str | Path], field_name: str = "reference"
+) -> list[tuple[str, str | None]]:
+    """Like :func:`read_texts`, each text with its language where a row says it: the
+    source side of ``lp`` for the ``source`` field, the target side for any other field;
+    None (detect it) for plain files and rows without ``lp``."""
+    texts: dict[str, str | None] = {}
+    side = 0 if field_name == "source" else 1
     for path in paths:
         p = Path(path)
         if p.suffix == ".jsonl":
@@ -298,12 +364,13 @@ def read_texts(paths: Sequence[str | Path], field_name: str = "reference") -> li
                 for lineno, line in enumerate(fh, 1):
                     if line.strip():
                         try:
-                            texts.setdefault(json.loads(line)[field_name], None)
-                        except (ValueError, KeyError) as exc:
+                            row = json.loads(line)
+                            texts.setdefault(row[field_name], lp_side(row.get("lp"), side))
+                        except (ValueError, KeyError, TypeError, InputError) as exc:
                             msg = f"{p}:{lineno}: no '{field_name}' field ({exc})"
                             raise InputError(msg) from None
         else:
             from copydesk.load import load_path
 
             texts.setdefault(load_path(p).text, None)
-    return list(texts)
+    return list(texts.items())

@@ -39,7 +39,7 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
         raise click.BadParameter(msg) from None
 
 
-def _language(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+def language_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
     from copydesk.langid import language_code
@@ -55,7 +55,7 @@ _OPTIONS = (
     click.option(
         "--lang",
         "language",
-        callback=_language,
+        callback=language_option,
         help="Article language, a code such as en or pt-BR (ISO 639-1 or 639-3); "
         "default: detected.",
     ),
