@@ -307,11 +307,12 @@ CASES: dict[str, Case] = {
     ),
     "style: unknown table": Case(
         _with_data_file("style.toml", b"[rules]\n\n[spelling]\nlang = 1\n", "--style"),
-        r"style\.toml:3:1: house style: 'spelling' is not a known key \(allowed: rules\)",
+        r"style\.toml:3:1: house style: 'spelling' is not a known key \(allowed: quotes, rules\)",
     ),
     "style: pyproject unknown key": Case(
         _pyproject(b"[tool.copydesk]\nrule = 1\n"),
-        r"pyproject\.toml:2:1: \[tool\.copydesk\]: 'rule' is not a known key \(allowed: rules\)",
+        r"pyproject\.toml:2:1: \[tool\.copydesk\]: 'rule' is not a known key "
+        r"\(allowed: quotes, rules\)",
     ),
     "glossary: not UTF-8": Case(
         _with_data_file("glossary/bad.yaml", b"domain: x\nentries: \xff\n", "--glossary"),

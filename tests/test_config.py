@@ -113,7 +113,7 @@ def test_no_file_gives_default(tmp_path: Path) -> None:
         ("[[rules]]\n", "1:1: house style: 'rules' must be a mapping"),
         (
             '# house style\n\n[glossary]\nother = "x"\n',
-            "3:1: house style: 'glossary' is not a known key (allowed: rules)",
+            "3:1: house style: 'glossary' is not a known key (allowed: quotes, rules)",
         ),
         ("[rules]\ndisable = []\n[a.b]\nc = 1\n", "3:1: house style: 'a' is not a known key"),
         ("[rules\n", "1:7: not valid TOML"),
@@ -131,7 +131,7 @@ def test_bad_values_name_file_line_and_column(tmp_path: Path, text: str, error: 
     [
         (
             '[project]\nname = "x"\n[tool.copydesk]\nrule = 1\n',
-            "4:1: [tool.copydesk]: 'rule' is not a known key (allowed: rules)",
+            "4:1: [tool.copydesk]: 'rule' is not a known key (allowed: quotes, rules)",
         ),
         (
             '[tool.copydesk.rules]\nenable = ["a"]\nsevere = {}\n',

@@ -10,6 +10,8 @@ A desk tunes the rule packs without editing them, by rule-id prefix:
     enable = ["en.house"]            # rules shipped with `default: off`
     [rules.severity]
     "en.calques" = "major"
+    [quotes]                         # language -> double open, double close, single open, close
+    de = "»«›‹"
 
 Contract: a prefix matches a rule id when it equals the id or is followed in it by a ``.``
 (``en.calques`` matches ``en.calques.in-turn``, not ``en.calquesx.y``). Where several prefixes
@@ -17,11 +19,15 @@ match, the longest wins; between ``enable`` and ``disable`` with the same prefix
 wins. An unknown key or table anywhere in ``copydesk.toml`` (or inside ``[tool.copydesk]`` of
 ``pyproject.toml``, whose other tables belong to other tools), or a bad value, raises
 :class:`~copydesk.errors.ConfigError` reading ``file:line:col: what: 'key' problem``.
+A ``[quotes]`` value is four typographic quotation marks (double open, double close, single
+open, single close) under a lower-case language code; :meth:`HouseStyle.quotes` gives the
+desk's marks for a language, else the locale's (:data:`LOCALE_QUOTES`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +40,25 @@ from copydesk.errors import ConfigError
 from copydesk.load import read_regular_file
 from copydesk.model import SEVERITIES
 
-__all__ = ["CONFIG_FILENAME", "HouseStyle", "load_house_style"]
+__all__ = ["CONFIG_FILENAME", "LOCALE_QUOTES", "QUOTE_MARKS", "HouseStyle", "load_house_style"]
 
 CONFIG_FILENAME = "copydesk.toml"
 _PYPROJECT = "pyproject.toml"
 _RULES_KEYS = frozenset({"disable", "enable", "severity"})
+
+#: Each language's quotation marks as its news agencies write them: double open, double
+#: close, single (inner) open, single close. Reuters/AP for English, dpa for German, AFP for
+#: French, EFE (Fundéu) for Spanish, TASS for Russian.
+LOCALE_QUOTES: Mapping[str, str] = MappingProxyType({
+    "en": "“”‘’",
+    "de": "„“‚‘",
+    "fr": "«»“”",
+    "es": "«»“”",
+    "ru": "«»„“",
+})  # fmt: skip
+#: The marks a ``[quotes]`` value may use: typographic quotation marks, never straight ones.
+QUOTE_MARKS = frozenset("„“”‟‚‘’‛«»‹›「」『』")
+_LANGUAGE_KEY = re.compile(r"[a-z]{2,3}")
 
 
 def prefix_matches(prefix: str, rule_id: str) -> bool:
@@ -75,6 +95,8 @@ class HouseStyle:
     disabled: tuple[str, ...] = ()
     enabled: tuple[str, ...] = ()
     severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Language code -> four quotation marks (``[quotes]``); see :meth:`quotes`.
+    quote_marks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # The file it was read from, for error messages; not a setting (no part of its hash).
     path: Path | None = field(default=None, compare=False, repr=False)
 
@@ -113,17 +135,47 @@ class HouseStyle:
                 best, value = length, level
         return value
 
+    def quotes(self, language: str) -> str:
+        """The four quotation marks for ``language``: the desk's, else the locale's (English
+        typographic marks for a language without a known locale).
+
+        >>> HouseStyle().quotes("de"), HouseStyle(quote_marks={"de": "»«›‹"}).quotes("de")
+        ('„“‚‘', '»«›‹')
+        """
+        return self.quote_marks.get(language) or LOCALE_QUOTES.get(language, LOCALE_QUOTES["en"])
+
 
 #: The keys the house style accepts, by table; in pyproject.toml only [tool.copydesk] is ours.
 STYLE_KEYS: Mapping[str, frozenset[str]] = MappingProxyType({
-    "": frozenset({"rules"}),
+    "": frozenset({"rules", "quotes"}),
     "rules": _RULES_KEYS,
 })  # fmt: skip
 
 
+def _quotes_from_table(top: MappingReader, prefix: str) -> Mapping[str, str]:
+    """The ``[quotes]`` table: each key a language code, each value four quotation marks."""
+    if "quotes" not in top.data:
+        return MappingProxyType({})
+    table = top.child("quotes", f"[{prefix}quotes]", None)
+    marks: dict[str, str] = {}
+    for language in table.data:
+        if not _LANGUAGE_KEY.fullmatch(language):
+            raise table.fail(language, "is not a lower-case language code such as 'de'")
+        value = table.text(language)
+        if len(value) != 4 or not set(value) <= QUOTE_MARKS:
+            raise table.fail(
+                language,
+                "must be four quotation marks: double open, double close, single open, "
+                'single close (e.g. "„“‚‘")',
+            )
+        marks[language] = value
+    return MappingProxyType(marks)
+
+
 def _style_from_table(top: MappingReader, prefix: str) -> HouseStyle:
+    quotes = _quotes_from_table(top, prefix)
     if "rules" not in top.data:
-        return HouseStyle()
+        return HouseStyle(quote_marks=quotes, path=top.path) if quotes else HouseStyle()
     where = prefix + "rules"
     rules = top.child("rules", f"[{where}]", STYLE_KEYS["rules"])
     severity: dict[str, str] = {}
@@ -134,6 +186,7 @@ def _style_from_table(top: MappingReader, prefix: str) -> HouseStyle:
         disabled=rules.texts("disable") if "disable" in rules.data else (),
         enabled=rules.texts("enable") if "enable" in rules.data else (),
         severity=MappingProxyType(severity),
+        quote_marks=quotes,
         path=top.path,
     )
 

@@ -34,7 +34,9 @@ class PhrasingChecker:
 
     def find(self, text: str, context: FindContext) -> Iterator[Finding]:
         """Every enabled rule's matches, rule by rule."""
-        check_context = CheckContext(date=context.date)
+        check_context = CheckContext(
+            date=context.date, quotes=context.style.quotes(context.ruleset.language)
+        )
         budget = rule_time_budget(len(text))
         for rule in context.ruleset.rules:
             if not context.is_enabled(rule):

@@ -41,9 +41,12 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class CheckContext:
-    """What a check may know besides the text: the article's date, if given."""
+    """What a check may know besides the text: the article's date, if given, and the house
+    style's quotation marks for the rule pack's language (double open, double close, single
+    open, single close: :meth:`copydesk.config.HouseStyle.quotes`)."""
 
     date: dt.date | None = None
+    quotes: str = "“”‘’"
 
 
 Check = Callable[[str, CheckContext], Iterator[Hit]]
@@ -513,3 +516,7 @@ def thousands_separator(text: str, context: CheckContext) -> Iterator[Hit]:
     """
     for match in _UNGROUPED.finditer(text):
         yield Hit(match.start(), match.end(), f"{int(match.group()):,}")
+
+
+# The checks of the target-language packs register themselves on import.
+from copydesk.rules import checks_marks as _checks_marks  # noqa: E402, F401

@@ -20,11 +20,13 @@ from copydesk.rules.model import Rule, RuleSet, fill, over_budget_note, rule_tim
 __all__ = ["MAX_FIX_PASSES", "fix_text_and_explain"]
 
 
-def _fix_once(text: str, rules: list[Rule], notes: list[str] | None, limit: int) -> list[Edit]:
+def _fix_once(
+    text: str, rules: list[Rule], notes: list[str] | None, limit: int, context: CheckContext
+) -> list[Edit]:
     """One pass of fixes: where two overlap, the one that starts first (or, on a tie, comes
-    first in the pack) wins. A rule over its time budget is dropped from ``rules``. More than
-    ``limit`` changes refuse the article (:func:`~copydesk.limits.check_changes`)."""
-    context = CheckContext()
+        first in the pack) wins. A rule over its time budget is dropped from ``rules``. More than
+        ``limit`` changes refuse the article (:func:`~copydesk.limits.check_changes`). ``context``
+    carries the house style's quotation marks for the pack's language."""
     candidates: list[tuple[int, int, Edit]] = []
     for order, rule in enumerate(list(rules)):
         found: list[tuple[int, int, Edit]] = []
@@ -97,10 +99,11 @@ def fix_text_and_explain(
         for rule in ruleset.rules
         if rule.fix is not None and style.is_enabled(rule.id, rule.default_on)
     ]
+    context = CheckContext(quotes=style.quotes(ruleset.language))
     current = text
     edits: list[Edit] = []
     for _ in range(MAX_FIX_PASSES):
-        new = _fix_once(current, rules, notes, limit)
+        new = _fix_once(current, rules, notes, limit, context)
         if not new:
             break
         fixed = apply_edits(current, new)

@@ -1,0 +1,128 @@
+"""Code checks for the quotation marks of the target-language packs (de, fr, es, ru).
+
+Contract: the checks read the house style's quotation marks for the pack's language from
+:attr:`CheckContext.quotes <copydesk.rules.checks.CheckContext>` (double open, double close,
+single open, single close) and never report a mark the house style writes, so an article in
+its locale's marks („…“ in German, «…» in Russian) is left alone. Each works paragraph by
+paragraph (:func:`~copydesk.rules.checks.paragraphs`) in one pass, so it is linear in length.
+
+- ``straight-double-quotes``: a pair of straight ``"`` is reported once, at its opening mark,
+  with the house opening mark as replacement (professional raters mark the opening one); a
+  straight closing mark with no straight opening mark (``„Koch"``) is reported with the
+  house closing mark. A ``"`` right after a digit, with no straight quotation open, is an
+  inch sign.
+- ``straight-single-quotes``: a straight ``'`` used as a quotation mark (not between letters,
+  not the apostrophe of a genitive such as ``Hans'``), with advice naming the house marks.
+- ``foreign-double-quotes``: a typographic double mark that the house style does not write
+  where it stands: an opening mark that is not the house's double or single opening mark
+  (English “ in a German text), a closing one that is not its closing mark (”, «, » in
+  German), with the house mark as replacement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from copydesk.rules.checks import CheckContext, Hit, paragraphs, register
+
+__all__ = ["foreign_double_quotes", "straight_double_quotes", "straight_single_quotes"]
+
+#: Typographic double quotation marks of any locale.
+DOUBLE_MARKS = "„“”‟«»「」『』"
+# What may stand before an opening mark and after a closing one.
+_BEFORE_OPENING = frozenset(" \t\u00a0\u202f([{/–—-" + "„“”«»‚‘’‹›'\"")
+_AFTER_CLOSING = frozenset(" \t\u00a0\u202f.,;:!?)]}/–—-…" + "„“”«»‚‘’‹›'\"")
+
+
+def _role(line: str, index: int) -> str:
+    """``open``, ``close`` or ``either`` for the mark at ``index``, from its neighbours."""
+    before = line[index - 1] if index > 0 else " "
+    after = line[index + 1] if index + 1 < len(line) else " "
+    opens = before in _BEFORE_OPENING and not after.isspace()
+    closes = not before.isspace() and after in _AFTER_CLOSING
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    return "either"
+
+
+def _advice(quotes: str) -> str:
+    return f"write the quotation as {quotes[0]}…{quotes[1]} ({quotes[2]}…{quotes[3]} inside one)"
+
+
+@register("straight-double-quotes")
+def straight_double_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
+    """Straight double quotation marks: each pair once, at its opening mark.
+
+    >>> [(h.start, h.replacement) for h in straight_double_quotes(
+    ...     'Er sagte "nein" und „ja".', CheckContext(quotes="„“‚‘"))]
+    [(9, '„'), (23, '“')]
+    """
+    quotes = context.quotes
+    for offset, line in paragraphs(text):
+        opening: int | None = None
+        for match in re.finditer('"', line):
+            index = match.start()
+            if opening is None and index > 0 and line[index - 1].isdigit():
+                continue  # 6'2": an inch sign
+            role = _role(line, index)
+            if role == "either":
+                role = "close" if opening is not None else "open"
+            if role == "open":
+                opening = index
+                yield Hit(offset + index, offset + index + 1, quotes[0], _advice(quotes))
+            elif opening is not None:
+                opening = None
+            else:
+                yield Hit(offset + index, offset + index + 1, quotes[1], _advice(quotes))
+
+
+# A straight single mark with no letter before it, or none after it; a genitive apostrophe
+# after s, x, z or ß at the end of a word ("Hans' Auto", "Jones'") is left alone.
+_SINGLE = re.compile(r"(?<![^\W\d_])'|(?<![sxzßSXZ])'(?![^\W\d_])")
+_DECADE = re.compile(r"'\d\d(?!\d)")
+
+
+@register("straight-single-quotes")
+def straight_single_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
+    """Straight single quotation marks used as quotation marks, not as apostrophes.
+
+    >>> [h.start for h in straight_single_quotes("Sie nannte es 'dumm'.", CheckContext())]
+    [14, 19]
+    """
+    for offset, line in paragraphs(text):
+        for match in _SINGLE.finditer(line):
+            index = match.start()
+            if _DECADE.match(line, index) or (index > 0 and line[index - 1].isdigit()):
+                continue  # the '90s; 6'2"
+            yield Hit(offset + index, offset + index + 1, advice=_advice(context.quotes))
+
+
+_DOUBLE = re.compile(f"[{DOUBLE_MARKS}]")
+
+
+@register("foreign-double-quotes")
+def foreign_double_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
+    """Typographic double quotation marks of another locale (English “…” in German text).
+
+    >>> [(h.start, h.replacement) for h in foreign_double_quotes(
+    ...     "Er sagte “nein” und „ja“.", CheckContext(quotes="„“‚‘"))]
+    [(9, '„'), (14, '“')]
+    """
+    quotes = context.quotes
+    openers, closers = {quotes[0], quotes[2]}, {quotes[1], quotes[3]}
+    for offset, line in paragraphs(text):
+        for match in _DOUBLE.finditer(line):
+            mark, index = match.group(), match.start()
+            role = _role(line, index)
+            if role == "either":
+                # Between spaces or between letters: right if the house writes it at all.
+                if mark in openers or mark in closers:
+                    continue
+                role = "open" if mark in "„“«「『" else "close"
+            if role == "open" and mark not in openers:
+                yield Hit(offset + index, offset + index + 1, quotes[0], _advice(quotes))
+            elif role == "close" and mark not in closers:
+                yield Hit(offset + index, offset + index + 1, quotes[1], _advice(quotes))
