@@ -22,25 +22,32 @@ paragraph (:func:`~copydesk.rules.checks.paragraphs`) in one pass, so it is line
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from copydesk.rules.checks import CheckContext, Hit, paragraphs, register
 
-__all__ = ["foreign_double_quotes", "straight_double_quotes", "straight_single_quotes"]
+__all__ = [
+    "DOUBLE_MARKS",
+    "foreign_double_quotes",
+    "straight_double_quotes",
+    "straight_single_quotes",
+]
 
 #: Typographic double quotation marks of any locale.
 DOUBLE_MARKS = "„“”‟«»「」『』"
-# What may stand before an opening mark and after a closing one.
+# What may stand before an opening mark and after a closing one. A no-break space counts as
+# part of the quotation (French « … »), an ordinary space does not.
 _BEFORE_OPENING = frozenset(" \t\u00a0\u202f([{/–—-" + "„“”«»‚‘’‹›'\"")
 _AFTER_CLOSING = frozenset(" \t\u00a0\u202f.,;:!?)]}/–—-…" + "„“”«»‚‘’‹›'\"")
+_PLAIN_SPACE = frozenset(" \t\n\r")
 
 
 def _role(line: str, index: int) -> str:
     """``open``, ``close`` or ``either`` for the mark at ``index``, from its neighbours."""
     before = line[index - 1] if index > 0 else " "
     after = line[index + 1] if index + 1 < len(line) else " "
-    opens = before in _BEFORE_OPENING and not after.isspace()
-    closes = not before.isspace() and after in _AFTER_CLOSING
+    opens = before in _BEFORE_OPENING and after not in _PLAIN_SPACE and after not in ".,;:!?)]}"
+    closes = after in _AFTER_CLOSING and before not in _PLAIN_SPACE and before not in "([{"
     if opens and not closes:
         return "open"
     if closes and not opens:
@@ -126,3 +133,27 @@ def foreign_double_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
                 yield Hit(offset + index, offset + index + 1, quotes[0], _advice(quotes))
             elif role == "close" and mark not in closers:
                 yield Hit(offset + index, offset + index + 1, quotes[1], _advice(quotes))
+
+
+# A sentence ends at a full stop, question or exclamation mark or ellipsis; "?" or "!" before
+# a letter, digit, "=" or "/" is part of a web address or a name ("Yahoo!"), not an end.
+_SENTENCE_END = re.compile(r"[.…]|[?!](?![\w=/&])")
+
+
+def _inverted(closing: str, opening: str) -> Callable[[str, CheckContext], Iterator[Hit]]:
+    def check(text: str, context: CheckContext) -> Iterator[Hit]:
+        for offset, line in paragraphs(text):
+            start = 0
+            for match in _SENTENCE_END.finditer(line):
+                index = match.start()
+                if match.group() == closing and opening not in line[start:index]:
+                    yield Hit(offset + index, offset + index + 1)
+                start = index + 1
+
+    return check
+
+
+# Spanish opens a question with ¿ and an exclamation with ¡, where it starts: the check
+# reports a closing mark with no opening one since the previous sentence's end.
+register("inverted-question-mark")(_inverted("?", "¿"))
+register("inverted-exclamation-mark")(_inverted("!", "¡"))
