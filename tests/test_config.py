@@ -117,6 +117,13 @@ def test_no_file_gives_default(tmp_path: Path) -> None:
         ),
         ("[rules]\ndisable = []\n[a.b]\nc = 1\n", "3:1: house style: 'a' is not a known key"),
         ("[rules\n", "1:7: not valid TOML"),
+        ('[quotes]\nde = "„“"\n', "2:1: [quotes]: 'de' must be four quotation marks"),
+        ('[quotes]\n\nde = "\\"\\"\'\'"\n', "3:1: [quotes]: 'de' must be four quotation marks"),
+        ('[quotes]\nde = "abcd"\n', "2:1: [quotes]: 'de' must be four quotation marks"),
+        ("[quotes]\nde = 4\n", "2:1: [quotes]: 'de' must be a non-empty string"),
+        ('[quotes]\nDE = "„“‚‘"\n', "2:1: [quotes]: 'DE' is not a lower-case language code"),
+        ('[rules]\nenable = []\n[quotes]\n"de-AT" = "„“‚‘"\n', "4:1: [quotes]: 'de-AT' is not"),
+        ('quotes = "„“‚‘"\n', "1:1: house style: 'quotes' must be a mapping"),
     ],
 )
 def test_bad_values_name_file_line_and_column(tmp_path: Path, text: str, error: str) -> None:
@@ -142,6 +149,7 @@ def test_bad_values_name_file_line_and_column(tmp_path: Path, text: str, error: 
             '[tool.copydesk.rules.severity]\nen = "minor"\n"en.x" = "none"\n',
             "3:1: [tool.copydesk.rules.severity]: 'en.x' must be one of",
         ),
+        ('[tool.copydesk.quotes]\nfr = "«»"\n', "2:1: [tool.copydesk.quotes]: 'fr' must be four"),
     ],
 )
 def test_pyproject_errors_name_file_line_and_column(tmp_path: Path, text: str, error: str) -> None:
@@ -274,29 +282,3 @@ def test_quotes_table_sets_a_language_and_leaves_the_others_at_their_locale(
     assert style.content_hash != HouseStyle().content_hash
     pyproject = '[tool.copydesk.quotes]\nes = "“”‘’"\n'
     assert load_house_style(_write(tmp_path, pyproject, "pyproject.toml")).quotes("es") == "“”‘’"
-
-
-@pytest.mark.parametrize(
-    ("text", "error"),
-    [
-        ('[quotes]\nde = "„“"\n', "2:1: [quotes]: 'de' must be four quotation marks"),
-        ('[quotes]\n\nde = "\\"\\"\'\'"\n', "3:1: [quotes]: 'de' must be four quotation marks"),
-        ('[quotes]\nde = "abcd"\n', "2:1: [quotes]: 'de' must be four quotation marks"),
-        ("[quotes]\nde = 4\n", "2:1: [quotes]: 'de' must be a non-empty string"),
-        ('[quotes]\nDE = "„“‚‘"\n', "2:1: [quotes]: 'DE' is not a lower-case language code"),
-        ('[rules]\nenable = []\n[quotes]\n"de-AT" = "„“‚‘"\n', "4:1: [quotes]: 'de-AT' is not"),
-        ('quotes = "„“‚‘"\n', "1:1: house style: 'quotes' must be a mapping"),
-    ],
-)
-def test_bad_quotes_name_file_line_and_column(tmp_path: Path, text: str, error: str) -> None:
-    path = _write(tmp_path, text, "copydesk.toml")
-    with pytest.raises(ConfigError) as caught:
-        load_house_style(path)
-    assert str(caught.value).startswith(f"{path}:{error}")
-
-
-def test_bad_quotes_in_pyproject_name_the_tool_table(tmp_path: Path) -> None:
-    path = _write(tmp_path, '[tool.copydesk.quotes]\nfr = "«»"\n', "pyproject.toml")
-    with pytest.raises(ConfigError) as caught:
-        load_house_style(path)
-    assert str(caught.value).startswith(f"{path}:2:1: [tool.copydesk.quotes]: 'fr' must be four")
