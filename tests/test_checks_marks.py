@@ -15,6 +15,7 @@ import pytest
 
 from copydesk.config import HouseStyle
 from copydesk.findings.phrasing import find_issues
+from copydesk.model import Result
 from copydesk.pipeline import clean
 from copydesk.rules import RuleSet, fix_text_and_explain, load_rules
 from copydesk.rules.checks import CheckContext
@@ -24,6 +25,7 @@ from copydesk.rules.checks_marks import (
     straight_single_quotes,
 )
 from copydesk.scores.mqm import count_words
+from copydesk.settings import default_settings
 
 from .conftest import SHARED_DATA
 
@@ -115,6 +117,24 @@ def test_the_house_style_reaches_the_rules_through_the_pack() -> None:
     style = HouseStyle(quote_marks={"de": "»«›‹"})
     chosen = find_issues(text, pack, style)
     assert [(f.text, f.replacement) for f in chosen] == [("„", "»"), ("“", "«")]
+
+
+def test_a_style_file_with_quotes_changes_the_suggestion_and_the_signature(
+    tmp_path: Path,
+) -> None:
+    text = 'Der Minister sprach von "Fortschritt" und von »Stillstand«.'
+    default = clean(text, default_settings(), language="de")
+    style = tmp_path / "copydesk.toml"
+    style.write_text('[quotes]\nde = "»«›‹"\n', encoding="utf-8")
+    chosen = clean(text, default_settings(style_file=style), language="de")
+    assert chosen.signature != default.signature
+    assert chosen.cleaned == default.cleaned == text
+
+    def marks(result: Result) -> list[tuple[str, str | None]]:
+        return [(f.text, f.replacement) for f in result.findings if "quotes" in f.rule]
+
+    assert marks(default) == [('"', "„"), ("»", "„"), ("«", "“")]
+    assert marks(chosen) == [('"', "»")]
 
 
 def test_spanish_straight_quotes_follow_the_desk() -> None:
