@@ -5,8 +5,12 @@ article in ``lang`` is wrong there unless it is also one of ``lang``'s forms ("S
 "Sotchi" in a German article become "Sotschi"). :func:`foreign_form_policy` decides, from
 the spellings alone, what happens to it, so that the change stays precise:
 
-- ``leave``: the spelling is an ordinary word of ``lang`` (:func:`is_ordinary_word`), e.g.
-  an English "Mir" in German text, where "mir" is a pronoun;
+- ``leave``: the spelling is a word of ``lang`` (:func:`is_ordinary_word`): an ordinary
+  word (an English "Mir" in German text, where "mir" is a pronoun; the German "Libyen" in
+  French text, where "Libyen" is a Libyan) or a spelling the language's dictionary accepts;
+- ``suggest`` as well for any one-word spelling when ``lang`` has no dictionary on this
+  machine (Debian's hunspell word lists, :data:`HUNSPELL_DIR`): without it nothing says the
+  spelling is not one of the language's words;
 - ``suggest``: the change is a matter of transliteration or of taste, not a wrong name:
   another script (Latin "Idlib" in Russian text, Cyrillic "Идлиб" in English text), the same
   letters up to accents, case and hyphens ("Vladimir"/"Vladímir"), or a spelling of three
@@ -14,16 +18,19 @@ the spellings alone, what happens to it, so that the change stays precise:
 - ``apply`` otherwise.
 
 :func:`cross_script` is the same test for any variant: a change into another script is only
-ever a suggestion. Pure functions; the word lists are read once per language.
+ever a suggestion. Pure functions of the spellings and the word lists (read once per
+language).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from copydesk.inflection import is_cyrillic
 
@@ -45,15 +52,44 @@ def _word_counts(lang: str) -> dict[str, int]:
     return counts
 
 
+#: Where Debian's hunspell packages put their word lists, and each language's list.
+_WORD_SPLIT = re.compile(r"[\s\-'’]+")
+HUNSPELL_DIR = Path("/usr/share/hunspell")
+HUNSPELL_NAMES = {"de": "de_DE", "fr": "fr_FR", "es": "es_ES", "ru": "ru_RU", "en": "en_US"}
+
+
+@lru_cache(maxsize=16)
+def _dictionary_words(lang: str) -> frozenset[str] | None:
+    """The stems of ``lang``'s hunspell word list as written (``None`` when absent)."""
+    name = HUNSPELL_NAMES.get(lang)
+    path = HUNSPELL_DIR / f"{name}.dic"
+    if name is None or not path.is_file():
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[1:]
+    except OSError:
+        return None
+    return frozenset(line.split("/", 1)[0].split("\t", 1)[0].strip() for line in lines)
+
+
+def has_dictionary(lang: str) -> bool:
+    """Is ``lang``'s hunspell word list on this machine?"""
+    return _dictionary_words(lang) is not None
+
+
 def is_ordinary_word(spelling: str, lang: str) -> bool:
-    """Is the one-word ``spelling`` a common word of ``lang`` (in any case)?
+    """Is the one-word ``spelling`` a word of ``lang``: common in any case, or in its
+    dictionary as written or in lower case?
 
     >>> is_ordinary_word("Mir", "de"), is_ordinary_word("Sochi", "de")
     (True, False)
     """
     if " " in spelling.strip():
         return False
-    return _word_counts(lang).get(spelling.lower(), 0) >= ORDINARY_WORD_FREQUENCY
+    if _word_counts(lang).get(spelling.lower(), 0) >= ORDINARY_WORD_FREQUENCY:
+        return True
+    words = _dictionary_words(lang) or frozenset()
+    return spelling in words or spelling.lower() in words
 
 
 def _skeleton(text: str) -> str:
@@ -93,5 +129,11 @@ def foreign_form_policy(spelling: str, target: str, lang: str) -> str:
     if cross_script(spelling, target) or _skeleton(spelling) == _skeleton(target):
         return "suggest"
     if sum(c.isalpha() for c in spelling) <= 3:
+        return "suggest"
+    if " " not in spelling and not has_dictionary(lang):
+        return "suggest"
+    # A name made only of the language's words ("Source de paix" is French for an
+    # operation; "Rameau d'olivier" in French) may be the phrase itself: suggest it.
+    if all(is_ordinary_word(w, lang) for w in _WORD_SPLIT.split(spelling) if w):
         return "suggest"
     return "apply"
