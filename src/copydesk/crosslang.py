@@ -5,7 +5,7 @@ article in ``lang`` is wrong there unless it is also one of ``lang``'s forms ("S
 "Sotchi" in a German article become "Sotschi"). :func:`foreign_form_policy` decides, from
 the spellings alone, what happens to it, so that the change stays precise:
 
-- ``leave``: the spelling is a word of ``lang`` (:func:`is_ordinary_word`): an ordinary
+- ``leave``: the spelling is a word of ``lang`` (:func:`is_known_word`): an ordinary
   word (an English "Mir" in German text, where "mir" is a pronoun; the German "Libyen" in
   French text, where "Libyen" is a Libyan) or a spelling the language's dictionary accepts;
 - ``suggest`` as well for any one-word spelling when ``lang`` has no dictionary on this
@@ -78,18 +78,32 @@ def has_dictionary(lang: str) -> bool:
 
 
 def is_ordinary_word(spelling: str, lang: str) -> bool:
-    """Is the one-word ``spelling`` a word of ``lang``: common in any case, or in its
-    dictionary as written or in lower case?
+    """Is the one-word ``spelling`` a common word of ``lang`` (in any case)?
 
     >>> is_ordinary_word("Mir", "de"), is_ordinary_word("Sochi", "de")
     (True, False)
     """
     if " " in spelling.strip():
         return False
-    if _word_counts(lang).get(spelling.lower(), 0) >= ORDINARY_WORD_FREQUENCY:
+    return _word_counts(lang).get(spelling.lower(), 0) >= ORDINARY_WORD_FREQUENCY
+
+
+def is_known_word(spelling: str, lang: str) -> bool:
+    """Is the one-word ``spelling`` common in ``lang`` or in its dictionary (as written or
+    in lower case)? The dictionary knows rarer words and the language's own spellings of
+    names ("Tiflis" is in the English list).
+
+    >>> is_known_word("Libyen", "fr") == has_dictionary("fr")
+    True
+    """
+    if is_ordinary_word(spelling, lang):
         return True
-    words = _dictionary_words(lang) or frozenset()
-    return spelling in words or spelling.lower() in words
+    words = _dictionary_words(lang)
+    return (
+        words is not None
+        and " " not in spelling
+        and (spelling in words or spelling.lower() in words)
+    )
 
 
 def _skeleton(text: str) -> str:
@@ -124,7 +138,7 @@ def foreign_form_policy(spelling: str, target: str, lang: str) -> str:
     >>> foreign_form_policy("Mir", "Mir (Raumstation)", "de")
     'leave'
     """
-    if is_ordinary_word(spelling, lang):
+    if is_known_word(spelling, lang):
         return "leave"
     if cross_script(spelling, target) or _skeleton(spelling) == _skeleton(target):
         return "suggest"
@@ -134,6 +148,6 @@ def foreign_form_policy(spelling: str, target: str, lang: str) -> str:
         return "suggest"
     # A name made only of the language's words ("Source de paix" is French for an
     # operation; "Rameau d'olivier" in French) may be the phrase itself: suggest it.
-    if all(is_ordinary_word(w, lang) for w in _WORD_SPLIT.split(spelling) if w):
+    if all(is_known_word(w, lang) for w in _WORD_SPLIT.split(spelling) if w):
         return "suggest"
     return "apply"

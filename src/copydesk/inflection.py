@@ -37,7 +37,9 @@ ENDINGS: Mapping[str, frozenset[str]] = MappingProxyType({
     ),
     # Hama, Ankara, Zakharova: Хамы, Анкаре, Анкару, Хамой, Захаровой.
     "a": frozenset({"а", "ы", "и", "е", "у", "ой", "ою", "ей", "ам", "ами", "ах"}),
-    # Syria, Turkey: Сирии, Сирию, Сирией.
+    # Syria, Turkey: Сирии, Сирию, Сирией (the stem keeps its и: "Сири").
+    "iya": frozenset({"я", "и", "ю", "ей", "ею", "ям", "ями", "ях"}),
+    # Other nouns in -я: Гуя, Гуе, Гуей.
     "ya": frozenset({"я", "и", "е", "ю", "ей", "ёй", "ею", "ям", "ями", "ях"}),
     # Alexei, Sergei: Алексея, Сергею, Сергеем, Сергее.
     "y": frozenset({"й", "я", "ю", "ем", "е", "и", "ев", "ям", "ями", "ях"}),
@@ -85,7 +87,7 @@ def paradigm(word: str) -> Paradigm:
     """The stem, written ending and closed ending set of one word of a name.
 
     >>> paradigm("Сирия")
-    Paradigm(stem='Сири', base='я', cls='ya', endings=...)
+    Paradigm(stem='Сири', base='я', cls='iya', endings=...)
     """
     lower = word.lower()
     if not is_cyrillic(word) or lower in _INVARIABLE or not lower[-1:].isalpha():
@@ -95,6 +97,8 @@ def paradigm(word: str) -> Paradigm:
         return Paradigm(word[:-1], word[-1:], "iy", ENDINGS["iy"])
     if lower[-2:] in _ADJECTIVE_BASES and len(lower) > 3:
         return Paradigm(word[:-2], word[-2:], "adjective", ENDINGS["adjective"])
+    if lower[-2:] == "ия":
+        return Paradigm(word[:-1], word[-1:], "iya", ENDINGS["iya"])
     if last in "бвгджзклмнпрстфхцчшщ":
         return Paradigm(word, "", "hard", ENDINGS["hard"])
     classes = {"а": "a", "я": "ya", "й": "y", "ь": "soft", "ы": "plural"}

@@ -9,7 +9,13 @@ file and line; an empty list means the glossary is sound. It reports:
   cycle), which would make cleaning cleaned text change it;
 - ``hidden``: a variant found inside another entry's house form (it never fires there,
   since the longer form wins, but it shows a variant that is too short);
-- ``example``: an entry's own ``change``/``keep`` example that fails.
+- ``example``: an entry's own ``change``/``keep`` example that fails;
+- ``script``: a house form written in another script than its language's (a Latin letter
+  in a Russian form, a Cyrillic one in an English, French, German or Spanish form).
+
+The checks run in every language that has forms: a replacement is checked against every
+other language's forms as well, since those are variants too
+(:mod:`copydesk.normalize`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from copydesk.glossary import Entry, Glossary
+from copydesk.inflection import is_cyrillic
 from copydesk.matcher import find_candidates, spelling_key
 from copydesk.normalize import normalize_terms
 
@@ -111,8 +118,31 @@ def _examples(glossary: Glossary) -> list[Problem]:
     return problems
 
 
+#: Languages whose forms are written in Cyrillic; every other language's in Latin letters.
+CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk"})
+
+
+def _scripts(glossary: Glossary) -> list[Problem]:
+    problems = []
+    for entry in glossary.entries:
+        for lang in sorted(entry.forms):
+            cyrillic = lang in CYRILLIC_LANGUAGES
+            for text in entry.form_texts(lang):
+                letters = [c for c in text if c.isalpha()]
+                wrong = [c for c in letters if is_cyrillic(c) != cyrillic]
+                if wrong:
+                    script = "Cyrillic" if cyrillic else "Latin"
+                    message = (
+                        f"the {lang} form '{text}' has letters that are not {script}: "
+                        f"{''.join(dict.fromkeys(wrong))}"
+                    )
+                    problems.append(Problem.of("script", entry, message))
+    return problems
+
+
 def lint_glossary(glossary: Glossary) -> list[Problem]:
     """Every problem in ``glossary`` (empty when it is sound)."""
     problems = _conflicts(glossary) + _chains_and_hidden(glossary) + _examples(glossary)
+    problems += _scripts(glossary)
     unique = dict.fromkeys(problems)
     return sorted(unique, key=lambda p: (p.file, p.line, p.kind, p.message))
