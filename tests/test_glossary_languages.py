@@ -239,13 +239,31 @@ def test_foreign_forms_are_applied_with_a_dictionary() -> None:
 def test_lint_reports_a_form_in_another_script(tmp_path: Path) -> None:
     (tmp_path / "places.yaml").write_text(
         "domain: places\nentries:\n  - id: idlib\n    type: place\n    forms:\n"
-        "      en: Idlib\n      ru: Идлиb\n      de: Idliб\n",
+        "      en: Idlib\n      ru: Идлиb\n      de: Идлиб\n"
+        "  - id: anadolu\n    type: organisation\n    forms:\n"
+        "      en: Anadolu\n      ru: агентство Anadolu\n",
         encoding="utf-8",
     )
     problems = [str(p) for p in lint_glossary(load_glossary(tmp_path))]
-    assert len(problems) == 2
-    assert all(":3: script: places.idlib: the " in p for p in problems)
-    assert any("ru form 'Идлиb' has letters that are not Cyrillic: b" in p for p in problems)
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "script: places.idlib: the de form 'Идлиб': has Cyrillic letters",
+        "script: places.idlib: the ru form 'Идлиb': the word 'Идлиb' mixes Latin and "
+        "Cyrillic letters",
+    ]
+    assert all(p.startswith(f"{tmp_path / 'places.yaml'}:3: ") for p in problems)
+
+
+def test_a_variant_in_another_script_is_applied_like_any_variant() -> None:
+    sna = Entry(
+        "organisations.sna",
+        "organisation",
+        {"en": Form("Syrian National Army"), "ru": Form("Сирийская национальная армия")},
+        (Variant("Suriye Milli Ordusu"),),
+    )
+    text = "бойцы «Suriye Milli Ordusu» продвинулись"
+    assert _changes(text, "ru", _glossary(sna)) == [
+        ("Suriye Milli Ordusu", "Сирийская национальная армия", True)
+    ]
 
 
 def test_shipped_people_have_a_form_in_every_language() -> None:

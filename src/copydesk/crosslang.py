@@ -17,8 +17,7 @@ the spellings alone, what happens to it, so that the change stays precise:
   letters or fewer (acronyms: "UN" is also a French word in capitals);
 - ``apply`` otherwise.
 
-:func:`cross_script` is the same test for any variant: a change into another script is only
-ever a suggestion. Pure functions of the spellings and the word lists (read once per
+Pure functions of the spellings and the word lists (read once per
 language).
 """
 

@@ -12,7 +12,6 @@ the glossary entry id as ``rule``). Rules it follows:
   one of this language's forms ("Sochi" in German text becomes "Sotschi"); whether such a
   change is applied, suggested or left is :func:`~copydesk.crosslang.foreign_form_policy`'s
   decision. A variant of the entry with the same spelling decides instead;
-- a change into another script (Latin to Cyrillic or back) is only a suggestion;
 - Russian names keep their case ending ("Идлебе" -> "Идлибе"); an ending that cannot be
   carried over to the house form (another declension class) leaves the word alone;
 - case: ``sensitive`` entries match as written, with the first letter capitalised, or in
@@ -28,7 +27,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 
-from copydesk.crosslang import cross_script, foreign_form_policy, is_ordinary_word
+from copydesk.crosslang import foreign_form_policy, is_ordinary_word
 from copydesk.edits import apply_edits
 from copydesk.glossary import Entry, Glossary
 from copydesk.inflection import inflect
@@ -175,8 +174,7 @@ def _replacement(
         if inflected is None:
             return None
         target = inflected
-    apply = apply and entry.apply and not cross_script(spelling, target)
-    return spelling, target, apply
+    return spelling, target, apply and entry.apply
 
 
 def normalize_terms_and_explain(
