@@ -221,11 +221,13 @@ def test_without_a_dictionary_one_word_forms_are_only_suggested(
 ) -> None:
     monkeypatch.setattr(crosslang, "HUNSPELL_DIR", tmp_path)
     crosslang._dictionary_words.cache_clear()
+    crosslang.foreign_form_policy.cache_clear()
     try:
         assert _changes("Sochi", "de") == [("Sochi", "Sotschi", False)]
         assert _changes("Vladimir Poutine sagte", "de")[0][2] is True  # names of two words
     finally:
         crosslang._dictionary_words.cache_clear()
+        crosslang.foreign_form_policy.cache_clear()
 
 
 @pytest.mark.skipif(not crosslang.has_dictionary("de"), reason="no German hunspell list")

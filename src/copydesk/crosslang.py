@@ -127,6 +127,7 @@ def cross_script(before: str, after: str) -> bool:
     return is_cyrillic(before) != is_cyrillic(after)
 
 
+@lru_cache(maxsize=4096)
 def foreign_form_policy(spelling: str, target: str, lang: str) -> str:
     """``apply``, ``suggest`` or ``leave`` for another language's form in ``lang`` text.
 
