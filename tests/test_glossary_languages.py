@@ -120,6 +120,16 @@ def test_case_endings_are_one_pass_with_a_bounded_number_of_keys() -> None:
     assert Automaton(_glossary(long_name)).size <= 2 * 512 + 2
 
 
+def test_yo_and_ye_are_one_letter() -> None:
+    semyonov = Entry(
+        "people.semyonov", "person", {"en": Form("Semyonov"), "ru": Form("Семёнов")},
+        (Variant("Семьонов"),),
+    )  # fmt: skip
+    glossary = _glossary(semyonov)
+    assert _changes("с Семеновым и Семёновым", "ru", glossary) == []
+    assert normalize_terms("у Семьонова", glossary, "ru") == "у Семёнова"
+
+
 def test_replay_undo_and_idempotence_with_endings() -> None:
     text = "Над Идлебом и в Идлебе; режим Башара аль-Ассада."
     cleaned, edits = normalize_terms_and_explain(text, RUSSIAN, "ru")

@@ -42,13 +42,13 @@ ENDINGS: Mapping[str, frozenset[str]] = MappingProxyType({
     # Other nouns in -я: Гуя, Гуе, Гуей.
     "ya": frozenset({"я", "и", "е", "ю", "ей", "ёй", "ею", "ям", "ями", "ях"}),
     # Alexei, Sergei: Алексея, Сергею, Сергеем, Сергее.
-    "y": frozenset({"й", "я", "ю", "ем", "е", "и", "ев", "ям", "ями", "ях"}),
+    "y": frozenset({"й", "я", "ю", "ем", "ём", "е", "и", "ев", "ям", "ями", "ях"}),
     # Dmitry, Yuri: Дмитрия, Дмитрием (adjectives in -кий, -ский are adjectives).
     "iy": frozenset({"й", "я", "ю", "ем", "е", "и"}),
     # Plural names: Эмираты, Штаты: Эмиратов, Штатах.
     "plural": frozenset({"ы", "и", "ов", "ев", "ам", "ами", "ах", "ей"}),
-    # Igor, Tver: Игоря, Игорем, Твери, Тверью.
-    "soft": frozenset({"ь", "я", "ю", "ем", "е", "и", "ью", "ей"}),
+    # Igor, Tver, the Kremlin: Игоря, Игорем, Твери, Тверью, Кремлём.
+    "soft": frozenset({"ь", "я", "ю", "ем", "ём", "е", "и", "ью", "ей"}),
     # Adjectives: Исламское, Исламского, Свободной, Сирийскую.
     "adjective": _ADJECTIVE,
 })  # fmt: skip

@@ -35,7 +35,8 @@ from copydesk.inflection import is_cyrillic, paradigm
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 # İ (U+0130) lower-cases to two code points; fold it to one so offsets stay aligned.
-_FOLD_FIRST = str.maketrans({"\u0130": "i"})
+# Russian text often writes е for ё ("Пётр", "Петр"): both fold to е.
+_FOLD_FIRST = str.maketrans({"\u0130": "i", "ё": "е", "Ё": "е"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,9 +39,13 @@ from copydesk.model import Edit
 _GAP = re.compile(r"\s+")
 
 
+_YO = str.maketrans("ёЁ", "еЕ")
+
+
 def _case_ok(matched: str, spelling: str, policy: str) -> bool:
     if policy == "insensitive":
         return True
+    matched, spelling = matched.translate(_YO), spelling.translate(_YO)
     shapes = {spelling, spelling[:1].upper() + spelling[1:], spelling.upper()}
     return matched in shapes
 
