@@ -219,6 +219,9 @@ class Automaton:
         yield from (p[5] for p in sorted(pending))
 
 
+#: Languages whose forms are keyed with their case endings (variants, which have no
+#: language, are when they are Cyrillic); the ending sets are Russian.
+DECLINING_LANGUAGES = frozenset({"ru"})
 # A name of four declining words would give tens of thousands of keys; past this many
 # inner combinations only the inner words as written are keyed.
 _MAX_INNER_FORMS = 512
@@ -226,7 +229,7 @@ _MAX_INNER_FORMS = 512
 
 def _declined(pattern: Pattern) -> list[Pattern]:
     """``pattern`` as keys for every case form of a declining Russian name, or itself."""
-    if not is_cyrillic(pattern.text):
+    if not is_cyrillic(pattern.text) or (pattern.lang or "ru") not in DECLINING_LANGUAGES:
         return [pattern]
     words = collapse_whitespace(pattern.text).split(" ")
     forms = [paradigm(w) for w in words]
