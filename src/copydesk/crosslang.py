@@ -8,17 +8,16 @@ the spellings alone, what happens to it, so that the change stays precise:
 - ``leave``: the spelling is a word of ``lang`` (:func:`is_known_word`): an ordinary
   word (an English "Mir" in German text, where "mir" is a pronoun; the German "Libyen" in
   French text, where "Libyen" is a Libyan) or a spelling the language's dictionary accepts;
-- ``suggest`` as well for any one-word spelling when ``lang`` has no dictionary on this
-  machine (Debian's hunspell word lists, :data:`HUNSPELL_DIR`): without it nothing says the
-  spelling is not one of the language's words;
 - ``suggest``: the change is a matter of transliteration or of taste, not a wrong name:
   another script (Latin "Idlib" in Russian text, Cyrillic "Идлиб" in English text), the same
-  letters up to accents, case and hyphens ("Vladimir"/"Vladímir"), or a spelling of three
-  letters or fewer (acronyms: "UN" is also a French word in capitals);
+  letters up to accents, case and hyphens ("Vladimir"/"Vladímir"), a spelling of three
+  letters or fewer (acronyms), or a name made only of the language's words. One-word
+  spellings are only suggested, too, when ``lang`` has no dictionary on this machine
+  (Debian's hunspell word lists, :data:`HUNSPELL_DIR`): nothing then says they are not
+  words of the language;
 - ``apply`` otherwise.
 
-Pure functions of the spellings and the word lists (read once per
-language).
+Pure functions of the spellings and the word lists (read once per language).
 """
 
 from __future__ import annotations
@@ -131,7 +130,7 @@ def cross_script(before: str, after: str) -> bool:
 def foreign_form_policy(spelling: str, target: str, lang: str) -> str:
     """``apply``, ``suggest`` or ``leave`` for another language's form in ``lang`` text.
 
-    >>> foreign_form_policy("Sotchi", "Sotschi", "de")
+    >>> foreign_form_policy("Vladimir Poutine", "Wladimir Putin", "de")
     'apply'
     >>> foreign_form_policy("Vladimir Putin", "Vladímir Putin", "es")
     'suggest'
