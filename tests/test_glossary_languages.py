@@ -11,7 +11,7 @@ import pytest
 from copydesk import crosslang
 from copydesk.edits import apply_edits, undo_edits
 from copydesk.glossary import Entry, Form, Glossary, Variant, load_glossary
-from copydesk.inflection import ENDINGS, inflect, paradigm
+from copydesk.inflection import ENDINGS, inflect, is_case_form, paradigm
 from copydesk.lint import lint_glossary
 from copydesk.matcher import Automaton
 from copydesk.normalize import normalize_terms, normalize_terms_and_explain
@@ -100,6 +100,8 @@ def test_vowel_and_soft_endings_need_their_stem() -> None:
     assert "" not in ENDINGS["a"]
     assert inflect("Идлиб", "Идлеб", ("ом",)) == "Идлибом"
     assert inflect("Тверь", "Твер", ("а",)) is None
+    assert is_case_form("Сирией", "Сирия") and is_case_form("ПУТИНЫМ", "Путин")
+    assert not is_case_form("Хам", "Хама") and not is_case_form("Идлибский", "Идлиб")
 
 
 def test_soft_and_y_stems_in_text() -> None:

@@ -6,7 +6,8 @@ case forms take (:data:`ENDINGS`, chosen by the word's last letters); words that
 decline (foreign names ending in a vowel, particles such as ``аль``) have only their own
 ending. :func:`inflect` carries the endings a text gave a variant's words over to the
 house form's words, or returns ``None`` when they cannot be carried over safely (different
-declension classes, different word counts). Everything here is pure and costs a dictionary
+declension classes, different word counts). :func:`is_case_form` tells whether a word of a
+text is a case form of a name's word. Everything here is pure and costs a dictionary
 lookup per word.
 
 >>> paradigm("Идлиб").stem, "е" in paradigm("Идлиб").endings
@@ -145,3 +146,18 @@ def inflect(target: str, variant: str, endings: Sequence[str]) -> str | None:
         else:
             return None
     return " ".join(out)
+
+
+def is_case_form(word: str, name_word: str) -> bool:
+    """Is ``word`` one of the case forms of the name's word ``name_word`` (itself included)?
+
+    For checkers that compare a text's words with glossary names: "Абдуллой" is
+    "Абдулла", not a near miss of it.
+
+    >>> is_case_form("Абдуллой", "Абдулла"), is_case_form("Анкаре", "Акар")
+    (True, False)
+    """
+    form = paradigm(name_word)
+    stem = form.stem.lower().replace("ё", "е")
+    lower = word.lower().replace("ё", "е")
+    return lower.startswith(stem) and lower[len(stem) :] in form.endings
