@@ -9,14 +9,22 @@ file and line; an empty list means the glossary is sound. It reports:
   cycle), which would make cleaning cleaned text change it;
 - ``hidden``: a variant found inside another entry's house form (it never fires there,
   since the longer form wins, but it shows a variant that is too short);
-- ``example``: an entry's own ``change``/``keep`` example that fails.
+- ``example``: an entry's own ``change``/``keep`` example that fails;
+- ``script``: a house form with a word that mixes Latin and Cyrillic letters (look-alike
+  letters: "Идлиb"), or with Cyrillic letters in a language written in Latin letters.
+
+The checks run in every language that has forms: a replacement is checked against every
+other language's forms as well, since those are variants too
+(:mod:`copydesk.normalize`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from copydesk.glossary import Entry, Glossary
+from copydesk.inflection import is_cyrillic
 from copydesk.matcher import find_candidates, spelling_key
 from copydesk.normalize import normalize_terms
 
@@ -111,8 +119,37 @@ def _examples(glossary: Glossary) -> list[Problem]:
     return problems
 
 
+_WORD = re.compile(r"\w+")
+#: Languages whose forms may be written in Cyrillic (a Latin brand name such as "агентство
+#: Anadolu" is a Russian form too); every other language's forms have no Cyrillic letter.
+CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk"})
+
+
+def _script_problem(text: str, lang: str) -> str | None:
+    """Why the form ``text`` is in the wrong script for ``lang`` (``None``: it is not)."""
+    for word in _WORD.findall(text):
+        if len({is_cyrillic(c) for c in word if c.isalpha()}) > 1:
+            return f"the word '{word}' mixes Latin and Cyrillic letters"
+    if lang not in CYRILLIC_LANGUAGES and is_cyrillic(text):
+        return "has Cyrillic letters"
+    return None
+
+
+def _scripts(glossary: Glossary) -> list[Problem]:
+    problems = []
+    for entry in glossary.entries:
+        for lang in sorted(entry.forms):
+            for text in entry.form_texts(lang):
+                problem = _script_problem(text, lang)
+                if problem:
+                    message = f"the {lang} form '{text}': {problem}"
+                    problems.append(Problem.of("script", entry, message))
+    return problems
+
+
 def lint_glossary(glossary: Glossary) -> list[Problem]:
     """Every problem in ``glossary`` (empty when it is sound)."""
     problems = _conflicts(glossary) + _chains_and_hidden(glossary) + _examples(glossary)
+    problems += _scripts(glossary)
     unique = dict.fromkeys(problems)
     return sorted(unique, key=lambda p: (p.file, p.line, p.kind, p.message))

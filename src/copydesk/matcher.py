@@ -11,11 +11,17 @@ Matching happens on a *view* of the text that keeps offsets recoverable:
 - every run of whitespace becomes one space, so a multi-word name split by a line
   break or a double space is still found; the original whitespace is kept by the caller.
 Case policy and word boundaries are then checked on the original text.
+
+Russian spellings that decline (:mod:`copydesk.inflection`) are keyed by their case forms'
+common stem: the automaton finds the stem (the inner words of a name with each of their
+endings), and the rest of the word must be one of the closed set of endings of the last
+word's declension class ("Идлебом" is "Идлеб" + "ом"). One pass still finds everything.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -25,10 +31,12 @@ import ahocorasick
 
 from copydesk._cache import BoundedCache
 from copydesk.glossary import Entry, Glossary
+from copydesk.inflection import is_cyrillic, paradigm
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 # İ (U+0130) lower-cases to two code points; fold it to one so offsets stay aligned.
-_FOLD_FIRST = str.maketrans({"\u0130": "i"})
+# Russian text often writes е for ё ("Пётр", "Петр"): both fold to е.
+_FOLD_FIRST = str.maketrans({"\u0130": "i", "ё": "е", "Ё": "е"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +48,16 @@ class Pattern:
     kind: str  # "form" or "variant"
     lang: str | None  # the form's language; None for variants
     variant_index: int = -1
+    # What the automaton looks for: ``text`` itself, or for a declining Russian name its
+    # inner words with one of their endings each and the last word's stem.
+    key_text: str = ""
+    inner_endings: tuple[str, ...] = ()
+    endings: frozenset[str] | None = None  # the last word's endings; None: whole word
+
+    @property
+    def matched_text(self) -> str:
+        """The part of an occurrence the key covers (the text before the last ending)."""
+        return self.key_text or self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +67,7 @@ class Candidate:
     start: int
     end: int
     pattern: Pattern
+    ending: str = ""  # the last word's case ending in the text ("Идлебом": "ом")
 
 
 def fold(text: str) -> str:
@@ -115,10 +134,29 @@ def is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_" or unicodedata.category(c).startswith("M")
 
 
-def _boundary_ok(text: str, start: int, end: int) -> bool:
-    if is_word_char(text[start]) and start > 0 and is_word_char(text[start - 1]):
-        return False
-    return not (is_word_char(text[end - 1]) and end < len(text) and is_word_char(text[end]))
+def _word_end(text: str, end: int) -> int:
+    """Where the word that runs through ``end`` ends (``end`` itself at a boundary)."""
+    if not is_word_char(text[end - 1]):
+        return end
+    while end < len(text) and is_word_char(text[end]):
+        end += 1
+    return end
+
+
+def _occurrence_end(text: str, stem_end: int, word_end: int, pattern: Pattern) -> int:
+    """The end of ``pattern``'s occurrence whose key ends at ``stem_end``; -1 for none.
+
+    A whole-word spelling must end at the word's end; a declining one may be followed by
+    one of its endings, in the case of the text (lower case, or upper case after capitals).
+    """
+    if pattern.endings is None:
+        return stem_end if word_end == stem_end else -1
+    ending = text[stem_end:word_end]
+    if ending.lower() not in pattern.endings:
+        return -1
+    if ending and not (ending.islower() or (ending.isupper() and text[stem_end - 1].isupper())):
+        return -1
+    return word_end
 
 
 class Automaton:
@@ -130,7 +168,7 @@ class Automaton:
         table: dict[str, list[Pattern]] = {}
         for ei, entry in enumerate(glossary.entries):
             for pattern in _patterns(ei, entry):
-                key = spelling_key(pattern.text)
+                key = spelling_key(pattern.matched_text)
                 table.setdefault(key, []).append(pattern)
         for key, patterns in table.items():
             self._automaton.add_word(key, (len(key), tuple(patterns)))
@@ -165,16 +203,56 @@ class Automaton:
                 pending = [p for p in pending if p[4] >= horizon]
                 yield from (p[5] for p in ready)
             start = view.to_original(view_start)
-            end = view.to_original(view_end) + 1
-            if not _boundary_ok(text, start, end):
+            stem_end = view.to_original(view_end) + 1
+            if is_word_char(text[start]) and start > 0 and is_word_char(text[start - 1]):
                 continue
+            word_end = _word_end(text, stem_end)
             for pattern in patterns:
+                end = _occurrence_end(text, stem_end, word_end, pattern)
+                if end < 0:
+                    continue
                 arrival += 1
-                candidate = Candidate(start, end, pattern)
+                candidate = Candidate(start, end, pattern, text[stem_end:end])
                 pending.append(
                     (start, start - end, pattern.entry_index, arrival, view_start, candidate)
                 )
         yield from (p[5] for p in sorted(pending))
+
+
+#: Languages whose forms are keyed with their case endings (variants, which have no
+#: language, are when they are Cyrillic); the ending sets are Russian.
+DECLINING_LANGUAGES = frozenset({"ru"})
+# A name of four declining words would give tens of thousands of keys; past this many
+# inner combinations only the inner words as written are keyed.
+_MAX_INNER_FORMS = 512
+
+
+def _declined(pattern: Pattern) -> list[Pattern]:
+    """``pattern`` as keys for every case form of a declining Russian name, or itself."""
+    if not is_cyrillic(pattern.text) or (pattern.lang or "ru") not in DECLINING_LANGUAGES:
+        return [pattern]
+    words = collapse_whitespace(pattern.text).split(" ")
+    forms = [paradigm(w) for w in words]
+    if all(f.cls == "fixed" for f in forms):
+        return [pattern]
+    inner = [sorted(f.endings) for f in forms[:-1]]
+    combinations = 1
+    for endings in inner:
+        combinations *= len(endings)
+    if combinations > _MAX_INNER_FORMS:
+        inner = [[f.base] for f in forms[:-1]]
+    last = forms[-1]
+    out = []
+    for inner_endings in itertools.product(*inner):
+        key_words = [f.stem + e for f, e in zip(forms, inner_endings, strict=False)]
+        key_text = " ".join([*key_words, last.stem])
+        out.append(
+            Pattern(
+                pattern.entry_index, pattern.text, pattern.kind, pattern.lang,
+                pattern.variant_index, key_text, tuple(inner_endings), last.endings,
+            )
+        )  # fmt: skip
+    return out
 
 
 def _patterns(entry_index: int, entry: Entry) -> list[Pattern]:
@@ -186,7 +264,7 @@ def _patterns(entry_index: int, entry: Entry) -> list[Pattern]:
     out.extend(
         Pattern(entry_index, v.text, "variant", None, vi) for vi, v in enumerate(entry.variants)
     )
-    return out
+    return [declined for pattern in out for declined in _declined(pattern)]
 
 
 _AUTOMATA: BoundedCache[str, Automaton] = BoundedCache(8)
