@@ -304,3 +304,22 @@ def test_no_applied_term_edit_on_human_references(lang: str, shipped_glossary: G
         if e.applied
     ]
     assert applied == []
+
+
+def test_a_capital_the_variant_itself_has_is_not_carried_into_mid_sentence() -> None:
+    from copydesk.glossary import Entry, Form, Glossary, Variant
+    from copydesk.normalize import normalize_terms_and_explain
+
+    wagner = Entry(
+        "organisations.wagner",
+        "organisation",
+        {"fr": Form("groupe Wagner")},
+        (Variant("Wagner Group"),),
+    )
+    glossary = Glossary((wagner,), "doc")
+    mid, _ = normalize_terms_and_explain(
+        "Les mercenaires du Wagner Group sont partis.", glossary, "fr"
+    )
+    assert mid == "Les mercenaires du groupe Wagner sont partis."
+    first, _ = normalize_terms_and_explain("Il a parlé. Wagner Group a nié.", glossary, "fr")
+    assert first == "Il a parlé. Groupe Wagner a nié."

@@ -55,19 +55,33 @@ def _is_all_caps(s: str) -> bool:
     return len(cased) >= 2 and all(c.isupper() for c in cased)
 
 
-def _shape_case(target: str, matched: str, spelling: str) -> str:
+def _shape_case(target: str, matched: str, spelling: str, sentence_start: bool = False) -> str:
     """Give ``target`` the case shape of ``matched``.
 
     >>> _shape_case("Idlib", "IDLEB", "Idleb")
     'IDLIB'
     >>> _shape_case("the Karabakh region", "The Qarabakh region", "the Qarabakh region")
     'The Karabakh region'
+
+    A capital that the variant's own spelling has is kept only where a sentence starts:
+
+    >>> _shape_case("division Sultan Mourad", "Division Sultan Mourad", "Division Sultan Mourad")
+    'division Sultan Mourad'
+    >>> _shape_case("division Sultan", "Division Sultan", "Division Sultan", True)
+    'Division Sultan'
     """
     if _is_all_caps(matched) and not _is_all_caps(spelling):
         return target.upper()
-    if matched[:1].isupper() and target[:1].islower():
+    own_capital = spelling[:1].isupper() and not sentence_start
+    if matched[:1].isupper() and not own_capital and target[:1].islower():
         return target[:1].upper() + target[1:]
     return target
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether ``start`` opens the text, a line or a sentence (after . ! ? and quotes)."""
+    before = text[max(0, start - 8) : start].rstrip(" \t\u00a0\"'«»„“”‘’(")
+    return not before or before[-1] in ".!?\n\r…"
 
 
 def _keep_whitespace(target: str, original: str) -> str:
@@ -219,7 +233,10 @@ def normalize_terms_and_explain(
             continue
         spelling, target, apply = change
         before = text[c.start : c.end]
-        after = _keep_whitespace(_shape_case(target, collapse_whitespace(before), spelling), before)
+        shaped = _shape_case(
+            target, collapse_whitespace(before), spelling, _starts_sentence(text, c.start)
+        )
+        after = _keep_whitespace(shaped, before)
         if after == before:
             continue
         edits.append(
