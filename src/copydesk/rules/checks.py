@@ -398,6 +398,12 @@ _REPORTING = re.compile(
 _WINDOW = 40
 _FIRST_PERSON_SUBJECT = re.compile(r"\b(?:I|we|We)(?:\s+\w+)?\s*$")
 _CAPITALISED_BEFORE = re.compile(r"\b[A-Z][a-z]*\s+$")
+# A verb that introduces no speech: an aside opened by "as" ("As the premier said last week,
+# our city ..."), or the writer in the scene ("he said to me", "she said when we met").
+_ASIDE_BEFORE = re.compile(r"(?:^|[,;:(]\s*|[.!?][\"”’)]*\s+)[Aa]s\s+(?:[\w’'.-]+\s+){0,5}$")
+_WRITER_AFTER = re.compile(
+    r"\s+(?:to\s+(?:me|us)|(?:when|as|after|while|before|once)\s+(?:I|we))\b"
+)
 # "us" and "I" are case-sensitive: "US" is the United States.
 _FIRST_PERSON = re.compile(r"\b(?:(?i:we|our|ours|ourselves|my|myself|me)|us|I)\b")
 # The newspaper's own voice: "our correspondent", "according to our sources". Matched right
@@ -466,7 +472,8 @@ def first_person_reported(text: str, context: CheckContext) -> Iterator[Hit]:
     """First-person words outside quotation marks after a reporting verb in the same sentence.
 
     "Lavrov said that our position is clear" is direct speech that lost its quotation marks.
-    A reporting verb whose own subject is first person ("as I said") does not count. The
+    A reporting verb whose own subject is first person ("as I said"), in an aside ("as the
+    premier said,") or with the writer in the scene ("he said to me") does not count. The
     verb's sentence ends the search: a later sentence is the writer's again, or a quotation
     whose own marks are missing, which the verb does not show.
 
@@ -480,8 +487,15 @@ def first_person_reported(text: str, context: CheckContext) -> Iterator[Hit]:
         for verb in _REPORTING.finditer(line):
             if reported and verb.start() < reported[-1][1]:
                 continue  # inside the sentence of a verb already taken
-            if quoted.covers(verb.start()) or _FIRST_PERSON_SUBJECT.search(
-                line, max(0, verb.start() - _WINDOW), verb.start()
+            window = max(0, verb.start() - _WINDOW)
+            if (
+                quoted.covers(verb.start())
+                or _FIRST_PERSON_SUBJECT.search(line, window, verb.start())
+                or _ASIDE_BEFORE.search(line, window, verb.start())
+                or (
+                    not verb.group().lower().endswith("that")
+                    and _WRITER_AFTER.match(line, verb.end())
+                )
             ):
                 continue
             sentence_end = _SPEECH_END.search(line, verb.end())
