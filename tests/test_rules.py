@@ -290,8 +290,11 @@ def test_possessive_typed_as_a_quotation_mark(english: RuleSet) -> None:
         'an air accident," according to the FAA.'
     )
     assert _unbalanced_quotes(text, english) == []
-    # Inside a quotation, or with a quotation left open, the mark is a quotation mark.
+    # Inside a quotation whose closing mark comes next.
+    assert _unbalanced_quotes('"The judges" decisions matter," he said.', english) == []
+    # Closing a quotation, or with a quotation left open, the mark is a quotation mark.
     assert _unbalanced_quotes('They called them "traitors" and "left.', english) == [32]
+    assert _unbalanced_quotes('"They are traitors" he said. "Yes."', english) == []
 
 
 # --- the seed article -------------------------------------------------------------------------

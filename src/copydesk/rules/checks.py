@@ -276,19 +276,26 @@ def _unpaired(marks: list[_Mark], text: str, nests: bool) -> list[tuple[_Mark, s
     quotation is still open continues it (news' multi-paragraph quotes), and a later paragraph
     whose first mark closes it ends it (text that comes one sentence per line). A mark that
     opens while another quotation is still open leaves that one unpaired, unless the marks
-    ``nests`` (curly marks do, within a paragraph).
+    ``nests`` (curly marks do, within a paragraph). A straight or closing mark between a
+    plural and a lower-case word is a possessive's apostrophe when no quotation is open or
+    the next mark closes the open one ("the judges" decisions").
     """
     stack: list[_Mark] = []
     unpaired: list[tuple[_Mark, str]] = []
-    for mark in marks:
+    for number, mark in enumerate(marks):
+        following = marks[number + 1] if number + 1 < len(marks) else mark
+        closes_next = following is not mark and following.role == _CLOSE
+        if _APOSTROPHE_AS_QUOTE.match(text, mark.pos) and (
+            not stack or (closes_next and following.para == mark.para)
+        ):
+            continue  # a possessive: no quotation open, or the next mark closes the open one
         carried = bool(stack) and stack[-1].para != mark.para
         if carried and mark.starts_para and mark.role != _CLOSE:
             stack[-1] = mark  # the quotation goes on in this paragraph
             continue
         if not stack:
             if mark.role == _CLOSE:
-                if not _APOSTROPHE_AS_QUOTE.match(text, mark.pos):
-                    unpaired.append((mark, _CLOSE))
+                unpaired.append((mark, _CLOSE))
                 continue
             stack.append(mark)
         elif mark.role == _OPEN and nests and not carried:
