@@ -275,6 +275,9 @@ def test_quotations_at_the_edge_of_a_segment(english: RuleSet) -> None:
     )
     assert _unbalanced_quotes(opens, english) == []
     assert _unbalanced_quotes(closes, english) == []
+    # A paragraph that opens with the quotation and goes on in the next one, the news way.
+    goes_on = '"It is not my role to estimate if the beer sector should have this target.'
+    assert _unbalanced_quotes(goes_on, english) == []
     # One sentence, or an attribution inside: the mark was dropped.
     assert _unbalanced_quotes('The border stays closed," he said.', english) == [24]
     assert _unbalanced_quotes('"Sport knows no bounds, he said. It unites.', english) == [0]

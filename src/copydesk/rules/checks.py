@@ -310,13 +310,15 @@ def _unpaired(marks: list[_Mark], text: str, nests: bool) -> list[tuple[_Mark, s
 
 
 def _reaches_the_edge(text: str, mark: _Mark, role: str, marks: list[_Mark]) -> bool:
-    """In a text of one paragraph (an excerpt, a segment of a longer article), a quotation of
-    several sentences may have opened before the text, or go on after it.
+    """In a text of one paragraph (an excerpt, a segment of a longer article), a quotation
+    may have opened before the text, or go on after it.
 
     Closing: the first mark of the text, after punctuation, closing two sentences or more.
-    Opening: the last mark, at a sentence start, over two sentences or more to the end of the
-    text, which ends a sentence, with no attribution (", he said") inside, where the closing
-    mark was dropped. Only the first and the last mark are looked at, so this stays linear.
+    Opening: the last mark, to the end of the text, which ends a sentence, with no
+    attribution (", he said") inside, where the closing mark was dropped; the mark opens the
+    paragraph (news' way of continuing a quotation) or opens a sentence and the quotation
+    holds two sentences or more. Only the first and the last mark are looked at, so this
+    stays linear.
     """
     if role == _CLOSE:
         quoted = text[: mark.pos]
@@ -330,9 +332,11 @@ def _reaches_the_edge(text: str, mark: _Mark, role: str, marks: list[_Mark]) -> 
     quoted = text[mark.pos + 1 :].rstrip()
     before = text[max(0, mark.pos - _WINDOW) : mark.pos]
     return (
-        bool(_AFTER_SENTENCE.search(before))
+        (
+            mark.starts_para
+            or bool(_AFTER_SENTENCE.search(before) and _SENTENCE_BREAK.search(quoted))
+        )
         and quoted[-1:] in (".", "!", "?", "…")
-        and bool(_SENTENCE_BREAK.search(quoted))
         and not any(
             "," in quoted[max(0, m.start() - _WINDOW) : m.start()]
             for m in _REPORTING.finditer(quoted)
@@ -345,9 +349,10 @@ def unbalanced_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
     """Double quotation marks, straight or curly, without a partner.
 
     A quotation may run over paragraphs (see :func:`_unpaired`). In a text of one paragraph, a
-    quotation of several sentences that reaches the start or the end of the text passes: the
-    text is part of a longer article. A straight mark between a plural and a lower-case word
-    with no quotation open is a possessive apostrophe, not a quotation mark.
+    quotation that reaches the start or the end of the text may pass: the text is part of a
+    longer article (see :func:`_reaches_the_edge`). A straight mark between a plural and a
+    lower-case word can be a possessive's apostrophe, not a quotation mark (see
+    :func:`_unpaired`).
 
     >>> [h.start for h in unbalanced_quotes('He said “no.\\nShe left.', CheckContext())]
     [8]
