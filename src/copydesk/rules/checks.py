@@ -413,8 +413,9 @@ _CAPITALISED_BEFORE = re.compile(r"\b[A-Z][a-z]*\s+$")
 # A verb that introduces no speech: an aside opened by "as" ("As the premier said last week,
 # our city ..."), or the writer in the scene ("he said to me", "she said when we met").
 _ASIDE_BEFORE = re.compile(r"(?:^|[,;:(]\s*|[.!?][\"”’)]*\s+)[Aa]s\s+(?:[\w’'.-]+\s+){0,5}$")
+# The look-behind and ``\s++`` scan a run of blanks once, from its start only.
 _WRITER_AFTER = re.compile(
-    r"\s+(?:to\s+(?:me|us)|(?:when|as|after|while|before|once)\s+(?:I|we))\b"
+    r"(?<!\s)\s++(?:to\s+(?:me|us)|(?:when|as|after|while|before|once)\s+(?:I|we))\b"
 )
 # "us" and "I" are case-sensitive: "US" is the United States.
 _FIRST_PERSON = re.compile(r"\b(?:(?i:we|our|ours|ourselves|my|myself|me)|us|I)\b")
