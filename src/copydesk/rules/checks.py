@@ -217,45 +217,159 @@ register("low-high-quotes")(_foreign_quotes("„([^„“”\n]*)[“”]"))
 
 _INCH = re.compile(r"(?<=\d)\"")
 _LIST_MARKER = re.compile(r"(?:^|\s)[A-Za-z0-9]{1,2}\)")
+# What a straight quotation mark's neighbours say about it: an opening mark follows a space,
+# the start of the paragraph or an opening bracket or dash; a closing mark follows a word or
+# punctuation and comes before a space, punctuation or the end.
+_OPENS_AFTER = frozenset("([{—–-/")
+_CLOSES_BEFORE = frozenset(".,;:!?)]}—–-")
+# A plural possessive whose apostrophe was typed as a quotation mark ("the judges" decisions",
+# "airlines" safety records"): news feeds that lost their curly apostrophes write it so.
+_APOSTROPHE_AS_QUOTE = re.compile(r"(?<=[a-z]s)[\"”](?= [a-z])")
+# A sentence ends at . ! ? before a space and a capital (closing marks may come between).
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)\]]*\s+[\"“‘(]?[A-Z]")
+_AFTER_SENTENCE = re.compile(r"(?:^|[.!?:][\"”’)\]]*)\s*\Z")
+_OPEN, _CLOSE, _EITHER = "open", "close", "either"
 
 
-def _unmatched_quotes(line: str) -> list[int]:
-    """Offsets in ``line`` of quotation marks without a partner (straight and curly)."""
-    straight = [m.start() for m in re.finditer('"', line) if not _INCH.match(line, m.start())]
-    bad = [straight[-1]] if len(straight) % 2 else []
-    stack: list[int] = []
-    for index, char in enumerate(line):
-        if char == "“":
-            stack.append(index)
-        elif char == "”":
-            if stack:
-                stack.pop()
-            else:
-                bad.append(index)
-    return sorted(bad + stack)
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """A quotation mark: its offset in the text, its paragraph's number, its role."""
+
+    pos: int
+    para: int
+    role: str
+    starts_para: bool
 
 
-def _opens_quote(line: str) -> bool:
-    return line.lstrip()[:1] in ('"', "“")
+def _straight_role(line: str, index: int) -> str:
+    before = line[index - 1] if index else ""
+    after = line[index + 1] if index + 1 < len(line) else ""
+    opens_after = not before or before.isspace() or before in _OPENS_AFTER
+    if opens_after and after and not after.isspace() and after not in _CLOSES_BEFORE:
+        return _OPEN
+    if (
+        before
+        and not before.isspace()
+        and (not after or after.isspace() or after in _CLOSES_BEFORE)
+    ):
+        return _CLOSE
+    return _EITHER
+
+
+def _quotation_marks(paras: list[tuple[int, str]]) -> tuple[list[_Mark], list[_Mark]]:
+    """The straight and the curly double quotation marks of the text, in order."""
+    straight: list[_Mark] = []
+    curly: list[_Mark] = []
+    for number, (offset, line) in enumerate(paras):
+        first = len(line) - len(line.lstrip())
+        for index, char in enumerate(line):
+            if char == '"' and not _INCH.match(line, index):
+                role = _straight_role(line, index)
+                straight.append(_Mark(offset + index, number, role, index == first))
+            elif char in "“”":
+                role = _OPEN if char == "“" else _CLOSE
+                curly.append(_Mark(offset + index, number, role, index == first))
+    return straight, curly
+
+
+def _unpaired(marks: list[_Mark], text: str, nests: bool) -> list[tuple[_Mark, str]]:
+    """The marks left without a partner, each with the role it was left in.
+
+    A quotation may run over paragraphs: a paragraph that opens with a quotation mark while a
+    quotation is still open continues it (news' multi-paragraph quotes), and a later paragraph
+    whose first mark closes it ends it (text that comes one sentence per line). A mark that
+    opens while another quotation is still open leaves that one unpaired, unless the marks
+    ``nests`` (curly marks do, within a paragraph). A straight or closing mark between a
+    plural and a lower-case word is a possessive's apostrophe when no quotation is open or
+    the next mark closes the open one ("the judges" decisions").
+    """
+    stack: list[_Mark] = []
+    unpaired: list[tuple[_Mark, str]] = []
+    for number, mark in enumerate(marks):
+        following = marks[number + 1] if number + 1 < len(marks) else mark
+        closes_next = following is not mark and following.role == _CLOSE
+        if _APOSTROPHE_AS_QUOTE.match(text, mark.pos) and (
+            not stack or (closes_next and following.para == mark.para)
+        ):
+            continue  # a possessive: no quotation open, or the next mark closes the open one
+        carried = bool(stack) and stack[-1].para != mark.para
+        if carried and mark.starts_para and mark.role != _CLOSE:
+            stack[-1] = mark  # the quotation goes on in this paragraph
+            continue
+        if not stack:
+            if mark.role == _CLOSE:
+                unpaired.append((mark, _CLOSE))
+                continue
+            stack.append(mark)
+        elif mark.role == _OPEN and nests and not carried:
+            stack.append(mark)
+        elif mark.role == _OPEN:
+            unpaired.append((stack.pop(), _OPEN))
+            stack.append(mark)
+        else:
+            stack.pop()
+    unpaired.extend((mark, _OPEN) for mark in stack)
+    return unpaired
+
+
+def _reaches_the_edge(text: str, mark: _Mark, role: str, marks: list[_Mark]) -> bool:
+    """In a text of one paragraph (an excerpt, a segment of a longer article), a quotation
+    may have opened before the text, or go on after it.
+
+    Closing: the first mark of the text, after punctuation, closing two sentences or more.
+    Opening: the last mark, to the end of the text, which ends a sentence, with no
+    attribution (", he said") inside, where the closing mark was dropped; the mark opens the
+    paragraph (news' way of continuing a quotation) or opens a sentence and the quotation
+    holds two sentences or more. Only the first and the last mark are looked at, so this
+    stays linear.
+    """
+    if role == _CLOSE:
+        quoted = text[: mark.pos]
+        return (
+            mark is marks[0]
+            and quoted[-1:] in (".", ",", "!", "?")
+            and bool(_SENTENCE_BREAK.search(quoted))
+        )
+    if mark is not marks[-1]:
+        return False
+    quoted = text[mark.pos + 1 :].rstrip()
+    before = text[max(0, mark.pos - _WINDOW) : mark.pos]
+    return (
+        (
+            mark.starts_para
+            or bool(_AFTER_SENTENCE.search(before) and _SENTENCE_BREAK.search(quoted))
+        )
+        and quoted[-1:] in (".", "!", "?", "…")
+        and not any(
+            "," in quoted[max(0, m.start() - _WINDOW) : m.start()]
+            for m in _REPORTING.finditer(quoted)
+        )
+    )
 
 
 @register("unbalanced-quotes")
 def unbalanced_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
-    """Quotation marks without a partner in the same paragraph.
+    """Double quotation marks, straight or curly, without a partner.
 
-    A paragraph that opens a quotation left open is not reported when the next paragraph opens
-    with a quotation mark too: that is how English continues a quotation over paragraphs.
+    A quotation may run over paragraphs (see :func:`_unpaired`). In a text of one paragraph, a
+    quotation that reaches the start or the end of the text may pass: the text is part of a
+    longer article (see :func:`_reaches_the_edge`). A straight mark between a plural and a
+    lower-case word can be a possessive's apostrophe, not a quotation mark (see
+    :func:`_unpaired`).
 
     >>> [h.start for h in unbalanced_quotes('He said “no.\\nShe left.', CheckContext())]
     [8]
     """
     paras = list(paragraphs(text))
-    for number, (offset, line) in enumerate(paras):
-        continued = number + 1 < len(paras) and _opens_quote(paras[number + 1][1])
-        for index in _unmatched_quotes(line):
-            if continued and index == len(line) - len(line.lstrip()):
+    bad: list[int] = []
+    straight, curly = _quotation_marks(paras)
+    for marks, nests in ((straight, False), (curly, True)):
+        for mark, role in _unpaired(marks, text, nests):
+            if len(paras) == 1 and _reaches_the_edge(text, mark, role, marks):
                 continue
-            yield Hit(offset + index, offset + index + 1)
+            bad.append(mark.pos)
+    for pos in sorted(bad):
+        yield Hit(pos, pos + 1)
 
 
 _PAIRS = {")": "(", "]": "["}
@@ -299,6 +413,13 @@ _REPORTING = re.compile(
 _WINDOW = 40
 _FIRST_PERSON_SUBJECT = re.compile(r"\b(?:I|we|We)(?:\s+\w+)?\s*$")
 _CAPITALISED_BEFORE = re.compile(r"\b[A-Z][a-z]*\s+$")
+# A verb that introduces no speech: an aside opened by "as" ("As the premier said last week,
+# our city ..."), or the writer in the scene ("he said to me", "she said when we met").
+_ASIDE_BEFORE = re.compile(r"(?:^|[,;:(]\s*|[.!?][\"”’)]*\s+)[Aa]s\s+(?:[\w’'.-]+\s+){0,5}$")
+# The look-behind and ``\s++`` scan a run of blanks once, from its start only.
+_WRITER_AFTER = re.compile(
+    r"(?<!\s)\s++(?:to\s+(?:me|us)|(?:when|as|after|while|before|once)\s+(?:I|we))\b"
+)
 # "us" and "I" are case-sensitive: "US" is the United States.
 _FIRST_PERSON = re.compile(r"\b(?:(?i:we|our|ours|ourselves|my|myself|me)|us|I)\b")
 # The newspaper's own voice: "our correspondent", "according to our sources". Matched right
@@ -352,12 +473,25 @@ def _roman_numeral_i(line: str, start: int) -> bool:
     return _CAPITALISED_BEFORE.search(line, max(0, start - _WINDOW), start) is not None
 
 
+# Where the sentence of a reporting verb ends: . ! ? before a space and a capital, not after an
+# abbreviation or an initial ("Mr. Smith", "the U.S. Army"). An ellipsis does not end it: machine
+# translation glues sentences with one ("future… Major projects"), and the speech goes on.
+_SPEECH_END = re.compile(
+    r"(?<!\b[A-Za-z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bJr)(?<!\bSr)"
+    r"(?<!\bGen)(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bCol)(?<!\bProf)(?<!\bRev)"
+    r"[.!?][\"”’)\]]*\s+(?=[\"“‘(]?[A-Z])"
+)
+
+
 @register("first-person-reported")
 def first_person_reported(text: str, context: CheckContext) -> Iterator[Hit]:
-    """First-person words outside quotation marks after a reporting verb in the same paragraph.
+    """First-person words outside quotation marks after a reporting verb in the same sentence.
 
     "Lavrov said that our position is clear" is direct speech that lost its quotation marks.
-    A reporting verb whose own subject is first person ("as I said") does not count.
+    A reporting verb whose own subject is first person ("as I said"), in an aside ("as the
+    premier said,") or with the writer in the scene ("he said to me") does not count. The
+    verb's sentence ends the search: a later sentence is the writer's again, or a quotation
+    whose own marks are missing, which the verb does not show.
 
     >>> [h.replacement for h in first_person_reported(
     ...     "Lavrov said that our position is clear.", CheckContext())]
@@ -365,21 +499,32 @@ def first_person_reported(text: str, context: CheckContext) -> Iterator[Hit]:
     """
     for offset, line in paragraphs(text):
         quoted = _Quoted(line)
-        verbs = [
-            m
-            for m in _REPORTING.finditer(line)
-            if not quoted.covers(m.start())
-            and not _FIRST_PERSON_SUBJECT.search(line, max(0, m.start() - _WINDOW), m.start())
-        ]
-        if not verbs:
-            continue
-        for match in _FIRST_PERSON.finditer(line, verbs[0].end()):
-            word = match.group()
-            if quoted.covers(match.start()) or _roman_numeral_i(line, match.start()):
+        reported: list[tuple[int, int]] = []
+        for verb in _REPORTING.finditer(line):
+            if reported and verb.start() < reported[-1][1]:
+                continue  # inside the sentence of a verb already taken
+            window = max(0, verb.start() - _WINDOW)
+            if (
+                quoted.covers(verb.start())
+                or _FIRST_PERSON_SUBJECT.search(line, window, verb.start())
+                or _ASIDE_BEFORE.search(line, window, verb.start())
+                or (
+                    not verb.group().lower().endswith("that")
+                    and _WRITER_AFTER.match(line, verb.end())
+                )
+            ):
                 continue
-            if word.lower() == "our" and _HOUSE_VOICE.match(line, match.end()):
-                continue
-            yield Hit(offset + match.start(), offset + match.end(), _THIRD_PERSON[word.lower()])
+            sentence_end = _SPEECH_END.search(line, verb.end())
+            reported.append((verb.end(), sentence_end.start() if sentence_end else len(line)))
+        for start, end in reported:
+            for match in _FIRST_PERSON.finditer(line, start, end):
+                word = match.group()
+                if quoted.covers(match.start()) or _roman_numeral_i(line, match.start()):
+                    continue
+                if word.lower() == "our" and _HOUSE_VOICE.match(line, match.end()):
+                    continue
+                replacement = _THIRD_PERSON[word.lower()]
+                yield Hit(offset + match.start(), offset + match.end(), replacement)
 
 
 # --- relative dates ---------------------------------------------------------------------------
