@@ -513,3 +513,7 @@ def thousands_separator(text: str, context: CheckContext) -> Iterator[Hit]:
     """
     for match in _UNGROUPED.finditer(text):
         yield Hit(match.start(), match.end(), f"{int(match.group()):,}")
+
+
+# The checks of the de, fr, es and ru packs' words and numbers register themselves on import.
+from copydesk.rules import checks_words as _checks_words  # noqa: E402, F401
