@@ -14,7 +14,7 @@ one right form:
   month names, with the locale's order ("13. Januar 2024", "13 de enero de 2024",
   "13 janvier 2024", "13 января 2024 года").
 - ``month-capital-{es,fr,ru}``: a month name with a capital after a day number ("13 de Enero"),
-  in lower case.
+  in lower case (and, in Russian, in the genitive: "18 Декабрь" -> "декабря").
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ def mixed_latin_cyrillic(text: str, context: CheckContext) -> Iterator[Hit]:
         advice = "write it in one script"
         for script, spelling in (("Cyrillic", cyrillic), ("Latin", latin)):
             if spelling is not None:
-                advice += f" (in {script} letters it looks like {spelling!r}; a name may need others)"
+                advice += (
+                    f" (in {script} letters it looks like {spelling!r}; a name may need others)"
+                )
                 break
         yield Hit(start, end, advice=advice)
 
@@ -127,16 +129,17 @@ MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "fr": tuple(
         (m,)
-        for m in (
-            "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-        ).split()
+        for m in [
+            *("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"),
+            *("septembre", "octobre", "novembre", "décembre"),
+        ]
     ),
     "es": tuple(
         (m,) if m != "septiembre" else (m, "setiembre")
-        for m in (
-            "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
-            "diciembre"
-        ).split()
+        for m in [
+            *("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto"),
+            *("septiembre", "octubre", "noviembre", "diciembre"),
+        ]
     ),
     "ru": (
         ("января", "январь"),
@@ -199,12 +202,14 @@ def _month_day_order(language: str) -> Check:
 def _month_capital(language: str) -> Check:
     # After a day number (and Spanish "de"), a month name whose first letter is a capital.
     joiner = r"[ \u00a0]de[ \u00a0]" if language == "es" else r"[ \u00a0]"
-    names = "|".join(regex.escape(form[0].upper() + form[1:]) for form in _month_lookup(language))
+    lookup = _month_lookup(language)
+    names = "|".join(regex.escape(form[0].upper() + form[1:]) for form in lookup)
     pattern = regex.compile(r"(?<=(?<![\d.,])\d{1,2}" + joiner + r")(?:" + names + r")(?![\p{L}])")
 
     def check(text: str, context: CheckContext) -> Iterator[Hit]:
+        # The form after a day number, in lower case ("18 Декабрь" -> "декабря").
         for match in pattern.finditer(text):
-            yield Hit(match.start(), match.end(), match.group().lower())
+            yield Hit(match.start(), match.end(), lookup[match.group().lower()])
 
     check.__doc__ = f"Month names with a capital after a day number ({language}), in lower case."
     return check
