@@ -9,7 +9,8 @@ one right form:
   never with a replacement: a Latin "H" in "Hаррис" looks like Cyrillic "Н" but stands for
   "Х" (Harris), so writing look-alikes in the word's script can be wrong; the advice gives the
   one-script spelling when the other script's letters are all look-alikes.
-- ``comma-thousands-{de,es,fr,ru}``: 20,000 (English grouping) with the locale's grouping.
+- ``comma-thousands-{de,es,fr,ru}``: 20,000 (English grouping) with the locale's grouping;
+  ``space-thousands-de``: 62 985 with dpa's point (62.985).
 - ``month-day-order-{de,es,fr,ru}``: the English order "January 13(, 2024)" in the locale's
   month names, with the locale's order ("13. Januar 2024", "13 de enero de 2024",
   "13 janvier 2024", "13 января 2024 года").
@@ -90,22 +91,32 @@ def mixed_latin_cyrillic(text: str, context: CheckContext) -> Iterator[Hit]:
 # points ("1,234.5", "0,125" and "2019,2020" pass): an English number in a language whose
 # decimal mark is the comma.
 _COMMA_THOUSANDS = regex.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3}){1,3}(?![\d,]|\.\d)")
+# Five digits or more grouped with spaces (62 985, 1 200 000): four-digit numbers and years
+# next to a number ("2023 200") are left alone.
+_SPACE_THOUSANDS = regex.compile(
+    r"(?<![\d.,])(?:[1-9]\d{1,2}(?:[ \u00a0\u202f]\d{3})++|[1-9](?:[ \u00a0\u202f]\d{3}){2,}+)"
+    r"(?!\d|[.,]\d)"
+)
+_GROUP_MARKS = regex.compile(r"[, \u00a0\u202f]")
 
 #: The thousands separator each locale writes in news (dpa, EFE, AFP, TASS usage).
 THOUSANDS = {"de": ".", "es": ".", "fr": "\u202f", "ru": "\u00a0"}
 
 
-def _comma_thousands(separator: str) -> Check:
-    def check(text: str, context: CheckContext) -> Iterator[Hit]:
-        for match in _COMMA_THOUSANDS.finditer(text):
-            yield Hit(match.start(), match.end(), match.group().replace(",", separator))
+def _regroup(pattern: regex.Pattern[str], separator: str) -> Check:
+    """A check that reports each match of ``pattern``, grouped with ``separator``."""
 
-    check.__doc__ = f"Numbers grouped with commas, grouped with {separator!r} instead."
+    def check(text: str, context: CheckContext) -> Iterator[Hit]:
+        for match in pattern.finditer(text):
+            yield Hit(match.start(), match.end(), _GROUP_MARKS.sub(separator, match.group()))
+
+    check.__doc__ = f"Numbers matching {pattern.pattern!r}, grouped with {separator!r}."
     return check
 
 
 for _language, _separator in THOUSANDS.items():
-    register(f"comma-thousands-{_language}")(_comma_thousands(_separator))
+    register(f"comma-thousands-{_language}")(_regroup(_COMMA_THOUSANDS, _separator))
+register("space-thousands-de")(_regroup(_SPACE_THOUSANDS, THOUSANDS["de"]))
 
 
 # --- dates ------------------------------------------------------------------------------------
