@@ -15,7 +15,8 @@ one right form:
   month names, with the locale's order ("13. Januar 2024", "13 de enero de 2024",
   "13 janvier 2024", "13 января 2024 года").
 - ``month-capital-{es,fr,ru}``: a month name with a capital after a day number ("13 de Enero"),
-  in lower case (and, in Russian, in the genitive: "18 Декабрь" -> "декабря").
+  in lower case (and, in Russian, in the genitive: "18 Декабрь" -> "декабря");
+  ``month-nominative-ru``: "18 декабрь" -> "декабря".
 """
 
 from __future__ import annotations
@@ -224,6 +225,26 @@ def _month_capital(language: str) -> Check:
 
     check.__doc__ = f"Month names with a capital after a day number ({language}), in lower case."
     return check
+
+
+# A Russian day number followed by a month in the nominative ("18 декабрь"): the genitive.
+_RU_NOMINATIVE = regex.compile(
+    r"(?<=(?<![\d.,])\d{1,2}[ \u00a0])(?:"
+    + "|".join(forms[1] for forms in MONTHS["ru"])
+    + r")(?![\p{L}\p{M}])"
+)
+
+
+@register("month-nominative-ru")
+def month_nominative_ru(text: str, context: CheckContext) -> Iterator[Hit]:
+    """Russian months in the nominative after a day number, in the genitive.
+
+    >>> [h.replacement for h in month_nominative_ru("18 декабрь", CheckContext())]
+    ['декабря']
+    """
+    lookup = _month_lookup("ru")
+    for match in _RU_NOMINATIVE.finditer(text):
+        yield Hit(match.start(), match.end(), lookup[match.group()])
 
 
 for _language in MONTHS:
