@@ -64,7 +64,7 @@ def _offers(language: str, text: str, rule: str) -> list[tuple[str, str | None, 
         ("fr", "Le sommet du 3 Mars.", "fr.dates.month-capital", "mars"),
         (
             "ru",
-            "Вступает в силу Января 13, 2024 везде.",
+            "Вступает в силу января 13, 2024 везде.",
             "ru.dates.english-order",
             "13 января 2024 года",
         ),

@@ -184,19 +184,20 @@ def _month_lookup(language: str) -> dict[str, str]:
 
 
 def _names_pattern(language: str) -> str:
-    forms = sorted(_month_lookup(language), key=len, reverse=True)
+    forms = sorted((f for m in MONTHS[language] for f in m), key=len, reverse=True)
     return "|".join(regex.escape(form) for form in forms)
 
 
 def _month_day_order(language: str) -> Check:
     lookup = _month_lookup(language)
-    # Month, day (one or two digits) and a year, or a day that is not a count (no word
-    # follows it: "im Juli 20 Menschen" passes). The month must not follow a day number itself
-    # ("am 3. März 4" is not English order).
+    # Months as the locale writes them (German with a capital, the others in lower case, so
+    # that "la sonde Mars 3" passes). Month, day (one or two digits) and a year, or a day that
+    # is not a count (no word follows it: "im Juli 20 Menschen" passes). The month must not
+    # follow a day number itself ("am 3. März 4" is not English order).
     pattern = regex.compile(
-        r"(?<![\p{L}\p{M}\d])(?<!\d\.?[ \u00a0])(?i:(?P<month>"
+        r"(?<![\p{L}\p{M}\d])(?<!\d\.?[ \u00a0])(?P<month>"
         + _names_pattern(language)
-        + r"))[ \u00a0](?P<day>[12]\d|3[01]|[1-9])"
+        + r")[ \u00a0](?P<day>[12]\d|3[01]|[1-9])"
         r"(?:,?[ \u00a0](?P<year>[12]\d{3})(?![\d.,]\d)"
         r"|(?!\d|[.,:]\d|\.[ \u00a0]*+\p{L}|[ \u00a0]*+[\p{L}\p{M}%]))",
     )
