@@ -167,7 +167,7 @@ def _style_file(tmp_path: Path, body: str) -> Path:
         ('[rules]\ndisable = ["en.calqes"]\n', "en.calqes"),
         ('[rules]\nenable = ["en.house", "spelling.unknown"]\n', "spelling.unknown"),
         ('[rules.severity]\n"untranslated.para" = "major"\n', "untranslated.para"),
-        ('[rules]\ndisable = ["pt"]\n', "pt"),
+        ('[rules]\ndisable = ["it"]\n', "it"),  # no Italian pack
         ('[rules]\ndisable = ["en.calques.in-turn.x"]\n', "en.calques.in-turn.x"),
     ],
 )

@@ -51,6 +51,9 @@ EVERY_RULE = list(
         for language in LANGUAGES
         for checker in checkers()
         for rule in checker.rules(load_rules(language))
+        # A code checker's own rules (spelling, untranslated) carry English examples: they
+        # run once, as English; a pack's rules run in their pack's language.
+        if rule.extends != "checker" or language == "en"
     )
 )
 ALL_RULES = [rule for _, _, rule in EVERY_RULE]
