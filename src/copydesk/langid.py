@@ -122,6 +122,9 @@ MIN_PHRASE_LETTERS = 16
 #: ...with this probability (lower than a paragraph's: the dictionaries have spoken already;
 #: langdetect gives a short English run 6 of its 7 trials).
 MIN_PHRASE_PROBABILITY = 0.85
+#: A paragraph langdetect reads as English is flagged by its English runs while they hold
+#: less than this share of its letters.
+MAX_PHRASE_SHARE = 0.8
 #: The languages whose paragraphs are searched for English runs (Latin script, a dictionary).
 PHRASE_LANGUAGES = frozenset({"de", "fr", "es"})
 
@@ -175,6 +178,7 @@ _SIBLINGS: tuple[frozenset[str], ...] = (
 _NAMING_PROBABILITY = 0.9
 
 _LINE_RE = re.compile(r"[^\n]+")
+_ADDRESS_RE = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?", re.IGNORECASE)
 # Words from this length show whether a run is a title (its words capitalised) or text.
 _TITLE_WORD = 4
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -364,9 +368,16 @@ def _foreign_paragraph(paragraph: str, language: str) -> ForeignSpan | None:
     return ForeignSpan(0, len(paragraph), detected, "paragraph", "", words, letters, probability)
 
 
-def _script_spans(paragraph: str, native: frozenset[str]) -> Iterator[ForeignSpan]:
+def _script_spans(paragraph: str, native: frozenset[str]) -> Iterator[ForeignSpan | None]:
+    """Each long run of a foreign script as a span, or None for a run that is a name."""
     for start, end, script, letters, words in _script_runs(paragraph, native):
         if not _is_long_run(script, letters, words):
+            continue
+        run = paragraph[start:end]
+        # Russian (and any non-Latin) news keeps names of organisations, works and web
+        # addresses in Latin letters: "Urban Taskforce Australia", "tierradelsolgallery.org".
+        if script == "Latin" and (_is_title(run) or _ADDRESS_RE.fullmatch(run)):
+            yield None
             continue
         top = top_language(paragraph[start:end])
         named, probability = ("", None) if top is None else top
@@ -384,7 +395,7 @@ def foreign_spans(text: str, language: str) -> list[ForeignSpan]:
     segment too short to tell takes the article's language. An undetermined language, or
     one with neither a known script nor a langdetect profile, has no foreign spans.
 
-    >>> text = "Er sagte: „We will not give up on this fight“, und ging.\\nDie Lage ist ruhig."
+    >>> text = "Der Minister sagte: „We will not give up on this fight“, und ging.\\nEs regnet."
     >>> [(s.kind, s.language, text[s.start:s.end]) for s in foreign_spans(text, "de")]
     [('phrase', 'en', 'We will not give up on this fight')]
     """
@@ -393,13 +404,19 @@ def foreign_spans(text: str, language: str) -> list[ForeignSpan]:
     spans: list[ForeignSpan] = []
     for p_start, p_end in paragraphs(text):
         paragraph = text[p_start:p_end]
-        found: list[ForeignSpan] = []
-        if native is not None:
-            found = list(_script_spans(paragraph, native))
-        if not found and lang in LANGDETECT_LANGUAGES:
+        runs = list(_script_spans(paragraph, native)) if native is not None else []
+        # A paragraph with a long run of another script is not read as a whole: langdetect
+        # reads a Russian paragraph holding a Latin name as Bulgarian.
+        found = [run for run in runs if run is not None]
+        if not runs and lang in LANGDETECT_LANGUAGES:
             whole = _foreign_paragraph(paragraph, lang)
             found = [whole] if whole is not None else []
-        if not found and lang in PHRASE_LANGUAGES:
-            found = list(_phrases(paragraph, lang))
+        if not runs and lang in PHRASE_LANGUAGES and all(s.language == "en" for s in found):
+            # English with some of the article's language around it (half a sentence, a
+            # quotation) is flagged as the English it is, and the rest is still checked.
+            phrases = list(_phrases(paragraph, lang))
+            english = sum(s.letters for s in phrases)
+            if phrases and (not found or english < MAX_PHRASE_SHARE * found[0].letters):
+                found = phrases
         spans += [replace(s, start=p_start + s.start, end=p_start + s.end) for s in found]
     return spans

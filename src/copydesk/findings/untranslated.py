@@ -125,7 +125,7 @@ def iter_untranslated(
     ``spans`` are :func:`~copydesk.langid.foreign_spans` of ``text`` when the caller has
     them. Only the rules in ``rule_ids`` report.
 
-    >>> text = "Putin (Путин) spoke.\nПутин сказал, что сотрудничество продолжается."
+    >>> text = "Putin (Путин) spoke.\\nПутин сказал, что сотрудничество продолжается."
     >>> [(f.rule, f.text[:5]) for f in find_untranslated(text, "en")]
     [('untranslated.script', 'Путин')]
     """
