@@ -147,3 +147,47 @@ def test_rows_are_read_in_their_own_language_and_unannotated_rows_left_out(
 
     texts = read_labelled_texts([path], "reference")
     assert texts == [("Er sagte es.", "de")]
+
+
+def test_rows_without_lp_take_the_language_of_the_file(tmp_path: Path) -> None:
+    """A segment too short to tell ("Ja.") takes the language of all the file's rows."""
+    from copydesk.evaluate import read_labelled_texts
+
+    targets = ["Ja.", "Nein, danke.", "Die Regierung hat am Montag neue Gespräche angekündigt."]
+    rows = [{"target": t, "reference": t, "errors": []} for t in targets]
+    path = tmp_path / "de.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert {s.language for s in load_mqm(path)} == {"de"}
+    assert {lang for _text, lang in read_labelled_texts([path])} == {"de"}
+
+
+def test_a_field_without_text_is_named(tmp_path: Path) -> None:
+    from copydesk.errors import InputError
+    from copydesk.evaluate import read_labelled_texts
+
+    path = tmp_path / "refs.jsonl"
+    path.write_text('{"reference": "Er sagte es."}\n{"reference": null}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"refs.jsonl:2: no 'reference' field"):
+        read_labelled_texts([path])
+
+
+def test_scorecard_command_takes_several_files(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from copydesk.cli import cli
+
+    english = mqm_file_path(tmp_path)
+    row = {"lp": "en-fr", "domain": "news", "target": "Il est allé à Sotschi.",
+           "reference": "Il est allé à Sotchi.", "errors": []}  # fmt: skip
+    french = tmp_path / "fr.jsonl"
+    french.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    out = tmp_path / "card.md"
+    result = CliRunner().invoke(
+        cli, ["eval", "scorecard", str(english), str(french), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "## English, no domain (`mqm.jsonl`)" in page
+    assert "## French, news (`fr.jsonl`)" in page
+    # Sotschi -> Sotchi in French text: a flag on a segment marked clean.
+    assert "`places.sochi` | 1 | 0 |" in page.split("## French")[1]

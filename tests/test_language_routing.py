@@ -133,3 +133,21 @@ def test_english_left_in_a_sentence_is_flagged_once_and_left_alone(language: str
 def test_a_segment_too_short_or_a_name_takes_the_articles_language(segment: str) -> None:
     article = f"Die Behörde nannte das Programm {segment} am Montag einen Erfolg für alle."
     assert foreign_spans(article, "de") == []
+
+
+@pytest.mark.parametrize(("text_language", "article_language"), PAIRS)
+def test_cleaning_a_mixed_article_twice_changes_nothing(
+    text_language: str, article_language: str
+) -> None:
+    before, after = ARTICLES[article_language]
+    # The foreign paragraph, and the article's own paragraph with the same names and marks,
+    # which does get the article language's edits.
+    article = "\n".join(
+        [before, PARAGRAPHS[text_language], PARAGRAPHS[article_language], after, ""]
+    )
+    settings = default_settings()
+    once = clean(article, settings, language=article_language)
+    twice = clean(once.cleaned, settings, language=article_language)
+    assert twice.cleaned == once.cleaned
+    assert twice.applied_edits == ()
+    assert [f.rule for f in twice.findings] == [f.rule for f in once.findings]
