@@ -178,7 +178,6 @@ _SIBLINGS: tuple[frozenset[str], ...] = (
 _NAMING_PROBABILITY = 0.9
 
 _LINE_RE = re.compile(r"[^\n]+")
-_ADDRESS_RE = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?", re.IGNORECASE)
 # Words from this length show whether a run is a title (its words capitalised) or text.
 _TITLE_WORD = 4
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -316,6 +315,23 @@ def _english_runs(paragraph: str, language: str) -> Iterator[tuple[int, int, int
         run = []
 
 
+def _is_address(run: str) -> bool:
+    """Whether ``run`` is a web address or a domain ("www.example.org", "example.com.au/x").
+
+    >>> _is_address("tierradelsolgallery.org"), _is_address("the talks. They said")
+    (True, False)
+    """
+    host = run.removeprefix("https://").removeprefix("http://").split("/", 1)[0]
+    labels = host.split(".")
+    return (
+        not any(c.isspace() for c in run)
+        and len(labels) >= 2
+        and len(labels[-1]) >= 2
+        and labels[-1].isalpha()
+        and all(label and all(c.isalnum() or c in "-_" for c in label) for label in labels)
+    )
+
+
 def _is_title(run: str) -> bool:
     """Whether every word of four letters or more in ``run`` starts with a capital.
 
@@ -376,7 +392,7 @@ def _script_spans(paragraph: str, native: frozenset[str]) -> Iterator[ForeignSpa
         run = paragraph[start:end]
         # Russian (and any non-Latin) news keeps names of organisations, works and web
         # addresses in Latin letters: "Urban Taskforce Australia", "tierradelsolgallery.org".
-        if script == "Latin" and (_is_title(run) or _ADDRESS_RE.fullmatch(run)):
+        if script == "Latin" and (_is_title(run) or _is_address(run)):
             yield None
             continue
         top = top_language(paragraph[start:end])
