@@ -110,12 +110,12 @@ MIN_SCRIPT_LETTERS_ALONE = 20
 MIN_CJK_LETTERS = 6
 CJK_SCRIPTS = frozenset({"Han", "Japanese"})
 
-#: English inside a paragraph of another Latin-script language: at least this many words
-#: that only the English dictionary knows...
+#: English inside a paragraph of another Latin-script language: at least this many words in
+#: lower case that only the English dictionary knows (capitalised ones are mostly names)...
 MIN_PHRASE_ENGLISH_WORDS = 3
 #: ...at least this many words in all, from the first such word to the last...
 MIN_PHRASE_WORDS = 4
-#: ...of which at least this share only English knows...
+#: ...of which at least this share only English knows (in any case)...
 MIN_PHRASE_ENGLISH_SHARE = 0.5
 #: ...and at least this many letters; langdetect must then read the run as English...
 MIN_PHRASE_LETTERS = 16
@@ -293,25 +293,26 @@ def _dictionary(language: str) -> Container[str]:
     return SpellChecker(language=language, distance=1).word_frequency.dictionary
 
 
-def _english_runs(paragraph: str, language: str) -> Iterator[tuple[int, int, int, int]]:
-    """``(start, end, words, english_words)`` of each run of words with no word of
+def _english_runs(paragraph: str, language: str) -> Iterator[tuple[int, int, int, int, int]]:
+    """``(start, end, words, english, lower_english)`` of each run of words with no word of
     ``language``'s dictionary that the English one lacks, cut to its first and last word
-    that only the English dictionary knows."""
+    that only the English dictionary knows; ``english`` counts those words,
+    ``lower_english`` the ones in lower case (capitalised ones are mostly names)."""
     english, native = _dictionary("en"), _dictionary(language)
-    run: list[tuple[int, int, bool]] = []  # (start, end, English only) of the words so far
+    run: list[tuple[int, int, bool, bool]] = []  # (start, end, English only, lower case)
     for m in [*_WORD_RE.finditer(paragraph), None]:
-        kind = "end"
         if m is not None:
             word = m.group().replace("’", "'").lower()
             in_english, in_native = word in english, word in native
-            kind = "native" if in_native and not in_english else "other"
-            if kind == "other":
-                run.append((m.start(), m.end(), in_english and not in_native and len(word) > 1))
+            if not in_native or in_english:
+                only = in_english and not in_native and len(word) > 1
+                run.append((m.start(), m.end(), only, only and m.group()[0].islower()))
                 continue
-        marked = [i for i, (_s, _e, only) in enumerate(run) if only]
+        marked = [i for i, (_s, _e, only, _lower) in enumerate(run) if only]
         if marked:
             words = run[marked[0] : marked[-1] + 1]
-            yield words[0][0], words[-1][1], len(words), len(marked)
+            lower = sum(w[3] for w in words)
+            yield words[0][0], words[-1][1], len(words), len(marked), lower
         run = []
 
 
@@ -332,28 +333,33 @@ def _is_address(run: str) -> bool:
     )
 
 
-def _is_title(run: str) -> bool:
-    """Whether every word of four letters or more in ``run`` starts with a capital.
+def _is_title(run: str, known: Container[str] = ()) -> bool:
+    """Whether every word of four letters or more in ``run`` starts with a capital, but for
+    the words of the article's language (``known``, lower case) around the name.
 
     Names of organisations, programmes and works ("Aviation Safety Information Analysis and
     Sharing", "Memories of the Land and Water") stay English in professional translations;
     what MT leaves untranslated is running text.
     """
-    return all(w[0].isupper() for w in _WORD_RE.findall(run) if len(w) >= _TITLE_WORD)
+    return all(
+        w[0].isupper()
+        for w in _WORD_RE.findall(run)
+        if len(w) >= _TITLE_WORD and w.lower() not in known
+    )
 
 
 def _phrases(paragraph: str, language: str) -> Iterator[ForeignSpan]:
     """English runs inside a paragraph of ``language`` (offsets in the paragraph)."""
-    for start, end, words, english in _english_runs(paragraph, language):
+    for start, end, words, english, lower in _english_runs(paragraph, language):
         if (
-            english < MIN_PHRASE_ENGLISH_WORDS
+            lower < MIN_PHRASE_ENGLISH_WORDS
             or words < MIN_PHRASE_WORDS
             or english < MIN_PHRASE_ENGLISH_SHARE * words
         ):
             continue
         run = paragraph[start:end]
         letters = sum(c.isalpha() for c in run)
-        if letters < MIN_PHRASE_LETTERS or _is_title(run):
+        if letters < MIN_PHRASE_LETTERS or _is_title(run, _dictionary(language)):
             continue
         top = top_language(run)
         if top is None or top[0] != "en" or top[1] < MIN_PHRASE_PROBABILITY:
