@@ -9,7 +9,7 @@ import pytest
 
 from copydesk.evaluate import evaluate_clean, evaluate_mqm, kendall_tau_b, load_mqm, pearson
 from copydesk.pipeline import default_settings
-from copydesk.scorecard import render_scorecard
+from copydesk.scorecard import SCORECARD_COMMAND, scorecard_page
 
 from .conftest import ROOT, SHARED_DATA
 
@@ -77,20 +77,44 @@ def test_bad_mqm_line_is_named(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_committed_scorecard_is_current() -> None:
-    data = SHARED_DATA / "mqm_en_ted_eval.jsonl"
-    if not data.exists():
-        pytest.skip(f"shared data not present: {data}")
-    settings = default_settings()
-    from copydesk.evaluate import read_labelled_texts
-
-    page = render_scorecard(
-        evaluate_mqm(load_mqm(data), settings),
-        evaluate_clean(read_labelled_texts([data]), settings),
-        data.name,
-        [(r.id, r.message) for r in settings.rules("en").rules if not r.default_on],
-    )
+    files = [SHARED_DATA / "mqm_en_ted_eval.jsonl", *sorted((SHARED_DATA / "ml").glob("*.jsonl"))]
+    if not files[0].exists() or len(files) == 1:
+        pytest.skip(f"shared data not present: {SHARED_DATA}")
+    page = scorecard_page(files, default_settings())
     committed = (ROOT / "docs" / "rule-scorecard.md").read_text(encoding="utf-8")
-    assert page == committed, "run `copydesk eval scorecard ../shared/data/mqm_en_ted_eval.jsonl`"
+    assert page == committed, f"run `{SCORECARD_COMMAND}`"
+
+
+def test_scorecard_has_a_section_per_file_language_and_domain(tmp_path: Path) -> None:
+    rows = [
+        {"lp": "en-de", "domain": "news", "system": "a", "doc": "d", "seg_id": 1,
+         "target": "Er flog nach Sotchi.", "reference": "Er flog nach Sotschi.",
+         "errors": [{"start": 13, "end": 19, "category": "Terminology", "severity": "Minor"}]},
+        {"lp": "en-es", "domain": "news", "system": "a", "doc": "d", "seg_id": 1,
+         "target": "Voló a Sochi.", "reference": "Voló a Sochi.", "errors": None},
+    ]  # fmt: skip
+    path = tmp_path / "two.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    page = scorecard_page([path, mqm_file_path(tmp_path)], default_settings())
+    headings = [line for line in page.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## German, news (`two.jsonl`)",
+        "## Spanish, news (`two.jsonl`)",
+        "## English, no domain (`mqm.jsonl`)",
+    ]
+    german = page.split("## German")[1].split("## Spanish")[0]
+    assert "`places.sochi` | 1 | 1 |" in german  # Sotchi -> Sotschi, on the marked span
+    spanish = page.split("## Spanish")[1].split("## English")[0]
+    assert "No MQM annotation in this file: human text only." in spanish
+    assert "`en." not in german + spanish
+
+
+def mqm_file_path(tmp_path: Path) -> Path:
+    """An English MQM file (no ``lp``: English) with one doubled word marked."""
+    path = tmp_path / "mqm.jsonl"
+    row = _segment("We went to the the market.", [("the the", "Fluency/Grammar")], 1.0, 1)
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    return path
 
 
 def test_rows_are_read_in_their_own_language_and_unannotated_rows_left_out(
@@ -123,3 +147,47 @@ def test_rows_are_read_in_their_own_language_and_unannotated_rows_left_out(
 
     texts = read_labelled_texts([path], "reference")
     assert texts == [("Er sagte es.", "de")]
+
+
+def test_rows_without_lp_take_the_language_of_the_file(tmp_path: Path) -> None:
+    """A segment too short to tell ("Ja.") takes the language of all the file's rows."""
+    from copydesk.evaluate import read_labelled_texts
+
+    targets = ["Ja.", "Nein, danke.", "Die Regierung hat am Montag neue Gespräche angekündigt."]
+    rows = [{"target": t, "reference": t, "errors": []} for t in targets]
+    path = tmp_path / "de.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert {s.language for s in load_mqm(path)} == {"de"}
+    assert {lang for _text, lang in read_labelled_texts([path])} == {"de"}
+
+
+def test_a_field_without_text_is_named(tmp_path: Path) -> None:
+    from copydesk.errors import InputError
+    from copydesk.evaluate import read_labelled_texts
+
+    path = tmp_path / "refs.jsonl"
+    path.write_text('{"reference": "Er sagte es."}\n{"reference": null}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"refs.jsonl:2: no 'reference' field"):
+        read_labelled_texts([path])
+
+
+def test_scorecard_command_takes_several_files(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from copydesk.cli import cli
+
+    english = mqm_file_path(tmp_path)
+    row = {"lp": "en-fr", "domain": "news", "target": "Il est allé à Sotschi.",
+           "reference": "Il est allé à Sotchi.", "errors": []}  # fmt: skip
+    french = tmp_path / "fr.jsonl"
+    french.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    out = tmp_path / "card.md"
+    result = CliRunner().invoke(
+        cli, ["eval", "scorecard", str(english), str(french), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "## English, no domain (`mqm.jsonl`)" in page
+    assert "## French, news (`fr.jsonl`)" in page
+    # Sotschi -> Sotchi in French text: a flag on a segment marked clean.
+    assert "`places.sochi` | 1 | 0 |" in page.split("## French")[1]

@@ -43,11 +43,15 @@ PACKS_ROOT = default_rules_directory("en").parent
 LANGUAGES = sorted(p.name for p in PACKS_ROOT.iterdir() if p.is_dir())
 RULES = [rule for language in LANGUAGES for rule in load_rules(language).rules]
 FIXING = [rule for rule in RULES if rule.fix is not None]
-# (checker, language, rule) for every rule any registered checker reports: a pack rule in its
-# pack's language, a code checker's own rule (the same in every pack) once, in English.
+# (checker, language, rule) for every rule any registered checker reports: a pack's rules in
+# their pack's language, a code checker's rules once, in their examples' language.
 EVERY_RULE = list(
     dict.fromkeys(
-        (checker, language if rule.id.startswith(f"{language}.") else "en", rule)
+        (
+            checker,
+            language if rule in RULES else rule.examples_language or "en",
+            rule,
+        )
         for language in LANGUAGES
         for checker in checkers()
         for rule in checker.rules(load_rules(language))

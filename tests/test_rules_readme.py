@@ -59,4 +59,4 @@ def test_readme_lists_the_registered_checks() -> None:
 
 
 def test_table_keys_reads_only_its_own_table() -> None:
-    assert table_keys("### The keys of `examples`") == {"flag", "pass"}
+    assert table_keys("### The keys of `examples`") == {"flag", "pass", "lang"}

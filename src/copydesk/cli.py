@@ -397,20 +397,16 @@ def eval_clean(files: tuple[str, ...], field_name: str, fmt: str, language: str 
 
 
 @eval_group.command(name="scorecard")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @output_option(folder=False, default="docs/rule-scorecard.md")
-def eval_scorecard(file: str, out_file: str) -> int:
-    """Run both evaluations on an MQM JSONL file and write the rule scorecard."""
-    from copydesk.evaluate import evaluate_clean, evaluate_mqm, load_mqm, read_labelled_texts
+def eval_scorecard(files: tuple[str, ...], out_file: str) -> int:
+    """Run both evaluations on MQM JSONL files and write the rule scorecard: a section per
+    file, language and domain (the committed page: see docs/rule-scorecard.md)."""
     from copydesk.output import atomic_write_text
     from copydesk.pipeline import default_settings
-    from copydesk.scorecard import render_scorecard
+    from copydesk.scorecard import scorecard_page
 
-    settings = default_settings()
-    mqm = evaluate_mqm(load_mqm(file), settings)
-    human = evaluate_clean(read_labelled_texts([file], "reference"), settings)
-    off = [(r.id, r.message) for r in settings.rules("en").rules if not r.default_on]
-    atomic_write_text(Path(out_file), render_scorecard(mqm, human, Path(file).name, off))
+    atomic_write_text(Path(out_file), scorecard_page(files, default_settings()))
     click.echo(f"wrote {out_file}")
     return ExitStatus.OK
 

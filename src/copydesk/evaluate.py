@@ -13,7 +13,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,9 @@ class Segment:
     mqm_score: float
     spans: tuple[Span, ...]
     n_errors: int
-    language: str = "en"  # the target side of the row's ``lp`` ("en-de" -> "de")
+    # The target side of the row's ``lp`` ("en-de" -> "de"); for rows without one, the
+    # language detected on all of them: a segment is too short to tell on its own.
+    language: str = "en"
     domain: str = ""  # the row's ``domain`` ("news", "ted"); precision differs by domain
     annotated: bool = True  # False for a row whose ``errors`` is null: no annotation at all
 
@@ -79,6 +81,7 @@ def load_mqm(path: str | Path) -> list[Segment]:
 
     A row whose ``errors`` is null carries no annotation (it is not error-free): it becomes a
     segment with ``annotated=False``, which :func:`evaluate_mqm` leaves out of every figure.
+    Rows without ``lp`` take the language detected on all such rows' targets together.
     """
     p = Path(path)
     if not p.is_file():
@@ -107,7 +110,7 @@ def load_mqm(path: str | Path) -> list[Segment]:
                         mqm_score=float(row.get("mqm_score") or 0.0),
                         spans=spans,
                         n_errors=int(n_errors if n_errors is not None else len(errors or ())),
-                        language=lp_side(row.get("lp"), 1) or "en",
+                        language=lp_side(row.get("lp"), 1) or _UNKNOWN,
                         domain=str(row.get("domain") or ""),
                         annotated=annotated,
                     )
@@ -115,7 +118,31 @@ def load_mqm(path: str | Path) -> list[Segment]:
             except (ValueError, KeyError, TypeError, AttributeError, InputError) as exc:
                 msg = f"{p}:{lineno}: not an MQM segment ({exc.__class__.__name__}: {exc})"
                 raise InputError(msg) from None
+    unknown = [s for s in segments if s.language == _UNKNOWN]
+    if unknown:
+        language = _common_language(s.target for s in unknown)
+        segments = [
+            replace(s, language=language) if s.language == _UNKNOWN else s for s in segments
+        ]
     return segments
+
+
+# A row without ``lp``, before its file's rows are read together.
+_UNKNOWN = ""
+
+
+def _common_language(texts: Iterable[str]) -> str:
+    """The language detected on ``texts`` together (each may be too short on its own)."""
+    from copydesk.langid import SAMPLE_CHARS, detect_language
+
+    sample: list[str] = []
+    size = 0
+    for text in texts:
+        if size >= SAMPLE_CHARS:
+            break
+        sample.append(text)
+        size += len(text) + 1
+    return detect_language("\n".join(sample)).code
 
 
 def wilson_interval(right: int, total: int, z: float = 1.96) -> tuple[float, float]:
@@ -354,21 +381,33 @@ def read_labelled_texts(
 ) -> list[tuple[str, str | None]]:
     """Like :func:`read_texts`, each text with its language where a row says it: the
     source side of ``lp`` for the ``source`` field, the target side for any other field;
-    None (detect it) for plain files and rows without ``lp``."""
+    rows without ``lp`` take the language detected on all of a file's such rows together;
+    None (detect it) for plain files."""
     texts: dict[str, str | None] = {}
     side = 0 if field_name == "source" else 1
     for path in paths:
         p = Path(path)
         if p.suffix == ".jsonl":
+            unknown: list[str] = []
             with p.open(encoding="utf-8") as fh:
                 for lineno, line in enumerate(fh, 1):
                     if line.strip():
                         try:
                             row = json.loads(line)
-                            texts.setdefault(row[field_name], lp_side(row.get("lp"), side))
+                            text, language = row[field_name], lp_side(row.get("lp"), side)
+                            if not isinstance(text, str):
+                                msg = f"not text but {type(text).__name__}"
+                                raise TypeError(msg)
                         except (ValueError, KeyError, TypeError, InputError) as exc:
                             msg = f"{p}:{lineno}: no '{field_name}' field ({exc})"
                             raise InputError(msg) from None
+                        if text not in texts:
+                            texts[text] = language
+                            if language is None:
+                                unknown.append(text)
+            if unknown:
+                common = _common_language(unknown)
+                texts.update(dict.fromkeys(unknown, common))
         else:
             from copydesk.load import load_path
 

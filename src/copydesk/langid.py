@@ -11,6 +11,9 @@ a code of letters can name a rule folder or reach a report.
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterator
+from dataclasses import dataclass, replace
+from functools import cache
 
 from copydesk.errors import InputError
 from copydesk.model import Language
@@ -78,3 +81,364 @@ def given_language(code: str) -> Language:
     'fr'
     """
     return Language(code=language_code(code), probability=None, method="given")
+
+
+# -- spans in another language ---------------------------------------------------------------
+#
+# An article is cleaned and checked in its language; text inside it written in another one
+# (a paragraph, a run of another script, English left in a German sentence) gets none of that
+# language's fixes, house forms or checks, and the untranslated checker flags it once.
+# Precision first: what is too short to tell takes the article's language.
+
+#: langdetect's probability of the other language must reach this...
+MIN_PROBABILITY = 0.9
+# A paragraph with at least this share of words in the article language's dictionary
+# is taken to be in that language without asking langdetect.
+SAME_LANGUAGE_KNOWN_RATIO = 0.85
+#: ...on a paragraph of at least this many letters...
+MIN_PARAGRAPH_LETTERS = 40
+#: ...and this many words.
+MIN_PARAGRAPH_WORDS = 6
+
+#: A run of another script is flagged from this many words...
+MIN_SCRIPT_WORDS = 3
+#: ...holding this many letters,
+MIN_SCRIPT_LETTERS = 12
+#: or from this many letters however many words ("Dimashq" twice is not enough).
+MIN_SCRIPT_LETTERS_ALONE = 20
+#: Han and kana write words without spaces: count characters instead.
+MIN_CJK_LETTERS = 6
+CJK_SCRIPTS = frozenset({"Han", "Japanese"})
+
+#: English inside a paragraph of another Latin-script language: at least this many words in
+#: lower case that only the English dictionary knows (capitalised ones are mostly names)...
+MIN_PHRASE_ENGLISH_WORDS = 3
+#: ...at least this many words in all, from the first such word to the last...
+MIN_PHRASE_WORDS = 4
+#: ...of which at least this share only English knows (in any case)...
+MIN_PHRASE_ENGLISH_SHARE = 0.5
+#: ...and at least this many letters; langdetect must then read the run as English...
+MIN_PHRASE_LETTERS = 16
+#: ...with this probability (lower than a paragraph's: the dictionaries have spoken already;
+#: langdetect gives a short English run 6 of its 7 trials).
+MIN_PHRASE_PROBABILITY = 0.85
+#: A paragraph langdetect reads as English is flagged by its English runs while they hold
+#: less than this share of its letters.
+MAX_PHRASE_SHARE = 0.8
+#: The languages whose paragraphs are searched for English runs (Latin script, a dictionary).
+PHRASE_LANGUAGES = frozenset({"de", "fr", "es"})
+
+_LATIN = frozenset({"Latin"})
+_CYRILLIC = frozenset({"Cyrillic"})
+_ARABIC = frozenset({"Arabic"})
+
+_LATIN_LANGUAGES = (
+    "af", "az", "ca", "cs", "cy", "da", "de", "en", "es", "et", "eu", "fi", "fr",
+    "ga", "hr", "hu", "id", "is", "it", "lt", "lv", "ms", "mt", "nl", "no", "pl",
+    "pt", "ro", "sk", "sl", "so", "sq", "sv", "sw", "tl", "tr", "uz", "vi",
+)  # fmt: skip
+
+#: Scripts each language writes in (ISO 639-1 codes; the region part is ignored).
+LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(_LATIN_LANGUAGES, _LATIN),
+    **{code: _CYRILLIC for code in ("be", "bg", "kk", "ky", "mk", "mn", "ru", "sr", "tg", "uk")},
+    **{code: _ARABIC for code in ("ar", "fa", "ps", "ur", "ckb")},
+    "he": frozenset({"Hebrew"}),
+    "yi": frozenset({"Hebrew"}),
+    "el": frozenset({"Greek"}),
+    "zh": frozenset({"Han"}),
+    "ja": frozenset({"Han", "Japanese"}),
+    "ko": frozenset({"Hangul", "Han"}),
+    "hy": frozenset({"Armenian"}),
+    "ka": frozenset({"Georgian"}),
+    "hi": frozenset({"Devanagari"}),
+    "mr": frozenset({"Devanagari"}),
+    "ne": frozenset({"Devanagari"}),
+    "th": frozenset({"Thai"}),
+}
+
+_LANGDETECT_CODES = (
+    "af", "ar", "bg", "bn", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et", "fa",
+    "fi", "fr", "gu", "he", "hi", "hr", "hu", "id", "it", "ja", "kn", "ko", "lt", "lv",
+    "mk", "ml", "mr", "ne", "nl", "no", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "so",
+    "sq", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "vi", "zh",
+)  # fmt: skip
+#: The languages langdetect 1.0.9 has profiles for (``zh-cn``/``zh-tw`` as ``zh``);
+#: in an article in any other language no paragraph is read as another language.
+LANGDETECT_LANGUAGES = frozenset(_LANGDETECT_CODES)
+
+# Languages langdetect confuses with each other and that count as one here.
+_SIBLINGS: tuple[frozenset[str], ...] = (
+    frozenset({"hr", "sr", "bs"}),
+    frozenset({"id", "ms"}),
+    frozenset({"no", "nb", "nn", "da"}),
+)
+
+# A run of script is named by the language langdetect gives it from this probability.
+_NAMING_PROBABILITY = 0.9
+
+_LINE_RE = re.compile(r"[^\n]+")
+# Words from this length show whether a run is a title (its words capitalised) or text.
+_TITLE_WORD = 4
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignSpan:
+    """Text of an article that is not in the article's language.
+
+    ``kind`` is ``"paragraph"`` (a whole paragraph langdetect reads as ``language``),
+    ``"script"`` (a run of letters of a script the article's language does not write; its
+    ``language`` is "" unless langdetect names it) or ``"phrase"`` (English inside a
+    paragraph of a de, fr or es article). ``words`` and ``letters`` count the span's;
+    ``probability`` is langdetect's for ``language``.
+    """
+
+    start: int
+    end: int
+    language: str
+    kind: str
+    script: str = ""
+    words: int = 0
+    letters: int = 0
+    probability: float | None = None
+
+
+def base_language(code: str) -> str:
+    """The primary part of a language code, lower case ("ru-RU" -> "ru", "zh-cn" -> "zh")."""
+    return code.strip().lower().replace("_", "-").split("-")[0]
+
+
+def same_language(a: str, b: str) -> bool:
+    """Whether langdetect's ``a`` and ``b`` count as one language (hr/sr, id/ms, no/da)."""
+    return a == b or any(a in group and b in group for group in _SIBLINGS)
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of each paragraph: a line with something but spaces on it.
+
+    The span leaves out surrounding white space (and so a ``\\r`` line ending).
+
+    >>> list(paragraphs("One.\\r\\n\\n  Two.\\n"))
+    [(0, 4), (9, 13)]
+    """
+    for m in _LINE_RE.finditer(text):
+        line = m.group()
+        stripped = line.strip()
+        if stripped:
+            start = m.start() + (len(line) - len(line.lstrip()))
+            yield start, start + len(stripped)
+
+
+def _script_runs(text: str, native: frozenset[str]) -> Iterator[tuple[int, int, str, int, int]]:
+    """Yield ``(start, end, script, letters, words)`` for each run of a foreign script."""
+    from copydesk.findings._words import letter_script
+
+    start = end = letters = words = 0
+    script: str | None = None
+    in_word = False
+
+    for i, char in enumerate(text):
+        s = letter_script(char)
+        if s is None:
+            if char.isspace() or not char.isalnum():
+                in_word = False
+            continue  # neutral: spaces, digits, punctuation, marks without a script
+        if s in native or s != script:
+            if script is not None:
+                yield start, end, script, letters, words
+                script = None
+            if s in native:
+                in_word = False
+                continue
+            script, start, letters, words, in_word = s, i, 0, 0, False
+        if not in_word:
+            words += 1
+            in_word = True
+        letters += 1
+        end = i + 1
+    if script is not None:
+        yield start, end, script, letters, words
+
+
+def _is_long_run(script: str, letters: int, words: int) -> bool:
+    if script in CJK_SCRIPTS:
+        return letters >= MIN_CJK_LETTERS
+    return letters >= MIN_SCRIPT_LETTERS_ALONE or (
+        words >= MIN_SCRIPT_WORDS and letters >= MIN_SCRIPT_LETTERS
+    )
+
+
+def top_language(text: str) -> tuple[str, float] | None:
+    """langdetect's most probable language for ``text`` and its probability (seed fixed)."""
+    from langdetect import detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    _detector_factory()
+    try:
+        langs = detect_langs(text)
+    except LangDetectException:
+        return None  # nothing to go on (digits and punctuation only)
+    if not langs:
+        return None
+    top = langs[0]
+    return base_language(str(top.lang)), float(top.prob)
+
+
+@cache
+def _dictionary(language: str) -> Container[str]:
+    """pyspellchecker's word list for ``language`` (lower case), loaded once."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language=language, distance=1).word_frequency.dictionary
+
+
+def _english_runs(paragraph: str, language: str) -> Iterator[tuple[int, int, int, int, int]]:
+    """``(start, end, words, english, lower_english)`` of each run of words with no word of
+    ``language``'s dictionary that the English one lacks, cut to its first and last word
+    that only the English dictionary knows; ``english`` counts those words,
+    ``lower_english`` the ones in lower case (capitalised ones are mostly names)."""
+    english, native = _dictionary("en"), _dictionary(language)
+    run: list[tuple[int, int, bool, bool]] = []  # (start, end, English only, lower case)
+    for m in [*_WORD_RE.finditer(paragraph), None]:
+        if m is not None:
+            word = m.group().replace("’", "'").lower()
+            in_english, in_native = word in english, word in native
+            if not in_native or in_english:
+                only = in_english and not in_native and len(word) > 1
+                run.append((m.start(), m.end(), only, only and m.group()[0].islower()))
+                continue
+        marked = [i for i, (_s, _e, only, _lower) in enumerate(run) if only]
+        if marked:
+            words = run[marked[0] : marked[-1] + 1]
+            lower = sum(w[3] for w in words)
+            yield words[0][0], words[-1][1], len(words), len(marked), lower
+        run = []
+
+
+def _is_address(run: str) -> bool:
+    """Whether ``run`` is a web address or a domain ("www.example.org", "example.com.au/x").
+
+    >>> _is_address("tierradelsolgallery.org"), _is_address("the talks. They said")
+    (True, False)
+    """
+    host = run.removeprefix("https://").removeprefix("http://").split("/", 1)[0]
+    labels = host.split(".")
+    return (
+        not any(c.isspace() for c in run)
+        and len(labels) >= 2
+        and len(labels[-1]) >= 2
+        and labels[-1].isalpha()
+        and all(label and all(c.isalnum() or c in "-_" for c in label) for label in labels)
+    )
+
+
+def _is_title(run: str, known: Container[str] = ()) -> bool:
+    """Whether every word of four letters or more in ``run`` starts with a capital, but for
+    the words of the article's language (``known``, lower case) around the name.
+
+    Names of organisations, programmes and works ("Aviation Safety Information Analysis and
+    Sharing", "Memories of the Land and Water") stay English in professional translations;
+    what MT leaves untranslated is running text.
+    """
+    return all(
+        w[0].isupper()
+        for w in _WORD_RE.findall(run)
+        if len(w) >= _TITLE_WORD and w.lower() not in known
+    )
+
+
+def _phrases(paragraph: str, language: str) -> Iterator[ForeignSpan]:
+    """English runs inside a paragraph of ``language`` (offsets in the paragraph)."""
+    for start, end, words, english, lower in _english_runs(paragraph, language):
+        if (
+            lower < MIN_PHRASE_ENGLISH_WORDS
+            or words < MIN_PHRASE_WORDS
+            or english < MIN_PHRASE_ENGLISH_SHARE * words
+        ):
+            continue
+        run = paragraph[start:end]
+        letters = sum(c.isalpha() for c in run)
+        if letters < MIN_PHRASE_LETTERS or _is_title(run, _dictionary(language)):
+            continue
+        top = top_language(run)
+        if top is None or top[0] != "en" or top[1] < MIN_PHRASE_PROBABILITY:
+            continue
+        yield ForeignSpan(start, end, "en", "phrase", "Latin", words, letters, top[1])
+
+
+def _foreign_paragraph(paragraph: str, language: str) -> ForeignSpan | None:
+    """The paragraph as a span in another language, or None (offsets in the paragraph)."""
+    from copydesk.findings.spelling import known_word_ratio
+
+    letters = sum(c.isalpha() for c in paragraph)
+    # maxsplit: the count matters only up to the minimum, and the list stays short
+    words = len(paragraph.split(maxsplit=MIN_PARAGRAPH_WORDS))
+    if letters < MIN_PARAGRAPH_LETTERS or words < MIN_PARAGRAPH_WORDS:
+        return None
+    # langdetect costs milliseconds per paragraph; a paragraph whose words the
+    # article language's dictionary nearly all knows is in that language.
+    ratio = known_word_ratio(paragraph, language)
+    if ratio is not None and ratio >= SAME_LANGUAGE_KNOWN_RATIO:
+        return None
+    top = top_language(paragraph)
+    if top is None:
+        return None
+    detected, probability = top
+    if same_language(detected, language) or probability < MIN_PROBABILITY:
+        return None
+    return ForeignSpan(0, len(paragraph), detected, "paragraph", "", words, letters, probability)
+
+
+def _script_spans(paragraph: str, native: frozenset[str]) -> Iterator[ForeignSpan | None]:
+    """Each long run of a foreign script as a span, or None for a run that is a name."""
+    for start, end, script, letters, words in _script_runs(paragraph, native):
+        if not _is_long_run(script, letters, words):
+            continue
+        run = paragraph[start:end]
+        # Russian (and any non-Latin) news keeps names of organisations, works and web
+        # addresses in Latin letters: "Urban Taskforce Australia", "tierradelsolgallery.org".
+        if script == "Latin" and (_is_title(run) or _is_address(run)):
+            yield None
+            continue
+        top = top_language(paragraph[start:end])
+        named, probability = ("", None) if top is None else top
+        if probability is None or probability < _NAMING_PROBABILITY:
+            named, probability = "", None
+        yield ForeignSpan(start, end, named, "script", script, words, letters, probability)
+
+
+def foreign_spans(text: str, language: str) -> list[ForeignSpan]:
+    """Every span of ``text`` not written in the article's ``language``, in text order.
+
+    Per paragraph (:func:`paragraphs`): long runs of a script the language does not write;
+    else the whole paragraph when langdetect reads it as another language; else, in a de,
+    fr or es article, runs of English words (a title, a quotation, half a sentence). A
+    segment too short to tell takes the article's language. An undetermined language, or
+    one with neither a known script nor a langdetect profile, has no foreign spans.
+
+    >>> text = "Der Minister sagte: „We will not give up on this fight“, und ging.\\nEs regnet."
+    >>> [(s.kind, s.language, text[s.start:s.end]) for s in foreign_spans(text, "de")]
+    [('phrase', 'en', 'We will not give up on this fight')]
+    """
+    lang = base_language(language)
+    native = LANGUAGE_SCRIPTS.get(lang)
+    spans: list[ForeignSpan] = []
+    for p_start, p_end in paragraphs(text):
+        paragraph = text[p_start:p_end]
+        runs = list(_script_spans(paragraph, native)) if native is not None else []
+        # A paragraph with a long run of another script is not read as a whole: langdetect
+        # reads a Russian paragraph holding a Latin name as Bulgarian.
+        found = [run for run in runs if run is not None]
+        if not runs and lang in LANGDETECT_LANGUAGES:
+            whole = _foreign_paragraph(paragraph, lang)
+            found = [whole] if whole is not None else []
+        if not runs and lang in PHRASE_LANGUAGES and all(s.language == "en" for s in found):
+            # English with some of the article's language around it (half a sentence, a
+            # quotation) is flagged as the English it is, and the rest is still checked.
+            phrases = list(_phrases(paragraph, lang))
+            english = sum(s.letters for s in phrases)
+            if phrases and (not found or english < MAX_PHRASE_SHARE * found[0].letters):
+                found = phrases
+        spans += [replace(s, start=p_start + s.start, end=p_start + s.end) for s in found]
+    return spans

@@ -4,10 +4,17 @@ Contract: :func:`clean` is a pure function of its input and settings (the same i
 glossary, rules and house style give the same :class:`~copydesk.model.Result`), cleaning
 its own output changes nothing, and a step that does not apply to the article's language
 is skipped with a note in ``Result.notes``, never an error.
+
+Each text is cleaned in its own language: the spans of an article written in another
+language (:func:`copydesk.langid.foreign_spans`: paragraphs, runs of another script, English
+left in a de/fr/es sentence) are found once, get none of the article language's safe fixes,
+house forms, spelling or phrasing findings, and are reported once by the untranslated checker.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import replace
@@ -17,10 +24,13 @@ from copydesk.errors import InputError
 from copydesk.findings.checker import FindContext, collect
 from copydesk.findings.registry import checkers
 from copydesk.findings.spelling import SPELLING_LANGUAGES, glossary_lexicon
+from copydesk.findings.untranslated import UntranslatedChecker
 from copydesk.langid import (
     SAMPLE_CHARS,
     UNDETERMINED,
+    ForeignSpan,
     detect_language,
+    foreign_spans,
     given_language,
 )
 from copydesk.limits import FindingCap, TooManyChanges, max_changes
@@ -31,14 +41,20 @@ from copydesk.rules import fix_text_and_explain
 from copydesk.scores.base import Scores
 from copydesk.scores.run import score_run
 from copydesk.settings import Settings, default_settings
+from copydesk.spans import SpanIndex
 
 # Settings and their loader live in copydesk.settings; named here too for existing callers.
 __all__ = ["Settings", "clean", "clean_file", "default_settings", "find_and_score"]
 
 
 def _fix_and_normalize(
-    text: str, language: str, settings: Settings, notes: list[str]
+    text: str,
+    language: str,
+    settings: Settings,
+    notes: list[str],
+    foreign: Sequence[ForeignSpan] = (),
 ) -> tuple[str, list[Edit]]:
+    """The safe fixes and house forms of ``language``, outside the ``foreign`` spans."""
     limit = max_changes(settings.max_changes)
     ruleset = settings.rules(language)
     if ruleset.rules:
@@ -65,7 +81,37 @@ def _fix_and_normalize(
         cleaned, term_edits = fixed, []
         notes.append(f"no glossary forms for language '{language}': term normalisation skipped")
     edits = compose_edits(fix_edits, term_edits, text, fixed, max_changes=limit)
+    if foreign:
+        index = _span_index(foreign)
+        kept = [e for e in edits if not index.overlaps(e.start, max(e.end, e.start + 1))]
+        if len(kept) != len(edits):
+            notes.append(
+                f"{len(edits) - len(kept)} change(s) of '{language}' left out of text in "
+                "another language"
+            )
+            edits = kept
+            cleaned = apply_edits(text, edits)
     return cleaned, edits
+
+
+def _span_index(spans: Sequence[ForeignSpan]) -> SpanIndex:
+    return SpanIndex((s.start, s.end) for s in spans)
+
+
+def _moved(spans: Sequence[ForeignSpan], edits: Sequence[Edit]) -> list[ForeignSpan]:
+    """``spans`` of the input at their place in the text the applied ``edits`` make.
+
+    No applied edit touches a span (they were left out), so each span moves by what the
+    edits before it add or take away.
+    """
+    applied = sorted((e.start, len(e.after) - (e.end - e.start)) for e in edits if e.applied)
+    starts = [start for start, _ in applied]
+    shifts = [0, *itertools.accumulate(delta for _, delta in applied)]
+    moved = []
+    for span in spans:
+        shift = shifts[bisect.bisect_left(starts, span.start)]
+        moved.append(replace(span, start=span.start + shift, end=span.end + shift))
+    return moved
 
 
 def _suggested(edit: Edit) -> Edit:
@@ -78,12 +124,23 @@ def _find(
     settings: Settings,
     notes: list[str],
     suggested: set[tuple[str, int, int]],
+    foreign: Sequence[ForeignSpan],
 ) -> list[Finding]:
     """Every registered checker's findings, graded, through one
-    :class:`~copydesk.limits.FindingCap`."""
-    # A safe fix that was only suggested is also found by its rule: report it once. This is
-    # decided before the cap, so that it counts what is listed.
-    cap = FindingCap(keep=lambda f: (f.rule, f.start, f.end) not in suggested)
+    :class:`~copydesk.limits.FindingCap`; in the ``foreign`` spans only the untranslated
+    checker's."""
+    index = _span_index(foreign)
+
+    def keep(f: Finding) -> bool:
+        # A safe fix that was only suggested is also found by its rule: report it once. Text
+        # in another language gets no findings of this language's checks. Both are decided
+        # before the cap, so that it counts what is listed.
+        if (f.rule, f.start, f.end) in suggested:
+            return False
+        in_foreign = bool(foreign) and index.overlaps(f.start, max(f.end, f.start + 1))
+        return not in_foreign or f.rule.split(".")[0] == UntranslatedChecker.name
+
+    cap = FindingCap(keep=keep)
     context = FindContext(
         language=language,
         ruleset=settings.rules(language),
@@ -95,6 +152,7 @@ def _find(
             else None
         ),
         notes=notes,
+        foreign=foreign,
     )
     collect(checkers(), cleaned, context, cap)
     notes.extend(cap.notes())
@@ -145,7 +203,8 @@ def _clean(
 ) -> Result:
     """The stages after the language is decided (see :func:`clean`)."""
     text = doc.text
-    cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes)
+    foreign = foreign_spans(text, lang.code) if lang.code != UNDETERMINED else []
+    cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes, foreign)
     if not language and cleaned[:SAMPLE_CHARS] != text[:SAMPLE_CHARS]:
         # Cleaning must leave text that cleaning leaves alone: a short text of names can read
         # as German, then as English once a name takes its German house form, and cleaning it
@@ -160,6 +219,7 @@ def _clean(
                 "language-specific steps skipped; give the language to clean it"
             ]
             lang = replace(lang, code=UNDETERMINED, probability=None)
+            foreign = []
             cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes)
     edits, held = settings.memory.hold_back(cleaned, edits)
     if held:
@@ -172,7 +232,7 @@ def _clean(
         msg = "internal error: edits do not replay to the cleaned text"
         raise RuntimeError(msg)
     findings, suppressed, scores = find_and_score(
-        text, cleaned, edits, lang.code, settings, notes, reference
+        text, cleaned, edits, lang.code, settings, notes, reference, _moved(foreign, edits)
     )
     return Result(
         input=text,
@@ -197,14 +257,18 @@ def find_and_score(
     settings: Settings,
     notes: list[str],
     reference: str | None = None,
+    foreign: Sequence[ForeignSpan] | None = None,
 ) -> tuple[list[Finding], list[Finding], Scores]:
     """(findings, suppressed, scores) of ``cleaned``, made from ``text`` by ``edits``.
 
     The stages after the edits: checkers, grading, the false-alarm memory, scores. A review
-    (:mod:`copydesk.review`) runs them again on the reviewed text.
+    (:mod:`copydesk.review`) runs them again on the reviewed text. ``foreign`` are the spans
+    of ``cleaned`` in another language (None: found here).
     """
     suggested = {(e.rule, e.start, e.end) for e in edits if not e.applied and not e.rejected}
-    findings = _find(cleaned, language, settings, notes, suggested)
+    if foreign is None:
+        foreign = foreign_spans(cleaned, language) if language != UNDETERMINED else []
+    findings = _find(cleaned, language, settings, notes, suggested, foreign)
     findings, suppressed = settings.memory.split(cleaned, findings)
     return findings, suppressed, score_run(text, cleaned, findings, reference)
 

@@ -15,7 +15,7 @@ that :meth:`FindContext.is_enabled` turns off, for speed, but never re-grades a 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -29,6 +29,7 @@ from copydesk.rules.model import Rule, RuleSet
 
 if TYPE_CHECKING:
     from copydesk.findings.spelling import Lexicon
+    from copydesk.langid import ForeignSpan
 
 __all__ = ["Checker", "FindContext", "Grader", "RuleFileChecker", "collect", "rule_file_rules"]
 
@@ -40,7 +41,9 @@ class FindContext:
     ``ruleset`` is the article language's rule pack; ``lexicon`` the glossary's words for the
     spelling checker (None: spelling without them); ``notes`` collects what a checker skipped
     and why; ``over_budget`` the ids of rules stopped part-way (their findings are dropped);
-    ``source`` is the source-language text, when there is one.
+    ``source`` is the source-language text, when there is one; ``foreign`` the spans of the
+    text in another language (:func:`~copydesk.langid.foreign_spans`), when the caller has
+    computed them (None: a checker that needs them finds them).
     """
 
     language: str
@@ -51,6 +54,7 @@ class FindContext:
     notes: list[str] = field(default_factory=list)
     over_budget: list[str] = field(default_factory=list)
     source: str | None = None
+    foreign: Sequence[ForeignSpan] | None = None
 
     def is_enabled(self, rule: Rule) -> bool:
         """Whether the house style lets ``rule`` report (a checker may skip it otherwise)."""

@@ -21,7 +21,7 @@ from typing import Any
 import regex
 
 from copydesk._yaml import MappingReader, decode_utf8, load_yaml
-from copydesk.errors import RuleFileError
+from copydesk.errors import InputError, RuleFileError
 from copydesk.load import read_regular_file
 from copydesk.model import SEVERITIES, Severity
 from copydesk.rules.checks import CHECKS
@@ -61,7 +61,7 @@ RULE_KEYS = frozenset(
         "examples",
     }
 )
-EXAMPLE_KEYS = frozenset({"flag", "pass"})
+EXAMPLE_KEYS = frozenset({"flag", "pass", "lang"})
 _MATCHER_KEY = {"phrase": "phrases", "pattern": "pattern", "check": "check", CHECKER: None}
 # The fields a check fills for the templates of its rule.
 _CHECK_FIELDS = frozenset({"replacement", "advice"})
@@ -148,14 +148,25 @@ def _matcher(
     return (), None, check, None
 
 
-def _examples(reader: MappingReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _examples(
+    reader: MappingReader, checker: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """The flag and pass examples, and the language a code checker's examples are in."""
     if "examples" not in reader.data:
-        return (), ()
+        return (), (), None
     what = f"{reader.what} examples"
-    examples = reader.child("examples", what, EXAMPLE_KEYS)
+    examples = reader.child("examples", what, EXAMPLE_KEYS if checker else EXAMPLE_KEYS - {"lang"})
     flag = examples.texts("flag") if "flag" in examples.data else ()
     passing = examples.texts("pass") if "pass" in examples.data else ()
-    return flag, passing
+    language = None
+    if "lang" in examples.data:
+        from copydesk.langid import language_code
+
+        try:
+            language = language_code(examples.text("lang"))
+        except InputError as exc:
+            raise examples.fail(key="lang", problem=str(exc)) from None
+    return flag, passing, language
 
 
 def _load_rule(
@@ -210,7 +221,7 @@ def _load_rule(
         if values.get(key) is not None:
             _check_template(values[key], key, compiled, names, reader)
     exceptions = reader.texts("exceptions") if "exceptions" in reader.data else ()
-    flag, passing = _examples(reader)
+    flag, passing, examples_language = _examples(reader, extends == CHECKER)
 
     return Rule(
         id=f"{prefix}.{name}",
@@ -223,6 +234,7 @@ def _load_rule(
         default_on=values.get("default", True),
         examples_flag=flag,
         examples_pass=passing,
+        examples_language=examples_language,
         file=str(path),
         line=reader.data.line,
         phrases=phrases,

@@ -137,6 +137,9 @@ class Rule:
     link: str | None = None
     source: str | None = None
     replacement: str | None = None
+    # The language a code checker's examples are read in (None: English; a pack's examples
+    # are read in its pack's language).
+    examples_language: str | None = None
     _regex: Any = field(default=None, repr=False, compare=False)
     _exception_regexes: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
