@@ -128,7 +128,7 @@ def edits1(word: str, alphabet: str) -> Iterator[str]:
     """Every string one deletion, transposition, replacement or insertion away from ``word``.
 
     >>> sorted(set(edits1("ab", "ab")))
-    ['a', 'aab', 'aa', 'aba', 'abb', 'b', 'ba', 'bab', 'bb']
+    ['a', 'aa', 'aab', 'aba', 'abb', 'b', 'ba', 'bab', 'bb']
     """
     for i in range(len(word) + 1):
         head, tail = word[:i], word[i:]

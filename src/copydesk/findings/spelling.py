@@ -227,46 +227,102 @@ def _base_language(language: str) -> str:
 
 # -- names ---------------------------------------------------------------------------
 
-# Letter groups that transliterations of one name swap for each other: three vowel classes
-# (a; e/i/y/j; o/u), k/c/g/q, v/w/f and s/z, in Latin and Cyrillic script. Other letters
-# stand for themselves.
+# Letter groups that transliterations of one name swap for each other, in Latin and Cyrillic
+# script: k/c/g/q, v/w/f and s/z among consonants; among vowels a, i (i, y, j and Cyrillic
+# е, и, ы, э, й) and u (o, u), with Latin e ("e") between a and i: "Menbij" and "Manbij",
+# "Edleb" and "Idlib". Other letters stand for themselves.
 _LETTER_CLASS = {
     **dict.fromkeys("a\u0430\u044f", "a"),
-    **dict.fromkeys("eiyj\u0435\u0451\u0438\u044b\u044d\u0439", "i"),
+    **dict.fromkeys("iyj\u0435\u0451\u0438\u044b\u044d\u0439", "i"),
     **dict.fromkeys("ou\u043e\u0443\u044e", "u"),
+    "e": "e",
     **dict.fromkeys("kcgq\u043a\u0433", "k"),
     **dict.fromkeys("vwf\u0432\u0444", "v"),
     **dict.fromkeys("sz\u0441\u0437", "s"),
 }
-_VOWEL_CLASSES = frozenset("aiu")
+_VOWEL_CLASSES = frozenset("aiue")
 # Digraphs spelt differently for one sound, rewritten before the letters are classed.
-_DIGRAPHS = (("sch", "sh"), ("ph", "f"), ("ck", "k"), ("th", "t"), ("dh", "d"), ("x", "ks"))
+_DIGRAPHS = (
+    ("tsch", "ch"), ("tch", "ch"), ("sch", "sh"), ("ph", "f"), ("ck", "k"), ("th", "t"),
+    ("dh", "d"), ("x", "ks"),
+)  # fmt: skip
 
 
-def _skeleton(folded: str) -> str:
-    """Transliteration key: letters in their class (:data:`_LETTER_CLASS`), runs collapsed.
-
-    Two spellings of one name share it ("Idleb" and "Idlib", "Zaytoun" and "Zaitun",
-    "Lattakia" and "Latakia", "Raqqah" and "Raqqa", "Moskow" and "Moscow", "Идлеб" and
-    "Идлиб"); two different names that edit distance finds close do not ("Serie" and
-    "Syria", "Huawei" and "Hawa", "Liyan" and "Libyan").
-
-    >>> _skeleton("zaytoun") == _skeleton("zaitun"), _skeleton("serie") == _skeleton("syria")
-    (True, False)
-    """
+def _classes(folded: str) -> list[str]:
+    """The letter classes of a folded word, digraphs rewritten, runs of one class collapsed,
+    a final -h after a vowel dropped (Raqqah, Hasakeh: a spelling convention)."""
     for digraph, plain in _DIGRAPHS:
         folded = folded.replace(digraph, plain)
     out: list[str] = []
     for c in folded:
-        if not c.isalpha():
-            continue
-        key = _LETTER_CLASS.get(c, c)
-        if not out or out[-1] != key:
-            out.append(key)
-    # final -h after a vowel (Raqqah, Hasakeh) is a spelling convention
+        if c.isalpha():
+            key = _LETTER_CLASS.get(c, c)
+            if not out or out[-1] != key:
+                out.append(key)
     if len(out) > 2 and out[-1] == "h" and out[-2] in _VOWEL_CLASSES:
         out.pop()
+    return out
+
+
+def _skeleton(folded: str) -> str:
+    """Transliteration key: consonants in their class, each run of vowels one "a".
+
+    Two spellings of one name share it ("Idleb" and "Idlib", "Zaytoun" and "Zaitun",
+    "Lattakia" and "Latakia", "Raqqah" and "Raqqa", "Moskow" and "Moscow", "Идлеб" and
+    "Идлиб"); :func:`_same_vowels` then compares the vowels.
+
+    >>> _skeleton("zaytoun") == _skeleton("zaitun"), _skeleton("liyan") == _skeleton("libyan")
+    (True, False)
+    """
+    out: list[str] = []
+    for key in _classes(folded):
+        key = "a" if key in _VOWEL_CLASSES else key
+        if not out or out[-1] != key:
+            out.append(key)
     return "".join(out)
+
+
+def _vowel_runs(folded: str) -> list[tuple[str, ...]]:
+    """Each run of vowels as its classes: an "e" beside another vowel is part of a diphthong
+    and drops out ("ie", "ei" are "i"; "ea" is "a"), and a final "e" counts as "i"."""
+    runs: list[list[str]] = []
+    previous_vowel = False
+    for key in _classes(folded):
+        vowel = key in _VOWEL_CLASSES
+        if vowel and not previous_vowel:
+            runs.append([])
+        if vowel:
+            runs[-1].append(key)
+        previous_vowel = vowel
+    if runs and _classes(folded)[-1] in _VOWEL_CLASSES:
+        runs[-1] = ["i" if k == "e" else k for k in runs[-1]]
+    out: list[tuple[str, ...]] = []
+    for run in runs:
+        kept = [k for k in run if k != "e"] or ["e"]
+        out.append(tuple(k for i, k in enumerate(kept) if i == 0 or kept[i - 1] != k))
+    return out
+
+
+def _same_vowels(a: str, b: str) -> bool:
+    """Whether two folded words with one skeleton have the same vowels, an "e" standing
+    for "a" or "i" inside the word ("Menbij" and "Manbij") but not at its end ("Serie" and
+    "Syria" differ, as do "Huawei" and "Hawa").
+
+    >>> _same_vowels("menbij", "manbij"), _same_vowels("serie", "syria")
+    (True, False)
+    """
+    runs_a, runs_b = _vowel_runs(a), _vowel_runs(b)
+    if len(runs_a) != len(runs_b):
+        return False
+    for x, y in zip(runs_a, runs_b, strict=True):
+        if (
+            x == y
+            or (x == ("e",) and y in {("a",), ("i",)})
+            or (y == ("e",) and x in {("a",), ("i",)})
+        ):
+            continue
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +380,7 @@ def _near_name(word: str, index: _NameIndex) -> _NameForm | None:
         # an inflection of the name ("Syrians", "Idlibi") is not a variant of it
         if folded.startswith(nf.folded) and folded[len(nf.folded) :] in _NAME_SUFFIXES:
             return
-        if abs(len(folded) - len(nf.folded)) > 2:
+        if abs(len(folded) - len(nf.folded)) > 2 or not _same_vowels(folded, nf.folded):
             return
         matcher = SequenceMatcher(None, folded, nf.folded, autojunk=False)
         if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
@@ -446,8 +502,10 @@ def _apostrophe_word(normalized: str, start: int, end: int) -> str | None:
         while left > 0 and normalized[left - 1].isalpha():
             left -= 1
     right = end
-    while right + 1 < len(normalized) and normalized[right] == "'" and (
-        normalized[right + 1].isalpha()
+    while (
+        right + 1 < len(normalized)
+        and normalized[right] == "'"
+        and (normalized[right + 1].isalpha())
     ):
         right += 2
         while right < len(normalized) and normalized[right].isalpha():
@@ -705,8 +763,7 @@ class SpellingChecker(RuleFileChecker):
         lang = _base_language(context.language)
         if lang not in SPELLING_LANGUAGES:
             context.note(
-                f"no spelling dictionary for language '{context.language}': "
-                "spelling check skipped"
+                f"no spelling dictionary for language '{context.language}': spelling check skipped"
             )
             return iter(())
         if lang in HUNSPELL_LANGUAGES:
