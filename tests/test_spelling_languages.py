@@ -267,3 +267,15 @@ def test_findings_on_the_wmt24_references(language: str, budget: float) -> None:
     words = sum(count_words(r) for r in references)
     findings = [f for r in references for f in find_misspellings(r, language)]
     assert 1000 * len(findings) / words < budget
+
+
+@_needs("de")
+def test_the_search_for_slips_keeps_its_budget() -> None:
+    # distinct long non-words, each used once: every one would be searched
+    words = [f"zqxverantwortungvoll{a}{b}" for a in "bcdfg" for b in "klmnprst"]
+    notes: list[str] = []
+    found = find_misspellings(" ".join(words), "de", notes=notes)
+    assert found == []  # nothing one edit away, and the search stopped within its budget
+    (note,) = notes
+    assert note.startswith("spelling: the search for slips stopped at 'zqx")
+    assert find_misspellings("Das war eine grundliegende Frage.", "de", notes=notes)
