@@ -496,8 +496,22 @@ def _skip_spans(text: str) -> SpanIndex:
     return SpanIndex(m.span() for m in _SKIP_RE.finditer(text))
 
 
-# A sentence ends at . ! ? or a line break, then spaces and opening quotes or brackets.
-_SENTENCE_START = re.compile(r"(?:^|[.!?…:]\s+|\n)[\s\"'«»„“”‘’‚(\[¿¡–—-]*\Z")
+# What may stand between the end of a sentence and its first word.
+_OPENERS = frozenset("\"'«»„“”‘’‚([¿¡–—-")
+_SENTENCE_ENDS = frozenset(".!?…:")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens the text, a line, or a sentence (after . ! ? … :
+    and a space, with opening quotes or brackets between)."""
+    at = start
+    spaced = False
+    while at > 0 and start - at < 8 and (text[at - 1].isspace() or text[at - 1] in _OPENERS):
+        at -= 1
+        if text[at] == "\n":
+            return True
+        spaced = spaced or text[at].isspace()
+    return at == 0 or (spaced and text[at - 1] in _SENTENCE_ENDS)
 
 
 def _text_names(text: str, normalized: str) -> frozenset[str]:
@@ -508,10 +522,9 @@ def _text_names(text: str, normalized: str) -> frozenset[str]:
     """
     names: set[str] = set()
     for start, _end, word in iter_words(text):
-        if word[0].isupper() and not word.isupper() and start:
-            head = normalized[max(0, start - 8) : start]
-            if not _SENTENCE_START.search(head):
-                names.add(word.lower())
+        capitalised = word[0].isupper() and not word.isupper()
+        if capitalised and not _starts_sentence(normalized, start):
+            names.add(word.lower())
     return frozenset(names)
 
 
@@ -566,13 +579,13 @@ def _after_name_and_hyphen(text: str, start: int) -> bool:
     return at < start - 1 and text[at].isupper()
 
 
-_NEXT_WORD = re.compile(r"[\s'’-]*(\w)")
-
-
 def _name_follows(text: str, end: int) -> bool:
-    """Whether the next word after ``end`` starts with a capital."""
-    m = _NEXT_WORD.match(text, end)
-    return m is not None and m.group(1).isupper()
+    """Whether the next word after ``end`` (past spaces, apostrophes and hyphens) starts
+    with a capital."""
+    at = end
+    while at < len(text) and at - end < 8 and (text[at].isspace() or text[at] in "'’-"):
+        at += 1
+    return at < len(text) and text[at].isupper()
 
 
 # German separable prefixes: "auszusteigen", "freispricht", "ausgeklappt" are the prefix and
