@@ -279,3 +279,9 @@ def test_the_search_for_slips_keeps_its_budget() -> None:
     (note,) = notes
     assert note.startswith("spelling: the search for slips stopped at 'zqx")
     assert find_misspellings("Das war eine grundliegende Frage.", "de", notes=notes)
+
+
+@_needs("fr")
+def test_a_french_elision_before_a_name_is_not_a_name_of_its_own() -> None:
+    found = find_misspellings("Les frappes d'Edleb ont repris.", "fr", names=["Idlib"])
+    assert [(f.rule, f.text, f.suggestion) for f in found] == [(NAME_RULE, "Edleb", "Idlib")]

@@ -96,6 +96,7 @@ from copydesk.findings._words import (
 from copydesk.findings.checker import FindContext, RuleFileChecker, rule_file_rules
 from copydesk.findings.dictionaries import (
     HUNSPELL_LANGUAGES,
+    HunspellDictionary,
     WordLookup,
     current_words,
     hunspell_dictionary,
@@ -702,9 +703,11 @@ def iter_misspellings(
             if whole is not None and (lookup.known(whole) or whole.lower() in known):
                 continue
         if word[0].isupper():
-            # a name after an apostrophe ("O'Mara", "D'Angelo") or with capitals inside
-            # ("AstanaTV", "McCain") is a name of its own, not a variant of a house form
-            if before == "'" or any(c.isupper() for c in word[1:]):
+            # a name glued to a capital by an apostrophe ("O'Mara", "D'Angelo"; not French
+            # "d'Idleb") or with capitals inside ("AstanaTV", "McCain") is a name of its own,
+            # not a variant of a house form
+            glued = before == "'" and start > 1 and normalized[start - 2].isupper()
+            if glued or any(c.isupper() for c in word[1:]):
                 continue
             nf = _near_name(word, index) if index is not None and NAME_RULE in rule_ids else None
             if nf is not None:
@@ -750,10 +753,8 @@ def iter_misspellings(
             # English left in the text is the untranslated checker's ("food", "and" in a
             # title); "del", "von" before a capital belong to a name ("Guillermo del Toro")
             continue
-        if hunspell:
-            # each search looks up every string one edit away: about 2,000 for a long
-            # German word, at some 10,000 lookups a second for words Hunspell lacks
-            searched += len(lower) * (2 * len(getattr(lookup, "alphabet", "")) + 2) + 1
+        if isinstance(lookup, HunspellDictionary):
+            searched += lookup.search_cost(lower)
             if searched > SEARCH_BUDGET:
                 if notes is not None:
                     notes.append(_BUDGET_NOTE.format(word=word))
