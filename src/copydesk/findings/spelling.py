@@ -571,9 +571,12 @@ _NAME_PARTICLES = frozenset(
 
 
 def _after_name_and_hyphen(text: str, start: int) -> bool:
-    """Whether a capitalised word and a hyphen come right before ``start``."""
+    """Whether a capitalised word or a number and a hyphen come right before ``start``
+    ("Даунинг-стрит", "20-летия", "5-jährige")."""
     if start < 2 or text[start - 1] != "-":
         return False
+    if text[start - 2].isdigit():
+        return True
     at = start - 1
     while at > 0 and text[at - 1].isalpha():
         at -= 1
@@ -693,6 +696,8 @@ def iter_misspellings(
         before = normalized[start - 1] if start else ""
         if before == "'" and word.lower() in _CONTRACTION_PARTS:
             continue
+        if before == "%" or before.isdigit():
+            continue  # "1%ige", "5fache": a suffix of a number
         lower = word.lower()
         # "doesn't", "isn't": the stem before n't is not a dictionary word on its own
         if lower.endswith("n") and normalized[end : end + 2] == "'t":
@@ -730,7 +735,13 @@ def iter_misspellings(
         if lower in text_names:
             continue  # the text writes it as a name elsewhere
         if _after_name_and_hyphen(normalized, start):
-            continue  # "Даунинг-стрит", "Wall-street": the second half of a hyphenated name
+            continue  # "Даунинг-стрит", "20-летия": the second half of a hyphenated name
+        if (
+            hunspell
+            and normalized[end : end + 1] == "-"
+            and normalized[end + 1 : end + 2].isalpha()
+        ):
+            continue  # "американо-китайский": the first part of a compound is not a word
         if not hunspell:
             # "naïve" where the word list has "naive" (Hunspell's dictionaries have accents)
             folded = fold_accents(word)
