@@ -65,7 +65,9 @@ def _words(text: str, language: str, **options: object) -> list[tuple[str, str |
         pytest.param(
             "de", "Das Bundesinnenministerium hat die Daten gepostet und ist ausgestiegen.", id="de"
         ),
-        pytest.param("fr", "Aujourd'hui, jusqu'à présent, le gouvernement l'a été.", id="fr"),
+        pytest.param(
+            "fr", "Aujourd'hui, jusqu'à présent, le gouvernement l'a été à coeur.", id="fr"
+        ),
     ],
 )
 def test_inflected_forms_are_known(language: str, text: str) -> None:

@@ -621,6 +621,8 @@ def _derived_known(lang: str, lookup: WordLookup, lower: str) -> bool:
                 # a verb or adjective form ("frei" + "spricht"): Hunspell's German accepts
                 # a noun only capitalised, so a lower-case hit is never a noun
                 return True
+    if lang == "fr" and "oe" in lower and lookup.known(lower.replace("oe", "œ")):
+        return True  # "oeuvre", "coeur": the ligature typed as two letters
     if lang == "es":
         if _ES_SUPERLATIVE.search(lower) and lookup.known(_ES_SUPERLATIVE.sub("ísimo", lower)):
             return True
