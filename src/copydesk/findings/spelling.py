@@ -539,17 +539,22 @@ def _apostrophe_word(normalized: str, start: int, end: int) -> str | None:
     after = normalized[end] if end < len(normalized) else ""
     if before != "'" and after != "'":
         return None
-    left = start
-    while left > 1 and normalized[left - 1] == "'" and normalized[left - 2].isalpha():
+    # at most two joins each way ("prud'homme", "quelqu'un"): a run of "ab'ab'ab'..." costs
+    # each of its words a bounded look, not the whole run
+    left, hops = start, 0
+    while hops < 2 and left > 1 and normalized[left - 1] == "'" and normalized[left - 2].isalpha():
+        hops += 1
         left -= 2
         while left > 0 and normalized[left - 1].isalpha():
             left -= 1
-    right = end
+    right, hops = end, 0
     while (
-        right + 1 < len(normalized)
+        hops < 2
+        and right + 1 < len(normalized)
         and normalized[right] == "'"
-        and (normalized[right + 1].isalpha())
+        and normalized[right + 1].isalpha()
     ):
+        hops += 1
         right += 2
         while right < len(normalized) and normalized[right].isalpha():
             right += 1
