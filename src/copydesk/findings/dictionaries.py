@@ -31,7 +31,9 @@ ru        0.16 s, 37 MB,      0.5 s + 0.4 s,   1.3 s, 140 MB,
 compounds nor French elisions (its French output is 4 million lines of pairs such as
 "qu'trouble/j'n'q'"), so a word list would need a cache and still miss words; libhunspell
 loads in a tenth of a second and needs no cache. Lookups are case-aware as Hunspell's are:
-"Regierung" is known, "regierung" is not.
+"Regierung" is known, "regierung" is not. Threads (a flow's task runner) share one loaded
+dictionary: the binding holds the GIL through every call into libhunspell, so calls never
+overlap.
 """
 
 from __future__ import annotations
