@@ -95,11 +95,21 @@ def _fake_path(tmp_path: Path, present: set[str]) -> Path:
     return bin_dir
 
 
-def _run_test_deps(tmp_path: Path, present: set[str]) -> list[str]:
+DICTIONARIES = ("de_DE", "fr_FR", "es_ES", "ru_RU")
+
+
+def _run_test_deps(
+    tmp_path: Path, present: set[str], dictionaries: tuple[str, ...] = DICTIONARIES
+) -> list[str]:
     bin_dir = _fake_path(tmp_path, present)
+    dictionary_dir = tmp_path / "hunspell"
+    dictionary_dir.mkdir()
+    for name in dictionaries:
+        (dictionary_dir / f"{name}.dic").write_text("1\nword\n", encoding="utf-8")
     done = subprocess.run(
         [str(bin_dir / "sh"), str(TEST_DEPS)],
-        env={"PATH": str(bin_dir)}, capture_output=True, text=True, timeout=30, check=False,
+        env={"PATH": str(bin_dir), "COPYDESK_HUNSPELL_DIR": str(dictionary_dir)},
+        capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     calls = tmp_path / "calls"
@@ -112,3 +122,10 @@ def test_test_deps_installs_only_what_is_missing(tmp_path: Path) -> None:
     installs = [c for c in calls if c.startswith("apt-get install")]
     assert len(installs) == 1 and installs[0].split()[-1] == "chromium"
     assert ("sudo apt-get install" in "\n".join(calls)) == (os.geteuid() != 0)
+
+
+def test_test_deps_installs_the_missing_spelling_dictionaries(tmp_path: Path) -> None:
+    calls = _run_test_deps(tmp_path, {"chromium", "initdb"}, dictionaries=("fr_FR",))
+    installs = [c for c in calls if c.startswith("apt-get install")]
+    assert len(installs) == 1
+    assert installs[0].split()[-3:] == ["hunspell-de-de", "hunspell-es", "hunspell-ru"]
