@@ -232,15 +232,23 @@ def test_a_foreign_form_of_two_entries_that_disagree_changes_nothing() -> None:
 def test_without_a_dictionary_one_word_forms_are_only_suggested(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(crosslang, "HUNSPELL_DIR", tmp_path)
-    crosslang._dictionary_words.cache_clear()
-    crosslang.foreign_form_policy.cache_clear()
+    from copydesk.findings import dictionaries
+
+    monkeypatch.setattr(dictionaries, "DICTIONARY_DIRS", (str(tmp_path),))
+    monkeypatch.delenv("DICPATH", raising=False)
+    caches = (
+        dictionaries.hunspell_dictionary,
+        dictionaries.word_dictionary,
+        crosslang.foreign_form_policy,
+    )
+    for cached in caches:
+        cached.cache_clear()
     try:
         assert _changes("Sochi", "de") == [("Sochi", "Sotschi", False)]
         assert _changes("Vladimir Poutine sagte", "de")[0][2] is True  # names of two words
     finally:
-        crosslang._dictionary_words.cache_clear()
-        crosslang.foreign_form_policy.cache_clear()
+        for cached in caches:
+            cached.cache_clear()
 
 
 @pytest.mark.skipif(not crosslang.has_dictionary("de"), reason="no German hunspell list")

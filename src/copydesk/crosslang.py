@@ -13,8 +13,8 @@ the spellings alone, what happens to it, so that the change stays precise:
   letters up to accents, case and hyphens ("Vladimir"/"Vladímir"), a spelling of three
   letters or fewer (acronyms), or a name made only of the language's words. One-word
   spellings are only suggested, too, when ``lang`` has no dictionary on this machine
-  (Debian's hunspell word lists, :data:`HUNSPELL_DIR`): nothing then says they are not
-  words of the language;
+  (:func:`~copydesk.findings.dictionaries.word_dictionary`): nothing then says they are
+  not words of the language;
 - ``apply`` otherwise.
 
 Pure functions of the spellings and the word lists (read once per language).
@@ -28,8 +28,8 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
+from copydesk.findings.dictionaries import word_dictionary
 from copydesk.inflection import is_cyrillic
 
 #: Frequency in the bundled word list (per about a million words of subtitles) from which a
@@ -50,29 +50,12 @@ def _word_counts(lang: str) -> dict[str, int]:
     return counts
 
 
-#: Where Debian's hunspell packages put their word lists, and each language's list.
 _WORD_SPLIT = re.compile(r"[\s\-'’]+")
-HUNSPELL_DIR = Path("/usr/share/hunspell")
-HUNSPELL_NAMES = {"de": "de_DE", "fr": "fr_FR", "es": "es_ES", "ru": "ru_RU", "en": "en_US"}
-
-
-@lru_cache(maxsize=16)
-def _dictionary_words(lang: str) -> frozenset[str] | None:
-    """The stems of ``lang``'s hunspell word list as written (``None`` when absent)."""
-    name = HUNSPELL_NAMES.get(lang)
-    path = HUNSPELL_DIR / f"{name}.dic"
-    if name is None or not path.is_file():
-        return None
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[1:]
-    except OSError:
-        return None
-    return frozenset(line.split("/", 1)[0].split("\t", 1)[0].strip() for line in lines)
 
 
 def has_dictionary(lang: str) -> bool:
-    """Is ``lang``'s hunspell word list on this machine?"""
-    return _dictionary_words(lang) is not None
+    """Is there a dictionary for ``lang`` on this machine?"""
+    return word_dictionary(lang) is not None
 
 
 def is_ordinary_word(spelling: str, lang: str) -> bool:
@@ -96,11 +79,11 @@ def is_known_word(spelling: str, lang: str) -> bool:
     """
     if is_ordinary_word(spelling, lang):
         return True
-    words = _dictionary_words(lang)
+    words = word_dictionary(lang)
     return (
         words is not None
         and " " not in spelling
-        and (spelling in words or spelling.lower() in words)
+        and (words.known(spelling) or words.known(spelling.lower()))
     )
 
 

@@ -61,6 +61,7 @@ __all__ = [
     "edits1",
     "hunspell_dictionary",
     "missing_note",
+    "word_dictionary",
 ]
 
 #: The Hunspell dictionary names tried for each language, in order (Debian's file names).
@@ -174,8 +175,12 @@ class HunspellDictionary:
     _speller: object
 
     def known(self, word: str) -> bool:
-        """Whether Hunspell accepts ``word`` as written (compounds and affixes included)."""
-        return bool(self._speller.spell(word))  # type: ignore[attr-defined]
+        """Whether Hunspell accepts ``word`` as written (compounds and affixes included); a word
+        the dictionary's encoding cannot write (Cyrillic for a Latin-1 dictionary) is not."""
+        try:
+            return bool(self._speller.spell(word))  # type: ignore[attr-defined]
+        except UnicodeEncodeError:
+            return False
 
     def search_cost(self, word: str) -> int:
         """The lookups :meth:`candidates` makes for ``word``: about 2,000 for a long German
@@ -202,8 +207,31 @@ def hunspell_dictionary(language: str) -> HunspellDictionary | None:
     for word, model in _current_entries().get(language, ()):
         # with a model word, the new word takes all of its inflections
         speller.add(word, model) if model else speller.add(word)
-    label = f"Hunspell {dic.stem} ({dic}, sha256 {_file_hash(dic, aff)})"
+    # No folder in the label: the same dictionary gives the same report on every machine.
+    label = f"Hunspell {dic.stem} (sha256 {_file_hash(dic, aff)})"
     return HunspellDictionary(language, dic, label, _try_letters(aff), speller)
+
+
+@cache
+def word_dictionary(language: str) -> WordLookup | None:
+    """The dictionary that says whether a spelling is a word of ``language``: the system's
+    Hunspell dictionary for de, fr, es and ru (as :func:`hunspell_dictionary`), and for
+    English the en_US dictionary the binding ships, so that English needs no system
+    package; None for any other language or without the binding.
+
+    >>> word_dictionary("en").known("Moscow"), word_dictionary("xx")
+    (True, None)
+    """
+    if language in HUNSPELL_LANGUAGES:
+        return hunspell_dictionary(language)
+    if language != "en":
+        return None
+    try:
+        from hunspell import Hunspell
+    except ImportError:
+        return None
+    speller = Hunspell("en_US")  # the binding's own copy of the dictionary
+    return HunspellDictionary("en", Path("en_US.dic"), "Hunspell en_US (bundled)", "", speller)
 
 
 # -- current words ---------------------------------------------------------------------

@@ -665,5 +665,6 @@ def thousands_separator(text: str, context: CheckContext) -> Iterator[Hit]:
 
 # The checks of the target-language packs register themselves on import.
 from copydesk.rules import checks_marks as _checks_marks  # noqa: E402, F401
+
 # The checks of the de, fr, es and ru packs' words and numbers register themselves on import.
 from copydesk.rules import checks_words as _checks_words  # noqa: E402, F401
