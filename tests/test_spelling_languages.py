@@ -288,3 +288,25 @@ def test_the_search_for_slips_keeps_its_budget() -> None:
 def test_a_french_elision_before_a_name_is_not_a_name_of_its_own() -> None:
     found = find_misspellings("Les frappes d'Edleb ont repris.", "fr", names=["Idlib"])
     assert [(f.rule, f.text, f.suggestion) for f in found] == [(NAME_RULE, "Edleb", "Idlib")]
+
+
+def test_the_signature_names_the_system_dictionary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copydesk.findings import dictionaries
+    from copydesk.settings import default_settings
+
+    settings = default_settings()
+    found = dictionaries.dictionary_path("de")
+    with_it = settings.signature("de")
+    assert with_it.dictionary == (
+        "none" if found is None else f"{found.stem}@" + with_it.dictionary.split("@")[1]
+    )
+    assert settings.signature("en").dictionary == ""  # English takes no system dictionary
+    batch_key = settings.key()
+    monkeypatch.setattr(dictionaries, "DICTIONARY_DIRS", (str(tmp_path),))
+    monkeypatch.delenv("DICPATH", raising=False)
+    assert settings.signature("de").dictionary == "none"
+    assert "dictionary:none" in str(settings.signature("de"))
+    # the batch key follows the dictionaries too: articles are cleaned again after a change
+    assert (settings.key() != batch_key) == (found is not None)

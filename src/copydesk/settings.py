@@ -27,6 +27,7 @@ from pathlib import Path
 from copydesk._cache import BoundedCache, FileStamp, file_stamp
 from copydesk.config import HouseStyle, load_house_style
 from copydesk.errors import RuleFileError
+from copydesk.findings.dictionaries import dictionary_id
 from copydesk.findings.registry import check_rule_prefixes
 from copydesk.glossary import Glossary, default_glossary_dir, load_glossary
 from copydesk.langid import language_code
@@ -150,6 +151,7 @@ class Settings:
             mode="suggest" if self.suggest_only else "apply",
             date=self.date.isoformat() if self.date else None,
             memory=self.memory.content_hash,
+            dictionary=dictionary_id(language),
         )
 
     def key(self) -> str:

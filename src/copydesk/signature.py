@@ -2,7 +2,8 @@
 
 A signature pins everything that changes copydesk's output: its version, the content
 hashes of the glossary, the rule pack and the house style, the language, the mode
-(applying or only suggesting) and the reference date used for relative dates. Two runs
+(applying or only suggesting), the reference date used for relative dates, and the
+spelling dictionary a language takes from the system (Hunspell's for de, fr, es, ru). Two runs
 with the same input and the same signature give the same output.
 """
 
@@ -21,6 +22,7 @@ _SHORT = {
     "mode": "m",
     "date": "d",
     "memory": "f",
+    "dictionary": "h",
 }
 
 
@@ -35,6 +37,7 @@ class Signature:
     mode: str = "apply"
     date: str | None = None
     memory: str = "none"
+    dictionary: str = ""  # "de_DE@HASH", "none" when missing; empty where none applies
     version: str = __version__
 
     def fields(self) -> list[tuple[str, str]]:
@@ -51,6 +54,8 @@ class Signature:
             out.append(("date", self.date))
         if self.memory != "none":
             out.append(("memory", self.memory))
+        if self.dictionary:
+            out.append(("dictionary", self.dictionary))
         return out
 
     def format(self, short: bool = False) -> str:

@@ -57,6 +57,7 @@ __all__ = [
     "HunspellDictionary",
     "WordLookup",
     "current_words",
+    "dictionary_id",
     "dictionary_path",
     "edits1",
     "hunspell_dictionary",
@@ -208,8 +209,30 @@ def hunspell_dictionary(language: str) -> HunspellDictionary | None:
         # with a model word, the new word takes all of its inflections
         speller.add(word, model) if model else speller.add(word)
     # No folder in the label: the same dictionary gives the same report on every machine.
-    label = f"Hunspell {dic.stem} (sha256 {_file_hash(dic, aff)})"
+    label = f"Hunspell {dic.stem} (sha256 {_cached_hash(dic)})"
     return HunspellDictionary(language, dic, label, _try_letters(aff), speller)
+
+
+def dictionary_id(language: str | None) -> str:
+    """What a result's signature says of the system dictionary it used: ``de_DE@HASH``,
+    ``none`` when the machine lacks it, empty for a language that takes none; with no
+    language (a batch in any language), one hash over every language's.
+
+    >>> dictionary_id("en"), dictionary_id("xx")
+    ('', '')
+    """
+    if language is None:
+        ids = "|".join(dictionary_id(lang) for lang in sorted(HUNSPELL_LANGUAGES))
+        return f"*@{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
+    if language not in HUNSPELL_LANGUAGES:
+        return ""
+    dic = dictionary_path(language)
+    return "none" if dic is None else f"{dic.stem}@{_cached_hash(dic)}"
+
+
+@cache
+def _cached_hash(dic: Path) -> str:
+    return _file_hash(dic, dic.with_suffix(".aff"))
 
 
 @cache
