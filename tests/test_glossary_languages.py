@@ -324,7 +324,7 @@ def test_a_capital_the_variant_itself_has_is_not_carried_into_mid_sentence() -> 
         {"fr": Form("groupe Wagner")},
         (Variant("Wagner Group"),),
     )
-    glossary = Glossary((wagner,), "doc")
+    glossary = Glossary((wagner,), "test-wagner-capital")
     mid, _ = normalize_terms_and_explain(
         "Les mercenaires du Wagner Group sont partis.", glossary, "fr"
     )
