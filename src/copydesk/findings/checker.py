@@ -26,6 +26,7 @@ from copydesk.limits import FindingCap
 from copydesk.model import Finding
 from copydesk.rules.loader import load_rule_file
 from copydesk.rules.model import Rule, RuleSet
+from copydesk.source import SourceText
 
 if TYPE_CHECKING:
     from copydesk.findings.spelling import Lexicon
@@ -41,7 +42,8 @@ class FindContext:
     ``ruleset`` is the article language's rule pack; ``lexicon`` the glossary's words for the
     spelling checker (None: spelling without them); ``notes`` collects what a checker skipped
     and why; ``over_budget`` the ids of rules stopped part-way (their findings are dropped);
-    ``source`` is the source-language text, when there is one; ``foreign`` the spans of the
+    ``source`` is the source text aligned with the checked text
+    (:class:`~copydesk.source.SourceText`), when there is one; ``foreign`` the spans of the
     text in another language (:func:`~copydesk.langid.foreign_spans`), when the caller has
     computed them (None: a checker that needs them finds them).
     """
@@ -53,7 +55,7 @@ class FindContext:
     lexicon: Lexicon | None = None
     notes: list[str] = field(default_factory=list)
     over_budget: list[str] = field(default_factory=list)
-    source: str | None = None
+    source: SourceText | None = None
     foreign: Sequence[ForeignSpan] | None = None
 
     def is_enabled(self, rule: Rule) -> bool:
