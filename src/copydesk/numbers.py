@@ -75,6 +75,7 @@ _TIME_AFTER = re.compile(
     r"\s?(?:uhr|h\b|hs\b|am\b|pm\b|a\.m\.|p\.m\.|o'clock|час|ч\.)", re.IGNORECASE
 )
 _RANGE_MARK = "-–—~～至到"
+_RANGE_AFTER = re.compile(r"\s?(?:[-–—]\s?\d|(?:to|bis|à|a|hasta|до)\s)", re.IGNORECASE)
 # A measure after a number: a translation may convert it (feet to metres, Fahrenheit to
 # Celsius) and round it, so its number is never sure.
 _UNIT = re.compile(
@@ -82,7 +83,8 @@ _UNIT = re.compile(
     r"acres?|gallons?|fahrenheit|celsius|degrees?|grad|°|meters?|metres?|m|km|cm|mm|kg|g|t|"
     r"kilo\w*|tonnen|tons?|tonnes?|hektar\w*|hectares?|square|quadrat\w*|fuß|meilen?|zoll|"
     r"pfund|metros?|millas?|pies|libras?|grados?|kilómetros?|метр\w*|км|см|кг|фут\w*|"
-    r"мил[ьи]\w*|дюйм\w*|фунт\w*|градус\w*|米|公里|英尺|英里|磅|度|公斤|吨)(?![^\W\d_])",
+    r"мил[ьи]\w*|дюйм\w*|фунт\w*|градус\w*|(?:nano|micro|mikro|milli|нано|микро|милли)(?:se[ck]|met|gram|lit|сек|метр|грам|литр)\w*|"
+    r"米|公里|英尺|英里|磅|度|公斤|吨|纳秒|微秒|毫秒)(?![^\W\d_])",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"\s?(?:%|٪|％|percent|per cent|prozent|por ciento|pour cent|процент)", re.I)
@@ -172,7 +174,9 @@ def _in_range(text: str, start: int, end: int) -> bool:
         rf"\d\s?[{_RANGE_MARK}]\s?$", before
     ):
         return True
-    return bool(re.match(r"\s?(?:[-–—]|to|bis|à|a|до)\s?\d", text[end : end + 6]))
+    # "500000 to a million" may come out as "eine halbe bis eine Million": an end of a range
+    # whose other end is in words is not sure either.
+    return bool(_RANGE_AFTER.match(text, end))
 
 
 def number_mentions(text: str) -> list[NumberMention]:
@@ -292,6 +296,7 @@ _SCALES = {"thousand": 1e3, "tausend": 1e3, "mil": 1e3, "mille": 1e3, "тыся�
            "milliards": 1e9, "миллиард": 1e9, "миллиарда": 1e9, "milyar": 1e9,
            "مليار": 1e9}  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+")
+_AFTERNOON = re.compile(r"\d\s?(?:p\.m\.|pm\b)")
 _ARTICLES = frozenset({"a", "an", "ein", "eine", "einen", "un", "una", "une"})
 _MULTIPLE = re.compile(r"(\w+?)(?:mal|fach|fache|fachen|facher|faches|fold|times)")
 # German compounds: "fünfundzwanzig", "zweihundert", "dreitausend".
@@ -405,7 +410,10 @@ def word_values(text: str) -> set[float]:
         run = []
     values.update(_run_values(run))
     # Every digit run on its own too: "1990s", "3-year", "10:30" confirm 1990, 3, 10 and 30.
-    values.update(float(d) for d in re.findall(r"\d+", lowered))
+    runs = [float(d) for d in re.findall(r"\d+", lowered)]
+    values.update(runs)
+    if _AFTERNOON.search(lowered):  # "6-8 p.m." may be "18 bis 20 Uhr"
+        values.update(run + 12 for run in runs if run <= 12)
     return values
 
 
