@@ -322,6 +322,7 @@ _HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三"
                "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "半": 0.5}  # fmt: skip
 _HAN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _HAN_LARGE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _HAN_NUMBER = re.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億半\d.]+")
 
 
@@ -331,10 +332,10 @@ def _han_value(run: str) -> float | None:
     index = 0
     while index < len(run):
         char = run[index]
-        number = re.match(r"\d+(?:\.\d+)?", run[index:])
+        number = _DECIMAL.match(run, index)
         if number:
             digit = float(number.group())
-            index += number.end()
+            index = number.end()
             continue
         if char in _HAN_DIGITS:
             digit = float(_HAN_DIGITS[char]) if digit is None else digit * 10 + _HAN_DIGITS[char]
@@ -375,13 +376,17 @@ def _word_value(word: str) -> float | None:
     return None
 
 
+# The most words a number written in words takes ("two hundred and fifty-five thousand"):
+# longer runs are read in stretches of this many, so reading stays linear in length.
+_LONGEST_NUMBER = 8
+
+
 def _run_values(run: list[float | str]) -> Iterator[float]:
-    """The values of a run of number words (a value, or a scale word): each word, and each
-    stretch of the run that ends at a scale word or at the end, read as one number
-    ("half a million" gives 0.5, 1, 1e6, 5e5 and 1.5e6)."""
+    """The values of a run of number words (a value, or a scale word): each stretch of the
+    run read as one number ("half a million" gives 0.5, 5e5 and 1e6)."""
     for first in range(len(run)):
         total, current = 0.0, 0.0
-        for item in run[first:]:
+        for item in run[first : first + _LONGEST_NUMBER]:
             if isinstance(item, str):
                 scale = _SCALES[item]
                 total += (current or 1.0) * scale
