@@ -1,11 +1,13 @@
 """Measure the numbers checker on the shared MQM data and on the human references.
 
-Usage: python scripts/number_precision.py [DATA_DIR] [--show RULE]
+Usage: python scripts/number_precision.py [DATA_DIR] [--show RULE] [--only WHAT]
 
 Each row's ``source`` and ``target`` are one aligned segment. Precision: a finding on the
 target is right when it overlaps an MQM error span on the target side (any category; the
 strict figure counts only Accuracy errors). False alarms: the findings of each distinct
-``reference`` against its ``source``, where the goal is none.
+human translation (``reference``, or ``target`` in the ``*_ref*`` files) against its
+``source``, where the goal is none. ``--only mt`` lists the findings on the unannotated
+WMT24 MT (``ml/mt_*.jsonl``) with their system and context, for checking by hand.
 """
 
 from __future__ import annotations
@@ -102,12 +104,26 @@ def false_alarms(path: Path, show: str | None) -> None:
     print(f"{path.name}\treferences {len(seen)}\tfalse alarms: {figures}")
 
 
+def unannotated(path: Path) -> None:
+    """Every finding on the MT of a file without annotation, with its context."""
+    for row in rows(path):
+        source_lang, target_lang = row["lp"].split("-")
+        target = row["target"]
+        for finding in findings(row["source"], target, source_lang, target_lang):
+            context = " ".join(target[max(0, finding.start - 80) : finding.end + 40].split())
+            print(f"{path.name}\t{row['system']}\t{finding.rule}\t{finding.message}\n  {context}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("data", nargs="?", default="/work/shared/data", type=Path)
     parser.add_argument("--show", help="print every finding of this rule")
-    parser.add_argument("--only", choices=("precision", "references"))
+    parser.add_argument("--only", choices=("precision", "references", "mt"))
     args = parser.parse_args()
+    if args.only == "mt":
+        for path in sorted((args.data / "ml").glob("mt_*.jsonl")):
+            unannotated(path)
+        return
     if args.only != "references":
         for name in MQM_FILES:
             precision(args.data / name, args.show)
