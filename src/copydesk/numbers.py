@@ -201,6 +201,8 @@ def number_mentions(text: str) -> list[NumberMention]:
 
     >>> [(m.text, sorted(m.values), m.sure) for m in number_mentions("3万 and 1,5 млн, G7")]
     [('3万', [30000.0], True), ('1,5 млн', [1500000.0], True), ('7', [7.0], False)]
+    >>> [(m.text, sorted(m.values)) for m in number_mentions("1万5千人")]
+    [('1万5千', [15000.0])]
     """
     plain = text.translate(_DIGITS)
     found: list[NumberMention] = []
@@ -223,8 +225,22 @@ def number_mentions(text: str) -> list[NumberMention]:
         if scaled is not None:
             end = scaled[1]
         sure = sure and bool(values) and not doubtful
-        found.append(NumberMention(start, end, text[start:end], frozenset(values), sure))
+        mention = NumberMention(start, end, text[start:end], frozenset(values), sure)
+        if found and _continues(found[-1], mention):
+            mention = _joined(found.pop(), mention, text)
+        found.append(mention)
     return found
+
+
+def _continues(first: NumberMention, second: NumberMention) -> bool:
+    """Whether ``second`` goes on the Chinese number ``first`` ends ("1万" then "5千")."""
+    return first.end == second.start and first.text[-1:] in _HAN_LARGE and bool(second.values)
+
+
+def _joined(first: NumberMention, second: NumberMention, text: str) -> NumberMention:
+    values = frozenset(a + b for a in first.values for b in second.values)
+    sure = first.sure and second.sure
+    return NumberMention(first.start, second.end, text[first.start : second.end], values, sure)
 
 
 def same_value(a: float, b: float) -> bool:
