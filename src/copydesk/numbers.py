@@ -278,22 +278,22 @@ _UNITS: dict[str, float] = {}
 for _value, _words in {
     0: "zero null cero ноль sıfır صفر",
     1: "one a an ein eine einen einem einer eines eins uno una un une один одна одно одного "
-    "одной одному одним одном bir واحد واحدة first erste ersten erster erstes primer primera "
+    "одной одному одним одном bir واحد واحدة یک first erste ersten erster erstes primer primera "
     "primero premier première первый",
-    2: "two zwei zweier dos deux два две двух двум двумя iki اثنان اثنين twice double both "
+    2: "two zwei zweier dos deux два две двух двум двумя iki اثنان اثنين دو twice double both "
     "couple pair beide beiden paar ambos second zweite zweiten segundo segunda второй "
     "doubled doppelt doppelte verdoppelt вдвое удвоилось удвоился удвоилась",
-    3: "three drei tres trois три трёх трех трём трем тремя üç ثلاثة ثلاث third dritte "
+    3: "three drei tres trois три трёх трех трём трем тремя üç ثلاثة ثلاث سه third dritte "
     "dritten tercer tercero tercera третий thrice triple tripled verdreifacht втрое",
-    4: "four vier cuatro quatre четыре четырёх четырех dört أربعة أربع fourth vierte cuarto "
+    4: "four vier cuatro quatre четыре четырёх четырех dört أربعة أربع چهار fourth vierte cuarto "
     "quadrupled vervierfacht вчетверо",
     1.5: "anderthalb eineinhalb полтора",
-    5: "five fünf cinco cinq пять пяти beş خمسة خمس fifth fünfte quinto",
-    6: "six sechs seis шесть шести altı ستة ست sixth sechste sexto",
-    7: "seven sieben siete sept семь семи yedi سبعة سبع seventh siebte séptimo",
-    8: "eight acht ocho huit восемь восьми sekiz ثمانية ثماني eighth achte octavo",
-    9: "nine neun nueve neuf девять девяти dokuz تسعة تسع ninth neunte noveno",
-    10: "ten zehn diez dix десять десяти on عشرة عشر tenth zehnte décimo",
+    5: "five fünf cinco cinq пять пяти beş خمسة خمس پنج fifth fünfte quinto",
+    6: "six sechs seis шесть шести altı ستة ست شش sixth sechste sexto",
+    7: "seven sieben siete sept семь семи yedi سبعة سبع هفت seventh siebte séptimo",
+    8: "eight acht ocho huit восемь восьми sekiz ثمانية ثماني هشت eighth achte octavo",
+    9: "nine neun nueve neuf девять девяти dokuz تسعة تسع نه ninth neunte noveno",
+    10: "ten zehn diez dix десять десяти on عشرة عشر ده tenth zehnte décimo",
     11: "eleven elf once onze одиннадцать",
     12: "twelve zwölf doce douze двенадцать dozen dutzend docena douzaine дюжина",
     13: "thirteen dreizehn trece treize тринадцать",
@@ -311,7 +311,9 @@ for _value, _words in {
     70: "seventy siebzig setenta семьдесят yetmiş",
     80: "eighty achtzig ochenta восемьдесят seksen",
     90: "ninety neunzig noventa девяносто doksan",
-    100: "hundred hundert cien ciento cent сто yüz مائة مئة",
+    100: "hundred hundert cien ciento cent сто yüz مائة مئة صد",
+    200: "مئتان مئتين مائتان مائتين",
+    2000: "ألفين ألفان",
     0.5: "half halb halbe halben hälfte medio media mitad moitié demi половина yarım نصف",
 }.items():
     for _word in _words.split():
@@ -321,7 +323,8 @@ _SCALES = {"thousand": 1e3, "tausend": 1e3, "mil": 1e3, "mille": 1e3, "тыся�
            "millionen": 1e6, "millón": 1e6, "millones": 1e6,
            "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "milyon": 1e6, "مليون": 1e6,
            "billion": 1e9, "milliarde": 1e9, "milliarden": 1e9, "milliard": 1e9,
-           "milliards": 1e9, "миллиард": 1e9, "миллиарда": 1e9, "milyar": 1e9,
+           "milliards": 1e9, "миллиард": 1e9, "آلاف": 1e3, "ملايين": 1e6, "مليارات": 1e9,
+           "هزار": 1e3, "میلیون": 1e6, "میلیارد": 1e9, "миллиарда": 1e9, "milyar": 1e9,
            "مليار": 1e9}  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+")
 _AFTERNOON = re.compile(r"\d\s?(?:p\.m\.|pm\b)")
