@@ -37,18 +37,24 @@ __all__ = ["ADDED_RULE", "MISMATCH_RULE", "MISSING_RULE", "NumbersChecker", "ite
 MISMATCH_RULE = "numbers.mismatch"
 MISSING_RULE = "numbers.missing"
 ADDED_RULE = "numbers.added"
-_FIELDS = frozenset({"source_number", "target_number", "source_segment"})
+_FIELDS = frozenset({"source_number", "target_number", "source_context"})
 _RULE_FILE = Path(__file__).with_name("numbers.yaml")
-_EXCERPT = 60
+# Characters of the source shown on each side of its number (or from its start).
+_CONTEXT = 30
 
 
 def _confirmed(mention: NumberMention, other: Iterable[float]) -> bool:
     return any(same_value(v, w) for v in mention.values for w in other)
 
 
-def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
+def _context(source: str, mention: NumberMention | None) -> str:
+    """The source around ``mention`` (its start when None), on one line."""
+    start, end = (0, 0) if mention is None else (mention.start, mention.end)
+    first, last = max(0, start - _CONTEXT), min(len(source), end + _CONTEXT)
+    if mention is None:
+        last = min(len(source), 2 * _CONTEXT)
+    shown = " ".join(source[first:last].split())
+    return ("…" if first else "") + shown + ("…" if last < len(source) else "")
 
 
 def _unconfirmed(mentions: list[NumberMention], other: set[float]) -> list[NumberMention]:
@@ -67,30 +73,26 @@ def _pair_findings(
     target_values = word_values(target).union(*(m.values for m in target_mentions))
     lacking_in_target = _unconfirmed(source_mentions, target_values)
     lacking_in_source = _unconfirmed(target_mentions, source_values)
-    excerpt = _excerpt(source)
-    for source_number, target_number in zip(lacking_in_target, lacking_in_source, strict=False):
-        if MISMATCH_RULE in wanted:
-            named = {
-                "source_number": source_number.text,
-                "target_number": target_number.text,
-                "source_segment": excerpt,
-            }
-            start, end = target_start + target_number.start, target_start + target_number.end
-            yield MISMATCH_RULE, Match(start, end, (), named)
     paired = min(len(lacking_in_target), len(lacking_in_source))
-    if MISSING_RULE in wanted and target.strip():
-        for source_number in lacking_in_target[paired:]:
-            named = {"source_number": source_number.text, "target_number": "",
-                     "source_segment": excerpt}  # fmt: skip
-            start = target_start + len(target) - len(target.lstrip())
-            end = target_start + len(target.rstrip())
-            yield MISSING_RULE, Match(start, end, (), named)
-    if ADDED_RULE in wanted:
-        for target_number in lacking_in_source[paired:]:
-            named = {"source_number": "", "target_number": target_number.text,
-                     "source_segment": excerpt}  # fmt: skip
-            start, end = target_start + target_number.start, target_start + target_number.end
-            yield ADDED_RULE, Match(start, end, (), named)
+    found: list[tuple[str, NumberMention | None, NumberMention | None]] = [
+        (MISMATCH_RULE, s, t) for s, t in zip(lacking_in_target, lacking_in_source, strict=False)
+    ]
+    if target.strip():
+        found += [(MISSING_RULE, s, None) for s in lacking_in_target[paired:]]
+    found += [(ADDED_RULE, None, t) for t in lacking_in_source[paired:]]
+    for rule_id, source_number, target_number in found:
+        if rule_id not in wanted:
+            continue
+        named = {
+            "source_number": source_number.text if source_number else "",
+            "target_number": target_number.text if target_number else "",
+            "source_context": _context(source, source_number),
+        }
+        if target_number is not None:
+            start, end = target_number.start, target_number.end
+        else:  # a number the target lacks: the target segment, trimmed
+            start, end = len(target) - len(target.lstrip()), len(target.rstrip())
+        yield rule_id, Match(target_start + start, target_start + end, (), named)
 
 
 def iter_number_findings(
