@@ -8,6 +8,9 @@ strict figure counts only Accuracy errors). False alarms: the findings of each d
 human translation (``reference``, or ``target`` in the ``*_ref*`` files) against its
 ``source``, where the goal is none. ``--only mt`` lists the findings on the unannotated
 WMT24 MT (``ml/mt_*.jsonl``) with their system and context, for checking by hand.
+``--only recall``: in each human translation with no finding, the last digit of its first
+number that can report is changed (3 becomes 4, 9 becomes 8), and the share of changed
+translations with a finding on that number is given.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from copydesk.config import HouseStyle
 from copydesk.findings.checker import FindContext
 from copydesk.findings.numbers import ADDED_RULE, MISMATCH_RULE, MISSING_RULE, iter_number_findings
 from copydesk.model import Finding
+from copydesk.numbers import number_mentions
 from copydesk.rules.model import RuleSet
 from copydesk.source import align
 
@@ -114,12 +118,53 @@ def unannotated(path: Path) -> None:
             print(f"{path.name}\t{row['system']}\t{finding.rule}\t{finding.message}\n  {context}")
 
 
+def _changed(text: str) -> tuple[str, int, int] | None:
+    """``text`` with the last digit of its first sure number changed, and that number's span."""
+    for mention in number_mentions(text):
+        if mention.sure:
+            digits = [i for i in range(mention.start, mention.end) if text[i] in "0123456789"]
+            last = digits[-1]
+            new = "8" if text[last] == "9" else str(int(text[last]) + 1)
+            return text[:last] + new + text[last + 1 :], mention.start, mention.end
+    return None
+
+
+def recall(path: Path) -> None:
+    """How often a changed number of a human translation is reported."""
+    seen: set[tuple[str, str]] = set()
+    changed = caught = 0
+    for row in rows(path):
+        human = row["target"] if path.stem.endswith(("_ref", "_refA")) else row.get("reference")
+        pair = (row["source"], human or "")
+        if not pair[1] or pair in seen:
+            continue
+        seen.add(pair)
+        source_lang, target_lang = row["lp"].split("-")
+        if findings(pair[0], pair[1], source_lang, target_lang):
+            continue
+        edit = _changed(pair[1])
+        if edit is None:
+            continue
+        text, start, end = edit
+        changed += 1
+        caught += any(
+            f.rule in (MISMATCH_RULE, ADDED_RULE) and f.start < end and start < f.end
+            for f in findings(pair[0], text, source_lang, target_lang)
+        )
+    share = f"{caught / changed:.2f}" if changed else "-"
+    print(f"{path.name}\tchanged {changed}\tcaught {caught}\trecall {share}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("data", nargs="?", default="/work/shared/data", type=Path)
     parser.add_argument("--show", help="print every finding of this rule")
-    parser.add_argument("--only", choices=("precision", "references", "mt"))
+    parser.add_argument("--only", choices=("precision", "references", "mt", "recall"))
     args = parser.parse_args()
+    if args.only == "recall":
+        for path in [*sorted((args.data / "ml").glob("*.jsonl")), args.data / MQM_FILES[0]]:
+            recall(path)
+        return
     if args.only == "mt":
         for path in sorted((args.data / "ml").glob("mt_*.jsonl")):
             unannotated(path)

@@ -122,6 +122,8 @@ def test_rounding_is_the_same_value_a_different_figure_is_not() -> None:
     assert not same_value(1.5e6, 1.5e9)
     assert not same_value(585.0, 858.0)
     assert not same_value(1.0, 2.0)
+    assert not same_value(31.0, 30.0)
+    assert not same_value(40001.0, 40000.0)
 
 
 def _findings(source: str, target: str, source_lang: str = "en") -> list[tuple[str, str]]:

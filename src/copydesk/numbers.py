@@ -243,17 +243,23 @@ def _joined(first: NumberMention, second: NumberMention, text: str) -> NumberMen
     return NumberMention(first.start, second.end, text[first.start : second.end], values, sure)
 
 
+# Whole numbers from here on may be another rounded ("1.53 million" as "1.5 million").
+_ROUNDED_FROM = 1e5
+
+
 def same_value(a: float, b: float) -> bool:
     """Whether ``a`` and ``b`` are one value, allowing one to be the other rounded.
 
-    >>> same_value(1.53e6, 1.5e6), same_value(2.0, 3.0), same_value(0.5, 0.5)
-    (True, False, True)
+    >>> same_value(1.53e6, 1.5e6), same_value(2.53, 2.5), same_value(31.0, 30.0)
+    (True, True, False)
     """
     if math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9):
         return True
     small, large = sorted((abs(a), abs(b)))
     if large == 0 or (large - small) / large > 0.05:
         return False
+    if a.is_integer() and b.is_integer() and large < _ROUNDED_FROM:
+        return False  # 30 is not 31 rounded: whole numbers below a hundred thousand are exact
     # The shorter-written value is the other rounded to its last digit.
     for value, other in ((a, b), (b, a)):
         digits = _significant(value)
