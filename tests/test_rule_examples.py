@@ -36,6 +36,7 @@ from copydesk.rules import (
     fix_text_and_explain,
     load_rules,
 )
+from copydesk.source import align
 from tests.pattern_budget import BUDGET, SIZE, rule_over_budget
 
 MIN_EXAMPLES = 3
@@ -74,9 +75,17 @@ def _lexicon(language: str) -> Lexicon:
 
 
 def _find_alone(checker: Checker, language: str, rule: Rule, text: str) -> list[Finding]:
-    """``checker``'s findings in ``text`` with every rule but ``rule`` turned off."""
+    """``checker``'s findings in ``text`` with every rule but ``rule`` turned off (against
+    the example's source, aligned with it, when it was written with one)."""
     style = HouseStyle(disabled=(rule.id.split(".")[0],), enabled=(rule.id,))
-    context = FindContext(language, load_rules(language), style, lexicon=_lexicon(language))
+    sourced = rule.sourced(text)
+    source = None
+    if sourced is not None:
+        language = sourced.language or language
+        source = align(sourced.source, text, sourced.source_language or "und")
+    context = FindContext(
+        language, load_rules(language), style, lexicon=_lexicon(language), source=source
+    )
     cap = FindingCap(limit=sys.maxsize)
     collect((checker,), text, context, cap)
     return cap.findings()
