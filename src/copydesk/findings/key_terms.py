@@ -224,8 +224,17 @@ def _stem_words(entry: Entry, language: str) -> list[str]:
 
 
 def _shares_stem(word: str, stem_words: Sequence[str]) -> bool:
-    """Whether ``word`` starts like one of ``stem_words`` (half its length, at least 3)."""
+    """Whether ``word`` holds one of ``stem_words`` (a compound: "nordsyrien") or starts
+    like it (half its length, at least 3: "syrische" for "syrien").
+
+    >>> _shares_stem("nordsyriens", ["syrien"]), _shares_stem("russische", ["russland"])
+    (True, True)
+    >>> _shares_stem("moskau", ["syrien"])
+    False
+    """
     for stem in stem_words:
+        if len(stem) >= 4 and stem in word:
+            return True
         common = 0
         for a, b in zip(word, stem, strict=False):
             if a != b:
