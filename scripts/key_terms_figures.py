@@ -7,7 +7,7 @@ against its source (false alarms: the goal is 0), and on the machine translation
 row carries MQM errors, a finding counts as confirmed when the segment has an Accuracy or
 Terminology error. Each distinct (source, text) pair is checked once.
 
-    python scripts/key_terms_figures.py ../shared/data/mqm_en_ted_eval.jsonl ../shared/data/ml/*.jsonl
+    python scripts/key_terms_figures.py ../shared/data/*.jsonl ../shared/data/ml/*.jsonl
 """
 
 from __future__ import annotations
@@ -86,8 +86,10 @@ def main(paths: list[str]) -> None:
         print(f"   references checked: {len(seen_ref)}; false alarms: {len(ref_alarms)}")
         for message, source, reference in ref_alarms[:10]:
             print(f"     - {message}\n       src: {source[:160]}\n       ref: {reference[:160]}")
-        print(f"   MT findings: {mt_findings}; with MQM annotation: {mt_judged}, "
-              f"confirmed by an Accuracy/Terminology error: {mt_confirmed}")
+        print(
+            f"   MT findings: {mt_findings}; with MQM annotation: {mt_judged}, "
+            f"confirmed by an Accuracy/Terminology error: {mt_confirmed}"
+        )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,8 @@ from copydesk.rules.model import Rule, RuleSet
 from copydesk.source import SourceText
 
 if TYPE_CHECKING:
-    from copydesk.glossary import Glossary
     from copydesk.findings.spelling import Lexicon
+    from copydesk.glossary import Glossary
     from copydesk.langid import ForeignSpan
 
 __all__ = ["Checker", "FindContext", "Grader", "RuleFileChecker", "collect", "rule_file_rules"]

@@ -41,7 +41,7 @@ from copydesk._cache import BoundedCache
 from copydesk.findings.checker import FindContext, RuleFileChecker, rule_file_rules
 from copydesk.glossary import Entry, Form, Glossary, load_glossary
 from copydesk.langid import base_language
-from copydesk.matcher import Automaton, compile_glossary, fold, is_word_char, spelling_key
+from copydesk.matcher import Automaton, compile_glossary, fold, is_word_char
 from copydesk.model import Finding
 from copydesk.rules.model import Match
 
@@ -114,6 +114,16 @@ class _ScriptPass:
         if table:
             self._automaton.make_automaton()
 
+    def _clitics(self, prefix: str, form: str) -> bool:
+        """Whether ``prefix`` (folded) may stand before ``form`` in one Arabic word.
+
+        The article makes an adjective of a name ending in ``ي`` or ``ية`` ("السورية" is
+        "the Syrian", not Syria), so only conjunctions and prepositions go before those.
+        """
+        if self.language != "ar" or not _ARABIC_CLITICS.fullmatch(prefix):
+            return False
+        return not prefix.endswith(_ARTICLE) or not _key(form).endswith(("ي", "يه"))
+
     def find(self, text: str) -> Iterator[SourceHit]:
         if not self.size or not text:
             return
@@ -131,9 +141,7 @@ class _ScriptPass:
                 if lam:
                     if not _ARABIC_LAM.fullmatch(prefix):
                         continue
-                elif prefix and not (
-                    self.language == "ar" and _ARABIC_CLITICS.fullmatch(prefix)
-                ):
+                elif prefix and not self._clitics(prefix, form):
                     continue
                 yield SourceHit(word_start, end, entry_index, form)
 
