@@ -4,8 +4,9 @@ reports there.
 For each JSONL file (rows with ``source``, ``target``, ``reference``, ``lp``): the segments
 whose source holds a source form (and which entries), the findings on the human reference
 against its source (false alarms: the goal is 0), and on the machine translation; where the
-row carries MQM errors, a finding counts as confirmed when the segment has an Accuracy or
-Terminology error. Each distinct (source, text) pair is checked once.
+row carries MQM errors, a finding counts as confirmed when the segment has an omission,
+mistranslation or terminology error (precision with its 95% Wilson interval).
+Each distinct (source, text) pair is checked once.
 
     python scripts/key_terms_figures.py ../shared/data/*.jsonl ../shared/data/ml/*.jsonl
 """
@@ -13,6 +14,7 @@ Terminology error. Each distinct (source, text) pair is checked once.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections import Counter
 from pathlib import Path
@@ -41,10 +43,22 @@ def confirmed(errors: list[dict[str, object]] | None) -> bool | None:
     if errors is None:
         return None
     return any(
-        str(e.get("category", "")).startswith(("Accuracy", "Terminology"))
+        str(e.get("category", "")).startswith(
+            ("Accuracy/Omission", "Accuracy/Mistranslation", "Terminology")
+        )
         and e.get("side", "target") != "source"
         for e in errors
     )
+
+
+def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of ``hits`` out of ``n``."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (centre - half, centre + half)
 
 
 def main(paths: list[str]) -> None:
@@ -86,9 +100,10 @@ def main(paths: list[str]) -> None:
         print(f"   references checked: {len(seen_ref)}; false alarms: {len(ref_alarms)}")
         for message, source, reference in ref_alarms[:10]:
             print(f"     - {message}\n       src: {source[:160]}\n       ref: {reference[:160]}")
+        low, high = wilson(mt_confirmed, mt_judged)
         print(
-            f"   MT findings: {mt_findings}; with MQM annotation: {mt_judged}, "
-            f"confirmed by an Accuracy/Terminology error: {mt_confirmed}"
+            f"   MT findings: {mt_findings}; with MQM annotation: {mt_judged}, confirmed: "
+            f"{mt_confirmed} (95% interval {low:.2f}-{high:.2f})"
         )
 
 
