@@ -9,9 +9,12 @@ and none of whose accepted spellings occurs in the target segment, is one findin
 ``key-terms.missing`` on the target segment (category Terminology) that names the source form
 and the house form. Accepted spellings are every form and variant of the entry in any
 language as the glossary automaton finds them (case endings included), so a known variant,
-which normalisation already rewrites, is never reported here; a person's surname alone, and a
-word sharing the stem of a one-word name ("syrische" for "Syrien"), count too: precision
-first. Each entry is reported once per segment. Offsets index the text the checker is given.
+which normalisation already rewrites, is never reported here; each part of a form with its
+acronym in brackets, the entry's source forms in the target's language ("Kurdistan Workers'
+Party"), a person's surname alone, and a word holding or sharing the stem of a one-word name
+("Nordsyrien", "syrische" for "Syrien") count too: precision first. A source form inside a
+longer one (of any entry) is part of it. Each entry is reported once per segment. Offsets
+index the text the checker is given.
 
 Source matching is one multi-pattern pass per segment language:
 
@@ -196,7 +199,17 @@ class SourceTerms:
         >>> [terms.glossary.entries[h.entry_index].id for h in terms.find("وصل إلى إدلب وللرقة")]
         ['places.idlib', 'places.raqqa']
         """
-        return sorted(self._pass.find(text), key=lambda h: (h.start, -h.end, h.entry_index))
+        hits = sorted(self._pass.find(text), key=lambda h: (h.start, -h.end, h.entry_index))
+        # A name inside a longer one is part of it (the "سوريا" of
+        # "قوات سوريا الديمقراطية" names the SDF, not Syria): the longest match wins.
+        kept: list[SourceHit] = []
+        end = -1
+        for hit in hits:
+            if hit.end <= end:
+                continue
+            kept.append(hit)
+            end = max(end, hit.end)
+        return kept
 
 
 _SOURCE_TERMS: BoundedCache[tuple[str, str], SourceTerms] = BoundedCache(8)
@@ -271,11 +284,30 @@ def accepted_in(target: str, glossary: Glossary, entries: Sequence[int], languag
     rest = wanted - found
     if rest:
         words = [_strip_marks(w) for w in _WORD.findall(target)]
+        phrased = f" {' '.join(words)} "
         for index in rest:
-            stems = _stem_words(glossary.entries[index], language)
-            if stems and any(_shares_stem(w, stems) for w in words):
+            entry = glossary.entries[index]
+            stems = _stem_words(entry, language)
+            stemmed = bool(stems) and any(_shares_stem(w, stems) for w in words)
+            if stemmed or any(f" {p} " in phrased for p in _phrases(entry, language)):
                 found.add(index)
     return found
+
+
+_PARENTHESISED = re.compile(r"^(.+?)\s*\((.+)\)$")
+
+
+def _phrases(entry: Entry, language: str) -> list[str]:
+    """Spellings the target may use besides the automaton's, as folded words joined by
+    spaces: each part of a form with its acronym in brackets ("Hayat Tahrir al-Sham" and "HTS"
+    of "Hayat Tahrir al-Sham (HTS)"), and the entry's source forms in the target's language
+    (how that language's press writes the name: "Kurdistan Workers' Party" for the PKK)."""
+    texts = list(entry.sources.get(language, ()))
+    for text in entry.form_texts(language):
+        match = _PARENTHESISED.match(text)
+        if match:
+            texts.extend(match.groups())
+    return [" ".join(_strip_marks(w) for w in _WORD.findall(t)) for t in texts]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
