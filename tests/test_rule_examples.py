@@ -74,11 +74,13 @@ def _lexicon(language: str) -> Lexicon:
     return glossary_lexicon(load_glossary(default_glossary_dir()), language)
 
 
-def _find_alone(checker: Checker, language: str, rule: Rule, text: str) -> list[Finding]:
+def _find_alone(
+    checker: Checker, language: str, rule: Rule, text: str, kind: str = "flag"
+) -> list[Finding]:
     """``checker``'s findings in ``text`` with every rule but ``rule`` turned off (against
-    the example's source, aligned with it, when it was written with one)."""
+    the source of the ``kind`` example ``text``, aligned with it, when it has one)."""
     style = HouseStyle(disabled=(rule.id.split(".")[0],), enabled=(rule.id,))
-    sourced = rule.sourced(text)
+    sourced = rule.sourced(kind, text)
     source = None
     if sourced is not None:
         language = sourced.language or language
@@ -170,7 +172,7 @@ def test_flag_example_triggers_rule(checker: Checker, language: str, rule: Rule,
 def test_pass_example_does_not_trigger_rule(
     checker: Checker, language: str, rule: Rule, text: str
 ) -> None:
-    findings = _find_alone(checker, language, rule, text)
+    findings = _find_alone(checker, language, rule, text, "pass")
     assert not findings, f"{rule.file}:{rule.line}: {rule.id} flagged {text!r}: {findings}"
 
 

@@ -184,7 +184,7 @@ def _example_texts(
         languages = [
             _language(item, k) if k in item.data else None for k in ("lang", "source_lang")
         ]
-        sourced.append(SourcedExample(item.text("text"), item.text("source"), *languages))
+        sourced.append(SourcedExample(key, item.text("text"), item.text("source"), *languages))
         texts.append(item.text("text"))
     return tuple(texts)
 

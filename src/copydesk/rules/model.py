@@ -117,8 +117,10 @@ def fill(template: str | None, match: Match) -> str | None:
 @dataclass(frozen=True)
 class SourcedExample:
     """An example of a source-aware rule: the translation (``text``), its ``source``, and
-    their languages (None: the rule's examples language, and undetermined)."""
+    their languages (None: the rule's examples language, and undetermined); ``kind`` is
+    ``flag`` or ``pass``."""
 
+    kind: str
     text: str
     source: str
     language: str | None = None
@@ -157,9 +159,10 @@ class Rule:
     _regex: Any = field(default=None, repr=False, compare=False)
     _exception_regexes: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
-    def sourced(self, text: str) -> SourcedExample | None:
-        """The source of the example ``text``, when it was written with one."""
-        return next((e for e in self.sourced_examples if e.text == text), None)
+    def sourced(self, kind: str, text: str) -> SourcedExample | None:
+        """The ``kind`` (flag or pass) example ``text`` with its source, when it was written
+        with one."""
+        return next((e for e in self.sourced_examples if (e.kind, e.text) == (kind, text)), None)
 
     @property
     def name(self) -> str:
