@@ -250,3 +250,9 @@ def test_a_name_inside_a_longer_one_is_part_of_it() -> None:
 )
 def test_the_names_english_press_writes_are_accepted(source: str, text: str) -> None:
     assert _check(source, text, "ar") == []
+
+
+def test_arabic_vowel_marks_and_the_tatweel_do_not_hide_a_name() -> None:
+    text = "قصف في إِدْلِبَ ومدينة حلـــب"
+    found = _ids("ar", text)
+    assert found == [("places.idlib", "إِدْلِبَ"), ("places.aleppo", "حلـــب")]

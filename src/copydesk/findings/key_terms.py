@@ -18,8 +18,9 @@ index the text the checker is given.
 
 Source matching is one multi-pattern pass per segment language:
 
-- Arabic script (``ar``, ``fa``, ``ur``): letters folded (alef forms, ``ى``/``ی`` to ``ي``,
-  ``ک`` to ``ك``, ``ة`` to ``ه``, zero-width non-joiner to a space), and in Arabic the
+- Arabic script (``ar``, ``fa``, ``ur``): vowel marks and the tatweel ignored, letters
+  folded (alef forms, ``ى``/``ی`` to ``ي``, ``ک`` to ``ك``, ``ة`` to ``ه``, zero-width
+  non-joiner to a space), and in Arabic the
   attached clitics ``و ف ب ك ل`` and the article ``ال`` may precede a form (``وإدلب``,
   ``بالرقة``, ``للجيش الوطني السوري``); the form must end at a word's end.
 - Chinese and Japanese: no word boundaries (``普京说`` holds ``普京``).
@@ -75,6 +76,9 @@ _ARABIC_FOLD = str.maketrans({
 _ARABIC_CLITICS = re.compile(r"[وف]?[بكل]?(?:ال)?")
 _ARABIC_LAM = re.compile(r"[وف]?ل")
 _ARTICLE = "ال"
+#: Arabic vowel and other marks (fathatan to sukun and beyond, superscript alef) and the
+#: tatweel: news rarely writes them, and a name is the same name with them.
+_ARABIC_MARKS = frozenset(chr(c) for c in (*range(0x064B, 0x0660), 0x0670, 0x0640))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +98,8 @@ def _fold_source(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    return " ".join(_fold_source(text).split())
+    unmarked = "".join(c for c in text if c not in _ARABIC_MARKS)
+    return " ".join(_fold_source(unmarked).split())
 
 
 class _ScriptPass:
@@ -130,23 +135,29 @@ class _ScriptPass:
     def find(self, text: str) -> Iterator[SourceHit]:
         if not self.size or not text:
             return
-        folded = _fold_source(text)
+        # Vowel marks and the tatweel are left out of the view; ``kept`` maps it back.
+        kept = [i for i, c in enumerate(text) if c not in _ARABIC_MARKS]
+        view = "".join(text[i] for i in kept)
+        folded = _fold_source(view)
         segmented = self.language not in UNSEGMENTED_LANGUAGES
         for last, (length, owners) in self._automaton.iter(folded):
             start, end = last - length + 1, last + 1
-            if segmented and end < len(text) and is_word_char(text[end]):
+            if segmented and end < len(view) and is_word_char(view[end]):
                 continue
             word_start = start
-            while segmented and word_start > 0 and is_word_char(text[word_start - 1]):
+            while segmented and word_start > 0 and is_word_char(view[word_start - 1]):
                 word_start -= 1
             prefix = folded[word_start:start]
+            text_end = kept[end - 1] + 1
+            while text_end < len(text) and text[text_end] in _ARABIC_MARKS:
+                text_end += 1
             for entry_index, form, lam in owners:
                 if lam:
                     if not _ARABIC_LAM.fullmatch(prefix):
                         continue
                 elif prefix and not self._clitics(prefix, form):
                     continue
-                yield SourceHit(word_start, end, entry_index, form)
+                yield SourceHit(kept[word_start], text_end, entry_index, form)
 
 
 class _WordPass:
