@@ -256,3 +256,9 @@ def test_arabic_vowel_marks_and_the_tatweel_do_not_hide_a_name() -> None:
     text = "قصف في إِدْلِبَ ومدينة حلـــب"
     found = _ids("ar", text)
     assert found == [("places.idlib", "إِدْلِبَ"), ("places.aleppo", "حلـــب")]
+
+
+def test_ukrainian_forms_take_the_endings_they_share_with_russian() -> None:
+    assert [e for e, _ in _ids("uk", "Зустріч з Путіним? Ні: бої під Ідлібом, візит Путіна")] == [
+        "places.idlib", "people.putin",
+    ]  # fmt: skip
