@@ -17,7 +17,7 @@ from copydesk.model import Finding
 from copydesk.pipeline import clean
 from copydesk.rules import load_rules
 from copydesk.settings import default_settings
-from copydesk.source import align
+from copydesk.source import SegmentPair, SourceText, align
 from tests.conftest import SHARED_DATA
 
 FIXTURES = Path(__file__).parent / "fixtures" / "key_terms"
@@ -262,3 +262,13 @@ def test_ukrainian_forms_take_the_endings_they_share_with_russian() -> None:
     assert [e for e, _ in _ids("uk", "Зустріч з Путіним? Ні: бої під Ідлібом, візит Путіна")] == [
         "places.idlib", "people.putin",
     ]  # fmt: skip
+
+
+def test_after_an_alignment_by_length_a_name_one_segment_away_counts() -> None:
+    source = "هيئة تحرير الشام سيطرت على البلدة"
+    text = "Fighters took the town.\nHTS said so."
+    pairs = (SegmentPair(0, len(source), 0, 23), SegmentPair(len(source), len(source), 24, 36))
+    for method, expected in (("sentences", []), ("lines", ["Fighters took the town."])):
+        aligned = SourceText(source, "ar", method, pairs)
+        context = FindContext("en", load_rules("en"), HouseStyle(), source=aligned)
+        assert [f.text for f in KeyTermsChecker().find(text, context)] == expected, method

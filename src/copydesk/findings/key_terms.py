@@ -5,7 +5,8 @@ None), for a source in the article's own language, or in a language no entry has
 form for (a note says so). Otherwise, for each aligned pair of segments, every glossary entry
 whose source form (an entry's ``sources`` for the source language, then its house forms in
 that language: :meth:`~copydesk.glossary.Entry.source_texts`) occurs in the source segment,
-and none of whose accepted spellings occurs in the target segment, is one finding
+and none of whose accepted spellings occurs in the target segment (or, when the pairs were
+aligned by length, in the target segments next to it), is one finding
 ``key-terms.missing`` on the target segment (category Terminology) that names the source form
 and the house form. Accepted spellings are every form and variant of the entry in any
 language as the glossary automaton finds them (case endings included), so a known variant,
@@ -66,6 +67,9 @@ ARABIC_SCRIPT_LANGUAGES = frozenset({"ar", "fa", "ur"})
 UNSEGMENTED_LANGUAGES = frozenset({"zh", "ja"})
 #: Languages whose source forms are keyed with the Russian case endings.
 DECLINING_SOURCE_LANGUAGES = frozenset({"ru", "uk", "be"})
+#: Alignment methods whose pairs are exact (:func:`copydesk.source.align`): a name is looked
+#: for in its own target segment only; after any other, in the neighbouring ones too.
+EXACT_METHODS = frozenset({"lines", "whole"})
 # One code point for one code point, so offsets in the folded text are the text's.
 _ARABIC_FOLD = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه",
@@ -356,13 +360,21 @@ class KeyTermsChecker(RuleFileChecker):
             context.note(f"key terms: the glossary has no {source_language} source forms")
             return
         rule = rule_file_rules(_RULE_FILE, _FIELDS)[MISSING_RULE]
-        for source_segment, target_segment, pair in source.segments(text):
+        segments = source.segments(text)
+        # Pairs aligned by length may be shifted by one: a name found in a neighbouring
+        # target segment is taken as rendered (lines pair one to one and are exact).
+        reach = 0 if source.method in EXACT_METHODS else 1
+        for number, (source_segment, target_segment, pair) in enumerate(segments):
             hits = terms.find(source_segment)
             named = {h.entry_index: h for h in reversed(hits)}  # the first hit of each entry
             candidates = [i for i in named if glossary.entries[i].forms.get(language)]
             if not candidates:
                 continue
             accepted = accepted_in(target_segment, glossary, candidates, language)
+            for near in range(max(0, number - reach), min(len(segments), number + reach + 1)):
+                if near != number and set(candidates) - accepted:
+                    rest = set(candidates) - accepted
+                    accepted |= accepted_in(segments[near][1], glossary, sorted(rest), language)
             start, end = _trimmed(text, pair.target_start, pair.target_end)
             if start == end:
                 continue
