@@ -33,7 +33,7 @@ GLOSSARY_KEYS: Mapping[str, frozenset[str]] = MappingProxyType({
     "defaults": frozenset({"type", "case", "apply", "source"}),
     "entry": frozenset({
         "id", "type", "forms", "variants", "case", "apply", "notes", "source", "source_url",
-        "examples",
+        "examples", "sources",
     }),
     "form": frozenset({"first", "later"}),
     "variant": frozenset({"text", "apply", "to"}),
@@ -104,6 +104,19 @@ class Entry:
     file: str = ""
     line: int = 0
     col: int = 0
+    # How the press of a source language writes the name (``sources:``), per language code.
+    sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def source_texts(self, lang: str) -> tuple[str, ...]:
+        """Every spelling a source text in ``lang`` may name the entry by: its ``sources``
+        for ``lang``, then its house forms in ``lang`` (a Russian form is how a Russian
+        source writes the name too).
+
+        >>> e = Entry("places.idlib", "place", {"ru": Form("Идлиб")}, (), sources={"ar": ("إدلب",)})
+        >>> e.source_texts("ar"), e.source_texts("ru"), e.source_texts("tr")
+        (('إدلب',), ('Идлиб',), ())
+        """
+        return tuple(dict.fromkeys((*self.sources.get(lang, ()), *self.form_texts(lang))))
 
     def form_texts(self, lang: str) -> tuple[str, ...]:
         """Every house-form spelling in ``lang`` (empty when the entry has none)."""
@@ -174,6 +187,27 @@ def _parse_variant(entry: MappingReader, value: Any, at: Position) -> Variant:
         to=to,
         line=at[0],
     )
+
+
+def _parse_sources(entry: MappingReader) -> dict[str, tuple[str, ...]]:
+    """An entry's ``sources``: language code -> one spelling or a list of spellings."""
+    if entry.data.get("sources") is None:
+        return {}
+    reader = entry.child("sources", f"{entry.what} sources", None)
+    if not reader.data:
+        msg = "must map language codes to source-language spellings"
+        raise entry.fail(key="sources", problem=msg)
+    out: dict[str, tuple[str, ...]] = {}
+    for lang in reader.data:
+        _lang(reader, lang)
+        if isinstance(reader.data[lang], list):
+            texts = [reader.item_text(lang, v, at, trimmed=True) for v, at in reader.items(lang)]
+            if not texts:
+                raise reader.fail(key=lang, problem="must list at least one spelling")
+            out[lang] = tuple(dict.fromkeys(texts))
+        else:
+            out[lang] = (reader.text(lang, trimmed=True),)
+    return out
 
 
 def _parse_examples(entry: MappingReader) -> tuple[Example, ...]:
@@ -261,6 +295,7 @@ def _parse_entry(
         file=str(file.path),
         line=at[0],
         col=at[1],
+        sources=_parse_sources(entry),
     )
 
 

@@ -11,7 +11,11 @@ file and line; an empty list means the glossary is sound. It reports:
   since the longer form wins, but it shows a variant that is too short);
 - ``example``: an entry's own ``change``/``keep`` example that fails;
 - ``script``: a house form with a word that mixes Latin and Cyrillic letters (look-alike
-  letters: "Идлиb"), or with Cyrillic letters in a language written in Latin letters.
+  letters: "Идлиb"), or with Cyrillic letters in a language written in Latin letters; a
+  source form (``sources``) not in its language's script (Arabic letters for ``ar``/``fa``,
+  Cyrillic for ``ru``/``uk``, Han for ``zh``, no Cyrillic, Arabic or Han in a Latin one);
+- ``source``: one source spelling of two entries in the same language (the key-terms check
+  could not tell which entry the source names).
 
 The checks run in every language that has forms: a replacement is checked against every
 other language's forms as well, since those are variants too
@@ -147,9 +151,48 @@ def _scripts(glossary: Glossary) -> list[Problem]:
     return problems
 
 
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_SOURCE_SCRIPTS = {"ar": _ARABIC_LETTER, "fa": _ARABIC_LETTER, "ur": _ARABIC_LETTER, "zh": _HAN}
+
+
+def _source_script_problem(text: str, lang: str) -> str | None:
+    """Why the source form ``text`` is not in ``lang``'s script (``None``: it is)."""
+    script = _SOURCE_SCRIPTS.get(lang)
+    if script is not None:
+        if not script.search(text) or (lang != "zh" and _LATIN_LETTER.search(text)):
+            return "is not in the language's script"
+        return None
+    if _ARABIC_LETTER.search(text) or _HAN.search(text):
+        return "has Arabic or Han letters"
+    return _script_problem(text, lang)
+
+
+def _sources(glossary: Glossary) -> list[Problem]:
+    problems = []
+    owners: dict[tuple[str, str], Entry] = {}
+    for entry in glossary.entries:
+        for lang in sorted(entry.sources):
+            for text in entry.sources[lang]:
+                problem = _source_script_problem(text, lang)
+                if problem:
+                    message = f"the {lang} source form '{text}' {problem}"
+                    problems.append(Problem.of("script", entry, message))
+            for text in entry.source_texts(lang):
+                other = owners.setdefault((lang, spelling_key(text)), entry)
+                if other is not entry:
+                    message = (
+                        f"the {lang} source form '{text}' is also one of {other.id} "
+                        f"({other.file}:{other.line})"
+                    )
+                    problems.append(Problem.of("source", entry, message))
+    return problems
+
+
 def lint_glossary(glossary: Glossary) -> list[Problem]:
     """Every problem in ``glossary`` (empty when it is sound)."""
     problems = _conflicts(glossary) + _chains_and_hidden(glossary) + _examples(glossary)
-    problems += _scripts(glossary)
+    problems += _scripts(glossary) + _sources(glossary)
     unique = dict.fromkeys(problems)
     return sorted(unique, key=lambda p: (p.file, p.line, p.kind, p.message))

@@ -146,6 +146,7 @@ def _find(
         ruleset=settings.rules(language),
         style=settings.house_style,
         date=settings.date,
+        glossary=settings.glossary,
         lexicon=(
             glossary_lexicon(settings.glossary, language)
             if language in SPELLING_LANGUAGES

@@ -30,6 +30,7 @@ from copydesk.source import SourceText
 
 if TYPE_CHECKING:
     from copydesk.findings.spelling import Lexicon
+    from copydesk.glossary import Glossary
     from copydesk.langid import ForeignSpan
 
 __all__ = ["Checker", "FindContext", "Grader", "RuleFileChecker", "collect", "rule_file_rules"]
@@ -45,7 +46,8 @@ class FindContext:
     ``source`` is the source text aligned with the checked text
     (:class:`~copydesk.source.SourceText`), when there is one; ``foreign`` the spans of the
     text in another language (:func:`~copydesk.langid.foreign_spans`), when the caller has
-    computed them (None: a checker that needs them finds them).
+    computed them (None: a checker that needs them finds them); ``glossary`` the glossary in
+    use (None: a checker that needs one reads the shipped glossary).
     """
 
     language: str
@@ -57,6 +59,7 @@ class FindContext:
     over_budget: list[str] = field(default_factory=list)
     source: SourceText | None = None
     foreign: Sequence[ForeignSpan] | None = None
+    glossary: Glossary | None = None
 
     def is_enabled(self, rule: Rule) -> bool:
         """Whether the house style lets ``rule`` report (a checker may skip it otherwise)."""
