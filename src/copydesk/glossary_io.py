@@ -237,6 +237,13 @@ def slug(text: str) -> str:
     return _SLUG.sub("-", ascii_text.lower()).strip("-")
 
 
+def _name_of(forms: Mapping[str, Form]) -> str:
+    """An id for an entry with these forms: its English form's slug, else the first
+    form's that has one (an Arabic or Cyrillic form gives none)."""
+    ordered = sorted(forms.items(), key=lambda item: item[0] != "en")
+    return next((slug(form.first) for _, form in ordered if slug(form.first)), "")
+
+
 def _language(code: str) -> str | None:
     """``en`` for ``en``, ``EN``, ``en-US`` or ``zh_CN``; None for anything else."""
     match = _LANG.match(code.strip())
@@ -306,8 +313,8 @@ def _read_pairs(path: Path, rows: Sequence[Row], opts: ImportOptions) -> Importe
             raise _fail(path, line, 1, f"source and target are both in {source_lang!r}")
         source = _cell(path, line, cells, 0, "the source term")
         target = _cell(path, line, cells, 1, "the target term")
-        entry_id = ids.claim(opts.domain, slug(target) or slug(source))
         forms = {source_lang: Form(source), target_lang: Form(target)}
+        entry_id = ids.claim(opts.domain, _name_of(forms))
         entries.append(Entry(id=entry_id, type=opts.entry_type, forms=forms, variants=()))
     return Imported(tuple(entries))
 
@@ -335,11 +342,10 @@ def _read_term_sets(path: Path, rows: Sequence[Row], opts: ImportOptions) -> Imp
         forms = {lang: Form(cells[i].strip()) for i, lang in languages.items() if cells[i].strip()}
         if not forms:
             raise _fail(path, line, 1, "no term in any language")
-        named_by = forms.get("en") or next(iter(forms.values()))
         notes = cells[description].strip() if description is not None else ""
         entries.append(
             Entry(
-                id=ids.claim(opts.domain, slug(named_by.first)),
+                id=ids.claim(opts.domain, _name_of(forms)),
                 type=opts.entry_type,
                 forms=forms,
                 variants=(),
@@ -391,11 +397,14 @@ def _parse_xml(path: Path, data: bytes) -> tuple[ET.Element, _Tbx]:
         root = parser.close()
     except ET.ParseError as exc:
         line, col = exc.position
-        raise _fail(path, line, col + 1, f"XML error: {exc}") from None
+        problem = str(exc).partition(": line")[0]
+        raise _fail(path, line, col + 1, f"XML error: {problem}") from None
     except DefusedXmlException as exc:
         expat = parser.parser
         line, col = expat.CurrentLineNumber, expat.CurrentColumnNumber + 1
-        raise _fail(path, line, col, f"refused: {exc}") from None
+        name = getattr(exc, "name", "")
+        problem = f"entity declarations are refused (entity {name!r})"
+        raise _fail(path, line, col, problem) from None
     return root, _Tbx(path, builder.at)
 
 
@@ -488,7 +497,8 @@ def _ordered_examples(examples: Iterable[Example]) -> tuple[Example, ...]:
 
 def _entry_name(element: ET.Element, opts: ImportOptions, parts: _EntryParts) -> tuple[str, str]:
     """The entry's domain and id: from a copydesk id (``places.sochi``), else the subject
-    field and the TBX id, else the default domain and the house form."""
+    field (or the default domain) and the house form (or the TBX id)."""
+
     given = element.get("id", "")
     qualified = _QUALIFIED_ID.match(given)
     if qualified:
@@ -499,8 +509,7 @@ def _entry_name(element: ET.Element, opts: ImportOptions, parts: _EntryParts) ->
         if d.get("type") == "subjectField" and slug(_text(d))
     ]
     domain = fields[0] if fields else opts.domain
-    house = parts.forms.get("en") or next(iter(parts.forms.values()))
-    return domain, slug(given) or slug(house.first)
+    return domain, _name_of(parts.forms) or slug(given)
 
 
 def _note_value(tbx: _Tbx, note: ET.Element) -> tuple[str, str] | None:
