@@ -13,16 +13,14 @@ loaded and compiled (the per-article cost of a running process).
 from __future__ import annotations
 
 import csv
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from bench_glossary import timed
 from corpus import SEED, SHARED
 
 from copydesk.glossary import Entry, Form, Glossary, Variant, load_glossary
@@ -32,16 +30,6 @@ from copydesk.normalize import normalize_terms_and_explain
 from copydesk.pipeline import clean, default_settings
 
 SIZE = 10_000
-
-
-def timed(fn: Callable[[], object], repeat: int = 3) -> float:
-    """Median wall time of ``fn`` in seconds."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def place_entries() -> list[Entry]:
