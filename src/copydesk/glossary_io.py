@@ -161,9 +161,18 @@ def glossary_files(imported: Imported) -> dict[str, str]:
     return files
 
 
+# libyaml's emitter writes what the pure-Python one does, three times faster.
+_DUMPER = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
+
+
 def _dump(data: Mapping[str, Any]) -> str:
-    return yaml.safe_dump(
-        dict(data), allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    return yaml.dump(
+        dict(data),
+        Dumper=_DUMPER,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=False,
     )
 
 
