@@ -171,6 +171,18 @@ def test_csv_pairs_keep_quotes_commas_and_languages() -> None:
     assert forms[3] == ('the so-called "buffer zone"', "la prétendue « zone tampon »")
 
 
+def test_given_languages_make_a_csv_a_pair_file(tmp_path: Path) -> None:
+    path = tmp_path / "en-fr.csv"
+    path.write_text("EU,UE\nSochi,Sotchi\n", encoding="utf-8")
+    pairs = import_glossary(path, "csv", ImportOptions(source_lang="en", target_lang="fr"))
+    assert [(e.forms["en"].first, e.forms["fr"].first) for e in pairs.entries] == [
+        ("EU", "UE"), ("Sochi", "Sotchi"),
+    ]  # fmt: skip
+    # without languages, a first row of codes is Google's term-set header
+    (entry,) = import_glossary(path, "csv").entries
+    assert {lang: f.first for lang, f in entry.forms.items()} == {"eu": "Sochi", "ue": "Sotchi"}
+
+
 def test_google_term_sets_give_every_language_and_the_description() -> None:
     sochi = import_glossary(SAMPLES / "google-term-sets.csv", "csv").entries[0]
     assert {lang: f.first for lang, f in sochi.forms.items()} == {

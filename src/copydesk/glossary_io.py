@@ -197,10 +197,12 @@ def import_glossary(path: str | Path, fmt: str, options: ImportOptions | None = 
         return _read_tbx(file, data, opts)
     text = _decode(file, data)
     if fmt == "tsv":
-        rows = _tsv_rows(file, text)
+        rows = _tsv_rows(text)
     else:
         rows = _csv_rows(file, text)
-        if rows and _is_language_header(rows[0][1]):
+        # Languages given: a pair file, even if its first row reads like codes ("EU,UE").
+        pairs = opts.source_lang is not None or opts.target_lang is not None
+        if rows and not pairs and _is_language_header(rows[0][1]):
             return _read_term_sets(file, rows, opts)
     return _read_pairs(file, rows, opts)
 
@@ -276,7 +278,7 @@ def _csv_rows(path: Path, text: str) -> list[Row]:
     return rows
 
 
-def _tsv_rows(path: Path, text: str) -> list[Row]:
+def _tsv_rows(text: str) -> list[Row]:
     # DeepL's and Google's TSV have no quoting: a tab separates, a line ends an entry.
     return [
         (number, line.split("\t"))
