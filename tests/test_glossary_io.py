@@ -8,18 +8,19 @@ same file. Hostile or malformed files stop with one ``file:line:col`` error.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from copydesk.errors import GlossaryError
-from copydesk.glossary import Glossary, load_glossary
+from copydesk.glossary import Entry, Glossary, load_glossary
 from copydesk.glossary_io import (
     Imported,
     ImportOptions,
     entry_data,
+    entry_sources,
     export_glossary,
     glossary_files,
     import_glossary,
@@ -29,6 +30,8 @@ from copydesk.normalize import normalize_terms_and_explain
 from .conftest import ROOT
 from .test_cli import run
 
+# Whether entries carry source-language spellings (``sources:``) in this glossary model.
+HAS_SOURCES = "sources" in {f.name for f in fields(Entry)}
 SAMPLES = Path(__file__).parent / "fixtures" / "glossary_io"
 SHIPPED = ROOT / "glossary"
 
@@ -153,6 +156,36 @@ def test_tbx_statuses_map_to_house_forms_accepted_spellings_and_variants() -> No
     assert deir.forms["en"].first == "Deir ez-Zor"
     assert [x.text for x in deir.examples] == ["Deir Ezzor"]
     assert imported.attributions[0].startswith("Sample data")
+
+
+SOURCE_TERMS = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX-Basic"><text><body>
+  <termEntry id="places.idlib">
+    <langSet xml:lang="en"><tig><term>Idlib</term>
+      <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig></langSet>
+    <langSet xml:lang="ar"><tig><term>إدلب</term>
+      <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote>
+      <note>copydesk-role: source</note></tig></langSet>
+  </termEntry>
+</body></text></martif>
+"""
+
+
+def test_source_spellings_travel_as_marked_terms(tmp_path: Path) -> None:
+    path = tmp_path / "sources.tbx"
+    path.write_text(SOURCE_TERMS, encoding="utf-8")
+    if not HAS_SOURCES:
+        with pytest.raises(GlossaryError, match="no source-language spellings"):
+            import_glossary(path, "tbx")
+        return
+    (entry,) = import_glossary(path, "tbx").entries
+    assert entry_sources(entry) == {"ar": ("إدلب",)}
+    assert set(entry.forms) == {"en"} and not entry.examples
+    text = export_glossary(Glossary((entry,), "x"), "tbx").text
+    assert "<note>copydesk-role: source</note>" in text
+    again = tmp_path / "again.tbx"
+    again.write_text(text, encoding="utf-8")
+    assert _data(import_glossary(again, "tbx").entries) == _data([entry])
 
 
 def test_imported_glossary_normalises_and_keeps(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,9 @@ from copydesk.glossary import CASE_POLICIES, ENTRY_TYPES, Entry, Example, Form, 
 from copydesk.load import read_regular_file
 
 FORMATS = ("tbx", "csv", "tsv")
+# An entry's source-language spellings (``sources:``, what a source text calls the entity),
+# carried wherever the glossary model has them.
+_HAS_SOURCES = "sources" in {f.name for f in fields(Entry)}
 #: The prefix of a TBX ``<note>`` that carries what TBX-Basic has no data category for.
 NOTE_PREFIX = "copydesk-"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -104,6 +107,11 @@ def entry_data(entry: Entry) -> dict[str, Any]:
         lang: form.first if form.later is None else {"first": form.first, "later": form.later}
         for lang, form in entry.forms.items()
     }
+    sources = entry_sources(entry)
+    if sources:
+        data["sources"] = {
+            lang: texts[0] if len(texts) == 1 else list(texts) for lang, texts in sources.items()
+        }
     if entry.variants:
         data["variants"] = [_variant_data(v) for v in entry.variants]
     if entry.case != "sensitive":
@@ -121,6 +129,22 @@ def entry_data(entry: Entry) -> dict[str, Any]:
             kind: items for kind, items in (("change", change), ("keep", keep)) if items
         }
     return data
+
+
+def entry_sources(entry: Entry) -> Mapping[str, tuple[str, ...]]:
+    """The entry's source-language spellings per language (empty when it has none)."""
+    sources: Mapping[str, tuple[str, ...]] = getattr(entry, "sources", None) or {}
+    return sources
+
+
+def _with_sources(sources: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The keyword that gives a new :class:`Entry` its source-language spellings."""
+    if not sources:
+        return {}
+    if not _HAS_SOURCES:
+        msg = "this glossary model has no source-language spellings ('sources')"
+        raise GlossaryError(msg)
+    return {"sources": {lang: tuple(texts) for lang, texts in sources.items()}}
 
 
 def _variant_data(variant: Variant) -> str | dict[str, Any]:
@@ -448,6 +472,7 @@ class _EntryParts:
     forms: dict[str, Form] = field(default_factory=dict)
     variants: list[Variant] = field(default_factory=list)
     accepted: list[Example] = field(default_factory=list)
+    sources: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _read_tbx(path: Path, data: bytes, opts: ImportOptions) -> Imported:
@@ -495,6 +520,7 @@ def _tbx_entry(tbx: _Tbx, element: ET.Element, opts: ImportOptions, ids: _Ids) -
         notes="\n".join(parts.notes) or None,
         source="; ".join(s for s in sources if s) or None,
         examples=_ordered_examples([*parts.examples, *accepted]),
+        **_with_sources(parts.sources),
     )
 
 
@@ -601,7 +627,9 @@ def _tbx_lang_set(tbx: _Tbx, lang_set: ET.Element, parts: _EntryParts) -> None:
             allowed = ", ".join(sorted(k for k in _STATUSES if k.endswith("-admn-sts")))
             raise tbx.fail(term_group, f"administrativeStatus {statuses[0]!r} (allowed: {allowed})")
         kinds = [_text(n) for n in _typed(term_group, "termNote", "termType")]
-        if status in ("deprecated", "superseded"):
+        if _is_source_term(tbx, term_group):
+            parts.sources.setdefault(lang, []).append(term)
+        elif status in ("deprecated", "superseded"):
             parts.variants.append(_tbx_variant(tbx, term_group, term))
         elif status == "preferred":
             preferred.append((term, kinds[0] if kinds else None))
@@ -620,6 +648,17 @@ def _tbx_lang_set(tbx: _Tbx, lang_set: ET.Element, parts: _EntryParts) -> None:
         parts.accepted.extend(Example(t, None, lang) for t in rest)
 
 
+def _is_source_term(tbx: _Tbx, term_group: ET.Element) -> bool:
+    """Whether a term is one of the entry's source-language spellings, not a house form."""
+    for note in _children(term_group, "note"):
+        pair = _note_value(tbx, note)
+        if pair == ("role", "source"):
+            return True
+        if pair is not None and pair[0] == "role":
+            raise tbx.fail(note, f"{NOTE_PREFIX}role is 'source' or absent, not {pair[1]!r}")
+    return False
+
+
 def _tbx_variant(tbx: _Tbx, term_group: ET.Element, term: str) -> Variant:
     apply, to = True, None
     for note in _children(term_group, "note"):
@@ -629,6 +668,8 @@ def _tbx_variant(tbx: _Tbx, term_group: ET.Element, term: str) -> Variant:
         key, value = pair
         if key == "apply":
             apply = _flag(tbx, note, value)
+        elif key == "role":
+            continue  # read by _is_source_term
         elif key == "to":
             targets = _json_object(tbx, note, value)
             if not targets or not all(_ID.match(k) and _language(k) == k for k in targets):
@@ -745,8 +786,10 @@ def _tbx_entry_element(body: ET.Element, entry: Entry) -> None:
         _note(term_entry, "example", _compact_json(data))
     if entry.source is not None:
         _sub(term_entry, "admin", entry.source, type="source")
+    sources = entry_sources(entry)
+    lang_sets: dict[str, ET.Element] = {}
     for index, (lang, form) in enumerate(entry.forms.items()):
-        lang_set = ET.SubElement(term_entry, "langSet", {_XML_LANG: lang})
+        lang_set = lang_sets[lang] = ET.SubElement(term_entry, "langSet", {_XML_LANG: lang})
         _tig(lang_set, form.first, "preferredTerm-admn-sts")
         if form.later is not None:
             _tig(lang_set, form.later, "preferredTerm-admn-sts", _SHORT_TYPE)
@@ -758,6 +801,12 @@ def _tbx_entry_element(body: ET.Element, entry: Entry) -> None:
                     _note(tig, "apply", "false")
                 if variant.to is not None:
                     _note(tig, "to", _compact_json(variant.to))
+    for lang, texts in sources.items():
+        lang_set = lang_sets.get(lang) or ET.SubElement(term_entry, "langSet", {_XML_LANG: lang})
+        for text in texts:
+            # How the source press writes the name: a term of its language, marked so that
+            # it comes back as a source spelling and not as a house form.
+            _note(_tig(lang_set, text, "admittedTerm-admn-sts"), "role", "source")
 
 
 def _tig(lang_set: ET.Element, term: str, status: str, term_type: str | None = None) -> ET.Element:
