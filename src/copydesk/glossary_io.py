@@ -502,7 +502,7 @@ def _tbx_entry(tbx: _Tbx, element: ET.Element, opts: ImportOptions, ids: _Ids) -
     for definition in _children(element, "descrip"):
         if definition.get("type") == "definition" and _text(definition):
             parts.notes.append(_text(definition))
-    sources = [_text(a) for a in _children(element, "admin") if a.get("type") == "source"]
+    provenance = [_text(a) for a in _children(element, "admin") if a.get("type") == "source"]
     for lang_set in _children(element, *_LANG_TAGS):
         _tbx_lang_set(tbx, lang_set, parts)
     if not parts.forms:
@@ -518,7 +518,7 @@ def _tbx_entry(tbx: _Tbx, element: ET.Element, opts: ImportOptions, ids: _Ids) -
         case=parts.case,
         apply=parts.apply,
         notes="\n".join(parts.notes) or None,
-        source="; ".join(s for s in sources if s) or None,
+        source="; ".join(p for p in provenance if p) or None,
         examples=_ordered_examples([*parts.examples, *accepted]),
         **_with_sources(parts.sources),
     )
@@ -535,7 +535,6 @@ def _ordered_examples(examples: Iterable[Example]) -> tuple[Example, ...]:
 def _entry_name(element: ET.Element, opts: ImportOptions, parts: _EntryParts) -> tuple[str, str]:
     """The entry's domain and id: from a copydesk id (``places.sochi``), else the subject
     field (or the default domain) and the house form (or the TBX id)."""
-
     given = element.get("id", "")
     qualified = _QUALIFIED_ID.match(given)
     if qualified:
