@@ -56,7 +56,11 @@ class _LineLoader(yaml.SafeLoader):
     pass
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+class _FastLineLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    """The same loader on libyaml's parser, about ten times faster on a large glossary."""
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
@@ -76,7 +80,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.col = node.start_mark.column + 1
@@ -85,7 +89,7 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return result
 
 
-def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
     # A date-shaped value that is no date (2026-02-30) must be a data error, not a ValueError.
     try:
         return loader.construct_yaml_timestamp(node)
@@ -94,9 +98,10 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
         raise yaml.constructor.ConstructorError(None, None, msg, node.start_mark) from None
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def line_col_at(data: str | bytes, offset: int) -> tuple[int, int]:
@@ -130,7 +135,15 @@ def decode_utf8(path: Path, data: bytes, error_type: type[Exception]) -> str:
 
 
 def load_yaml(path: Path, text: str, error_type: type[Exception]) -> Any:
-    """Parse YAML ``text`` read from ``path``; syntax errors raise ``error_type``."""
+    """Parse YAML ``text`` read from ``path``; syntax errors raise ``error_type``.
+
+    libyaml parses first; a file it refuses is parsed again by the pure-Python parser, whose
+    messages and positions every error keeps.
+    """
+    try:
+        return yaml.load(text, Loader=_FastLineLoader)
+    except (yaml.YAMLError, RecursionError):
+        pass
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.reader.ReaderError as exc:

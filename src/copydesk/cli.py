@@ -304,6 +304,123 @@ def glossary_lint(glossary_dir: str | None) -> int:
     return ExitStatus.FINDINGS if problems else ExitStatus.OK
 
 
+def _language_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A language option's value in lower case; anything but a code such as ``en`` is refused."""
+    if value is None:
+        return None
+    import re
+
+    code = value.strip().lower()
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        msg = f"{value!r} is not a language code such as 'en'"
+        raise click.BadParameter(msg, ctx=ctx, param=param)
+    return code
+
+
+_GLOSSARY_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("tbx", "csv", "tsv")),
+    required=True,
+    help="TBX-Basic; CSV (Google term sets, or DeepL/Google pairs); TSV (DeepL/Google pairs).",
+)
+_SOURCE_LANG = click.option(
+    "--source-lang", callback=_language_code, help="Language of a pair file's first column."
+)
+_TARGET_LANG = click.option(
+    "--target-lang", callback=_language_code, help="Language of a pair file's second column."
+)
+
+
+@glossary.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@_GLOSSARY_FORMAT
+@click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder for the glossary files: one DOMAIN.yaml per domain.",
+)
+@click.option(
+    "--domain",
+    default="imported",
+    show_default=True,
+    help="Domain of entries whose file names none.",
+)
+@click.option(
+    "--type",
+    "entry_type",
+    type=click.Choice(("place", "organisation", "person", "operation", "term")),
+    default="term",
+    show_default=True,
+    help="Type of entries whose file names none.",
+)
+@_SOURCE_LANG
+@_TARGET_LANG
+@click.option("--force", is_flag=True, help="Replace glossary files that exist.")
+def glossary_import(
+    file: str,
+    fmt: str,
+    output_dir: str,
+    domain: str,
+    entry_type: str,
+    source_lang: str | None,
+    target_lang: str | None,
+    force: bool,
+) -> int:
+    """Import a TBX, CSV or TSV glossary as glossary YAML files (written as one set)."""
+    from copydesk.glossary import parse_glossary_file
+    from copydesk.glossary_io import ImportOptions, glossary_files, import_glossary
+    from copydesk.output import write_files_atomically
+
+    options = ImportOptions(domain, entry_type, source_lang, target_lang)
+    imported = import_glossary(file, fmt, options)
+    folder = Path(output_dir)
+    files = {folder / name: text for name, text in glossary_files(imported).items()}
+    for path, text in files.items():
+        if path.exists() and not force:
+            msg = f"{path}: exists (use --force to replace it)"
+            raise click.UsageError(msg)
+        parse_glossary_file(path, text)  # nothing is written that the loader would refuse
+    folder.mkdir(parents=True, exist_ok=True)
+    write_files_atomically(dict(files))
+    for path in files:
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(imported.entries)} entries imported from {file}")
+    return ExitStatus.OK
+
+
+@glossary.command(name="export")
+@_GLOSSARY_FORMAT
+@click.option(
+    "--glossary",
+    "glossary_dir",
+    type=click.Path(file_okay=False),
+    help="Glossary folder (default: the shipped one).",
+)
+@click.option("--output", type=click.Path(dir_okay=False), required=True, help="The file to write.")
+@_SOURCE_LANG
+@_TARGET_LANG
+def glossary_export(
+    fmt: str,
+    glossary_dir: str | None,
+    output: str,
+    source_lang: str | None,
+    target_lang: str | None,
+) -> int:
+    """Export the glossary as TBX-Basic, CSV or TSV (the file is replaced whole)."""
+    from copydesk.glossary import load_glossary
+    from copydesk.glossary_io import export_glossary
+    from copydesk.output import atomic_write_text
+
+    exported = export_glossary(load_glossary(glossary_dir), fmt, source_lang, target_lang)
+    atomic_write_text(Path(output), exported.text)
+    left = f", {exported.skipped} without both languages left out" if exported.skipped else ""
+    click.echo(f"{exported.written} entries written to {output}{left}")
+    return ExitStatus.OK
+
+
 @cli.group(name="eval")
 def eval_group() -> None:
     """Measure precision and false alarms on annotated and human text."""
