@@ -16,6 +16,7 @@ from pathlib import Path
 from copydesk.config import HouseStyle
 from copydesk.errors import ConfigError
 from copydesk.findings.checker import Checker
+from copydesk.findings.consistency import ConsistencyChecker
 from copydesk.findings.phrasing import PhrasingChecker
 from copydesk.findings.spelling import SpellingChecker
 from copydesk.findings.untranslated import UntranslatedChecker
@@ -28,6 +29,7 @@ __all__ = ["check_rule_prefixes", "checkers", "known_rule_ids", "register", "rul
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 _CHECKERS: list[Checker] = [PhrasingChecker(), SpellingChecker(), UntranslatedChecker()]
+_CHECKERS.append(ConsistencyChecker())
 
 
 def register(checker: Checker) -> Checker:
@@ -43,7 +45,7 @@ def checkers() -> tuple[Checker, ...]:
     """Every registered checker, in the order they run.
 
     >>> [c.name for c in checkers()]
-    ['phrasing', 'spelling', 'untranslated']
+    ['phrasing', 'spelling', 'untranslated', 'consistency']
     """
     return tuple(_CHECKERS)
 
