@@ -75,6 +75,7 @@ _DERIVED = frozenset({"ish", "ic", "ia", "ian", "ians", "ese", "i", "is", "an", 
 # A word, with apostrophes and ayn/hamza marks inside or before it, hyphenated parts joined.
 _TOKEN = re.compile(r"[\w'’‘ʿʾ]+(?:[-‐‑][\w'’‘ʿʾ]+)*")
 _CONTEXT = 40
+_SPLIT = re.compile(r"[\s\-\u2010\u2011]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,16 +299,32 @@ def discover(articles: Iterable[Article], glossary: Glossary) -> list[Proposal]:
             if len(proposal.seen) < MAX_SEEN:
                 line, context = _line_and_context(article.text, start, end)
                 proposal.seen.append(Seen(article.name, line, context))
-    # A longer name that holds a shorter proposal for the same entry says the same thing.
-    kept = [
-        p
-        for p in proposals.values()
-        if not any(
-            q is not p and q.entry == p.entry and q.variant in p.variant.split()
-            for q in proposals.values()
-        )
-    ]
+    # A name within a longer one of the same entry: the longer is kept when what it adds
+    # is the article ("As Suwayda'" over "Suwayda'"), else the shorter ("Idleb" over
+    # "Governor Idleb").
+    dropped: set[tuple[str, str]] = set()
+    for short in proposals.values():
+        for long in proposals.values():
+            if long is short or long.entry != short.entry:
+                continue
+            extra = _extra_words(short.variant, long.variant)
+            if extra is None:
+                continue
+            if all(_is_article(w) for w in extra):
+                dropped.add((short.entry, short.variant))
+            else:
+                dropped.add((long.entry, long.variant))
+    kept = [p for key, p in proposals.items() if key not in dropped]
     return sorted(kept, key=Proposal.rank)
+
+
+def _extra_words(short: str, long: str) -> list[str] | None:
+    """The words ``long`` has around ``short`` when it holds it whole, else None."""
+    inner, outer = _SPLIT.split(short), _SPLIT.split(long)
+    for i in range(len(outer) - len(inner) + 1):
+        if len(outer) > len(inner) and outer[i : i + len(inner)] == inner:
+            return outer[:i] + outer[i + len(inner) :]
+    return None
 
 
 def proposals_yaml(proposals: Sequence[Proposal], articles: int) -> str:
