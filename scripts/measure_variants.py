@@ -68,9 +68,11 @@ def planted_variants(glossary: Glossary, tsv: Path) -> set[tuple[str, str, float
     out: set[tuple[str, str, float]] = set()
     with tsv.open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
-            entry = by_geonames.get(row["geonameid"]) or by_name.get(
-                fold_name(row["canonical_en"])
-            ) or by_name.get(fold_name(row["canonical_ascii"]))
+            entry = (
+                by_geonames.get(row["geonameid"])
+                or by_name.get(fold_name(row["canonical_en"]))
+                or by_name.get(fold_name(row["canonical_ascii"]))
+            )
             variant = row["variant"].strip()
             if entry is None or variant.casefold() in known:
                 continue
@@ -113,7 +115,7 @@ def main() -> None:
     for p in wrong[:15]:
         print(f"    {p.entry} {p.variant!r} ({p.match}, {p.similarity:.2f}, {p.count}x)")
     close = {(e, v) for e, v, sim in similar if sim >= 0.6}
-    print(f"  of the planted variants with GeoNames similarity >= 0.6: {len(close & found)}/{len(close)}")
+    print(f"  of those with GeoNames similarity >= 0.6: {len(close & found)}/{len(close)}")
     missed = sorted(truth - found)
     print(f"  missed (first 15 of {len(missed)}): {missed[:15]}")
     alone = discover([Article(d, t) for d, t in mt.items()], glossary)
@@ -130,7 +132,9 @@ def main() -> None:
     ):
         words = sum(count_words(t) for t in texts.values())
         findings = [
-            (doc, f.message) for doc, t in texts.items() for f in iter_inconsistent_names(t, "en", known)
+            (doc, f.message)
+            for doc, t in texts.items()
+            for f in iter_inconsistent_names(t, "en", known)
         ]
         rate = 1000 * len(findings) / words if words else 0.0
         print(f"consistency on {label}: {len(findings)} findings, {words} words, {rate:.2f}/1,000")

@@ -84,7 +84,11 @@ def test_proposals_yaml_can_be_pasted_as_variants() -> None:
     assert first["entry"] == "places.idlib"
     assert first["file"] == "places.yaml"
     assert first["variants"] == ["Edleb"]
-    assert first["evidence"]["seen"][0] == {"file": "a.txt", "line": 1, "context": "Strikes hit Edleb."}
+    assert first["evidence"]["seen"][0] == {
+        "file": "a.txt",
+        "line": 1,
+        "context": "Strikes hit Edleb.",
+    }
 
 
 def test_discover_command(tmp_path: Path) -> None:
@@ -153,3 +157,38 @@ def test_consistency_is_silent_on_human_references() -> None:
         for f in iter_inconsistent_names("\n".join(segments.values()), "en", KNOWN)
     ]
     assert findings == []
+
+
+def test_batch_summary_lists_spellings_across_articles() -> None:
+    from copydesk.batch.model import Outcome
+    from copydesk.batch.summary import batch_summary_markdown
+
+    outcomes = [
+        Outcome("a.txt", "cleaned", words=10, names={"Meshaal": 2}),
+        Outcome("b.txt", "cleaned", words=10, names={"Mishaal": 1, "Doha": 1}),
+    ]
+    page = batch_summary_markdown("in", "out", "q", "k", outcomes, [])
+    assert "## Name spellings that differ across articles" in page
+    assert "| Meshaal (2: a.txt); Mishaal (1: b.txt) |" in page
+    alone = batch_summary_markdown("in", "out", "q", "k", outcomes[:1], [])
+    assert "Name spellings" not in alone
+
+
+def test_cleaning_an_inbox_article_records_its_name_spellings(tmp_path: Path) -> None:
+    from copydesk.batch.model import Planned
+    from copydesk.batch.process import process_articles
+    from copydesk.settings import SettingsSpec, load_settings
+
+    inbox, outbox, quarantine = tmp_path / "in", tmp_path / "out", tmp_path / "q"
+    for folder in (inbox, outbox, quarantine):
+        folder.mkdir()
+    article = inbox / "a.txt"
+    article.write_text("Meshaal spoke in Doha on Monday. Meshaal left.\n", encoding="utf-8")
+    stat = article.stat()
+    settings = load_settings(SettingsSpec())
+    (outcome,) = process_articles(
+        [Planned(str(article), stat.st_size, stat.st_mtime_ns)], settings, outbox, quarantine
+    )
+    assert outcome.status == "cleaned", outcome.reason
+    assert outcome.names["Meshaal"] == 2
+    assert "Doha" not in outcome.names  # the English word list knows it: not a name here
