@@ -20,8 +20,9 @@ summary lists them). The rule is declared in ``consistency.yaml`` beside this mo
     ending, and their similarity is at least :data:`MIN_SIMILARITY`. No replacement: which
     spelling is right is the editor's call (the message shows both, with their counts).
 
-Measured (``scripts/measure_variants.py``): 0 findings on the human references of the TED
-MQM data and on the English WMT24 news sources (see ``docs/variants.md``).
+Measured (``scripts/measure_variants.py``, figures in ``docs/variants.md``): 0 findings on
+the human references of the TED MQM data (8,797 words), on the English WMT24 news sources
+(4,628 words) and on the TED MT (34,704 words).
 """
 
 from __future__ import annotations
