@@ -10,7 +10,8 @@ one unless the talk names a place).
 
 Consistency: findings per 1,000 words (``copydesk.scores.mqm.count_words``) on the human
 references of the TED data and the English sources of the WMT24 en-de news (each distinct
-segment once, one article per document), and on the TED MT (one article per system and talk).
+segment once, one article per document), and on the TED MT (one article per system and talk);
+then on the human references and the MT of the WMT24 news in German, Spanish and Russian.
 
 Usage: python scripts/measure_variants.py [SHARED_DATA_DIR]
 """
@@ -140,6 +141,28 @@ def main() -> None:
         print(f"consistency on {label}: {len(findings)} findings, {words} words, {rate:.2f}/1,000")
         for doc, message in findings[:10]:
             print(f"    {doc}: {message}")
+    other_languages(data, glossary)
+
+
+def other_languages(data: Path, glossary: Glossary) -> None:
+    """The consistency rule on the WMT24 human references and MT in German, Spanish, Russian."""
+    for stem, lang in (("mt_ende", "de"), ("mt_enes", "es"), ("mt_enru", "ru")):
+        rows = _rows(data / "ml" / f"{stem}_wmt24_news.jsonl")
+        known = glossary_lexicon(glossary, lang).known
+        for field, by_system in (("reference", False), ("target", True)):
+            texts = _articles(rows, field, by_system=by_system)
+            words = sum(count_words(t) for t in texts.values())
+            findings = [
+                (doc, f.message)
+                for doc, t in texts.items()
+                for f in iter_inconsistent_names(t, lang, known)
+            ]
+            rate = 1000 * len(findings) / words if words else 0.0
+            print(
+                f"consistency on WMT24 {lang} {field}: {len(findings)}, {words} words, {rate:.2f}"
+            )
+            for doc, message in findings:
+                print(f"    {doc}: {message}")
 
 
 if __name__ == "__main__":

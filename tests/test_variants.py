@@ -134,6 +134,14 @@ def test_consistency_leaves_other_pairs_alone(text: str) -> None:
     assert list(iter_inconsistent_names(text, "en", KNOWN)) == []
 
 
+def test_consistency_in_russian_tells_case_forms_from_spellings() -> None:
+    known = glossary_lexicon(GLOSSARY, "ru").known
+    text = "Посол Рванды прибыл. В Рванде тихо. Розендейл молчит, а Росендейл ответил."
+    (finding,) = iter_inconsistent_names(text, "ru", known)
+    assert {finding.text} <= {"Розендейл", "Росендейл"}
+    assert "Рванд" not in finding.message
+
+
 def test_spellings_across_articles() -> None:
     a = name_spellings("Meshaal spoke. Meshaal left.", "en", KNOWN)
     b = name_spellings("Mishaal spoke.", "en", KNOWN)

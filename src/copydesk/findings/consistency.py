@@ -17,7 +17,8 @@ summary lists them). The rule is declared in ``consistency.yaml`` beside this mo
     name spelled two ways when they share the transliteration key
     (:func:`copydesk.translit.skeleton`), their vowels agree
     (:func:`copydesk.translit.same_vowels`), neither is the other with a plural or demonym
-    ending, and their similarity is at least :data:`MIN_SIMILARITY`. No replacement: which
+    ending (nor, in Cyrillic, the same name in another case: "Рванды", "Рванде"), and
+    their similarity is at least :data:`MIN_SIMILARITY`. No replacement: which
     spelling is right is the editor's call (the message shows both, with their counts).
 
 Measured (``scripts/measure_variants.py``, figures in ``docs/variants.md``): 0 findings on
@@ -27,6 +28,7 @@ the human references of the TED MQM data (8,797 words), on the English WMT24 new
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ from pathlib import Path
 from copydesk.findings._words import fold_accents, iter_words, word_scripts
 from copydesk.findings.checker import FindContext, RuleFileChecker, rule_file_rules
 from copydesk.findings.spelling import dictionary_knows
+from copydesk.inflection import is_cyrillic
 from copydesk.model import Finding
 from copydesk.rules.model import Match
 from copydesk.translit import is_derived, same_vowels, similarity, skeleton
@@ -56,6 +59,13 @@ MIN_LETTERS = 4
 #: Similarity floor (difflib ratio of accent-folded spellings) of two spellings of one name.
 MIN_SIMILARITY = 0.7
 _SCRIPTS = ({"Latin"}, {"Cyrillic"})
+# Russian noun endings (every case, both numbers): words that differ only in them are one
+# name in two cases, not two spellings (measured: "Рванды" and "Рванде" in WMT24 MT).
+_CASE_ENDINGS = frozenset(
+    {"", "а", "я", "ы", "и", "е", "у", "ю", "о", "ь", "й", "ой", "ей", "ом", "ем", "ёй", "ью",
+     "ам", "ям", "ах", "ях", "ами", "ями", "ов", "ев", "ия", "ии", "ию", "ией", "ого",
+     "его", "ому", "ему", "ым", "им", "ых", "их", "ая", "яя", "ую", "ий", "ый"}
+)  # fmt: skip
 _FIELDS = frozenset({"word", "count", "other", "other_count"})
 _RULE_FILE = Path(__file__).with_name("consistency.yaml")
 
@@ -96,10 +106,19 @@ def name_spellings(text: str, language: str, known: Collection[str] = ()) -> Cou
     return Counter({w: len(at) for w, at in _occurrences(text, language, known).items()})
 
 
+def _case_forms(a: str, b: str) -> bool:
+    """Whether two Cyrillic words differ only in a Russian case ending ("Рванды", "Рванде")."""
+    if not (is_cyrillic(a) and is_cyrillic(b)):
+        return False
+    common = len(os.path.commonprefix([a.lower(), b.lower()]))
+    rest = (a[common:].lower(), b[common:].lower())
+    return common >= MIN_LETTERS - 1 and all(r in _CASE_ENDINGS for r in rest)
+
+
 def _one_name(a: str, b: str) -> bool:
     """Whether two spellings with one key are one name (the vowel and similarity checks)."""
     fa, fb = fold_accents(a), fold_accents(b)
-    if is_derived(fa, fb) or is_derived(fb, fa):
+    if is_derived(fa, fb) or is_derived(fb, fa) or _case_forms(a, b):
         return False
     if fa != fb and not same_vowels(fa, fb):
         return False
