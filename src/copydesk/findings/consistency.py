@@ -28,7 +28,6 @@ the human references of the TED MQM data (8,797 words), on the English WMT24 new
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -110,8 +109,12 @@ def _case_forms(a: str, b: str) -> bool:
     """Whether two Cyrillic words differ only in a Russian case ending ("Рванды", "Рванде")."""
     if not (is_cyrillic(a) and is_cyrillic(b)):
         return False
-    common = len(os.path.commonprefix([a.lower(), b.lower()]))
-    rest = (a[common:].lower(), b[common:].lower())
+    lower_a, lower_b = a.lower(), b.lower()
+    common = next(
+        (i for i, (x, y) in enumerate(zip(lower_a, lower_b, strict=False)) if x != y),
+        min(len(lower_a), len(lower_b)),
+    )
+    rest = (lower_a[common:], lower_b[common:])
     return common >= MIN_LETTERS - 1 and all(r in _CASE_ENDINGS for r in rest)
 
 
