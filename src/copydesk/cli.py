@@ -421,6 +421,30 @@ def glossary_export(
     return ExitStatus.OK
 
 
+@glossary.command(name="discover")
+@click.argument("articles", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--glossary",
+    "glossary_dir",
+    type=click.Path(file_okay=False),
+    help="Glossary folder (default: the shipped one).",
+)
+@click.option("--top", type=click.IntRange(min=1), help="Show only the best N proposals.")
+def glossary_discover(articles: tuple[str, ...], glossary_dir: str | None, top: int | None) -> int:
+    """Propose unseen spellings of glossary entries found in ARTICLES, as YAML with evidence.
+
+    Exit 1 when there is any proposal.
+    """
+    from copydesk.discover import Article, discover, proposals_yaml
+    from copydesk.glossary import load_glossary
+
+    g = load_glossary(glossary_dir)
+    texts = [Article(a, load_path(a).text) for a in articles]
+    proposals = discover(texts, g)[:top]
+    click.echo(proposals_yaml(proposals, len(texts)), nl=False)
+    return ExitStatus.FINDINGS if proposals else ExitStatus.OK
+
+
 @cli.group(name="eval")
 def eval_group() -> None:
     """Measure precision and false alarms on annotated and human text."""

@@ -46,6 +46,8 @@ class Outcome:
     stem: str = ""  # the manifest key: the file's stem, exactly
     outputs: dict[str, str] = field(default_factory=dict)  # output file name -> SHA-256
     categories: dict[str, int] = field(default_factory=dict)  # findings per category
+    # name spellings the glossary lacks -> count (the summary lists those differing across articles)
+    names: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

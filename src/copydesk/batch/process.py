@@ -36,6 +36,7 @@ from copydesk.batch.model import Outcome, Planned
 from copydesk.batch.plan import chunked, file_stamp
 from copydesk.batch.quarantine import quarantine_article, release_article
 from copydesk.load import display_name, load_bytes, max_size_mb, read_regular_file
+from copydesk.model import Result
 from copydesk.output import article_stem, failure_reason, write_output_set
 from copydesk.pipeline import Settings, clean
 
@@ -103,6 +104,7 @@ def process_article(
         stem=stem,
         outputs={p.name: h for p, h in outputs.items()},
         categories=dict(sorted(Counter(f.category for f in result.findings).items())),
+        names=_name_spellings(result, settings),
     )
 
 
@@ -112,6 +114,16 @@ def _process_one(article: Planned, settings: Settings, outbox: Path, quarantine:
     except Exception as exc:  # a fault outside the article's own steps: left in place
         name = display_name(Path(article.path).name)
         return Outcome(name, "failed", reason=failure_reason(exc))
+
+
+def _name_spellings(result: Result, settings: Settings) -> dict[str, int]:
+    """The article's name spellings the glossary lacks, for the batch summary."""
+    from copydesk.findings.consistency import name_spellings
+    from copydesk.findings.spelling import glossary_lexicon
+
+    language = result.language.code.split("-")[0].lower()
+    known = glossary_lexicon(settings.glossary, language).known
+    return dict(sorted(name_spellings(result.cleaned, language, known).items()))
 
 
 def process_articles(

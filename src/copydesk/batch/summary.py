@@ -142,6 +142,7 @@ def batch_summary_markdown(
         out += ["## Findings by category", "", "| Category | Findings |", "|---|---|"]
         out += [f"| {escape_markdown_line(c)} | {n} |" for c, n in sorted(categories.items())]
         out.append("")
+    out += _spellings_section(cleaned)
     rows = sorted(
         (o for o in outcomes if o.status != "cleaned"), key=lambda o: _STATUS_ORDER.get(o.status, 3)
     )
@@ -179,6 +180,31 @@ def batch_summary_markdown(
             ]
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _spellings_section(cleaned: Sequence[Outcome]) -> list[str]:
+    """Spellings of one name that differ across the cleaned articles, with their counts
+    (none: no section, so a summary without them reads as before)."""
+    from copydesk.findings.consistency import spellings_across
+
+    groups = spellings_across({o.name: o.names for o in cleaned if o.names})
+    if not groups:
+        return []
+    out = [
+        "## Name spellings that differ across articles",
+        "",
+        "| Spellings (count: articles) |",
+        "|---|",
+    ]
+    for group in groups[:SUMMARY_ROWS]:
+        cells = "; ".join(
+            f"{escape_markdown_line(word)} ({count}: "
+            f"{', '.join(escape_markdown_line(a) for a in articles)})"
+            for word, count, articles in group.spellings
+        )
+        out.append(f"| {cells} |")
+    out.append("")
+    return out
 
 
 def _reason(outcome: Outcome) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from copydesk.config import HouseStyle
 from copydesk.errors import ConfigError
 from copydesk.findings.checker import Checker
+from copydesk.findings.consistency import ConsistencyChecker
 from copydesk.findings.key_terms import KeyTermsChecker
 from copydesk.findings.numbers import NumbersChecker
 from copydesk.findings.phrasing import PhrasingChecker
@@ -32,6 +33,7 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}")
 _CHECKERS: list[Checker] = [PhrasingChecker(), SpellingChecker(), UntranslatedChecker()]
 _CHECKERS.append(NumbersChecker())
 _CHECKERS.append(KeyTermsChecker())
+_CHECKERS.append(ConsistencyChecker())
 
 
 def register(checker: Checker) -> Checker:
@@ -47,7 +49,7 @@ def checkers() -> tuple[Checker, ...]:
     """Every registered checker, in the order they run.
 
     >>> [c.name for c in checkers()]
-    ['phrasing', 'spelling', 'untranslated', 'numbers', 'key-terms']
+    ['phrasing', 'spelling', 'untranslated', 'numbers', 'key-terms', 'consistency']
     """
     return tuple(_CHECKERS)
 

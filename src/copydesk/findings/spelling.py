@@ -38,9 +38,10 @@ Two rules, declared with their messages and examples in ``spelling.yaml`` beside
     transliteration variant of a word of one of ``names`` (the glossary's house forms):
     "Edleb" for "Idlib", "Alepo" for "Aleppo", "Qarabakh" for "Karabakh", "Menbij" for
     "Manbij", "Erdoğan" for "Erdogan", "Идлеб" for "Идлиб". Close means transliteration,
-    not edit distance: the same skeleton (:func:`_skeleton`: k/c/g/q, v/w/f, s/z and
-    doubled letters folded, "tch"/"sch"/"ph"/"ck"/"th" spelt one way, each vowel run one
-    letter, final -h dropped), the same vowels in their classes (:func:`_same_vowels`),
+    not edit distance: the same skeleton (:func:`copydesk.translit.skeleton`: k/c/g/q,
+    v/w/f, s/z and doubled letters folded, "tch"/"sch"/"ph"/"ck"/"th" spelt one way, each
+    vowel run one letter, final -h dropped), the same vowels in their classes
+    (:func:`copydesk.translit.same_vowels`),
     and a difflib ratio of at least 0.6. "Serie" (Syria), "Huawei" (Hawa) and "Liyan"
     (Libyan) are other names. Plural and demonym endings ("Syrians", "Idlibi") are not
     variants; nor is a name after an apostrophe ("O'Mara") or with a capital inside
@@ -108,6 +109,7 @@ from copydesk.findings.dictionaries import (
 from copydesk.model import Finding
 from copydesk.rules.model import Match, Rule
 from copydesk.spans import SpanIndex
+from copydesk.translit import is_derived, same_vowels, skeleton
 
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
@@ -225,6 +227,16 @@ def _lookup(language: str) -> WordLookup | None:
     return None
 
 
+def dictionary_knows(word: str, language: str) -> bool:
+    """Whether the dictionary of ``language`` knows ``word`` (False without a dictionary).
+
+    >>> dictionary_knows("homes", "en"), dictionary_knows("idleb", "en")
+    (True, False)
+    """
+    lookup = _lookup(_base_language(language))
+    return lookup is not None and lookup.known(word)
+
+
 def dictionary_label(language: str) -> str | None:
     """Which dictionary checks ``language`` on this machine (None: the built-in word list or
     none)."""
@@ -257,103 +269,6 @@ def _base_language(language: str) -> str:
 
 # -- names ---------------------------------------------------------------------------
 
-# Letter groups that transliterations of one name swap for each other, in Latin and Cyrillic
-# script: k/c/g/q, v/w/f and s/z among consonants; among vowels a, i (i, y, j and Cyrillic
-# е, и, ы, э, й) and u (o, u), with Latin e ("e") between a and i: "Menbij" and "Manbij",
-# "Edleb" and "Idlib". Other letters stand for themselves.
-_LETTER_CLASS = {
-    **dict.fromkeys("a\u0430\u044f", "a"),
-    **dict.fromkeys("iyj\u0435\u0451\u0438\u044b\u044d\u0439", "i"),
-    **dict.fromkeys("ou\u043e\u0443\u044e", "u"),
-    "e": "e",
-    **dict.fromkeys("kcgq\u043a\u0433", "k"),
-    **dict.fromkeys("vwf\u0432\u0444", "v"),
-    **dict.fromkeys("sz\u0441\u0437", "s"),
-}
-_VOWEL_CLASSES = frozenset("aiue")
-# Digraphs spelt differently for one sound, rewritten before the letters are classed.
-_DIGRAPHS = (
-    ("tsch", "ch"), ("tch", "ch"), ("sch", "sh"), ("ph", "f"), ("ck", "k"), ("th", "t"),
-    ("dh", "d"), ("x", "ks"),
-)  # fmt: skip
-
-
-def _classes(folded: str) -> list[str]:
-    """The letter classes of a folded word, digraphs rewritten, runs of one class collapsed,
-    a final -h after a vowel dropped (Raqqah, Hasakeh: a spelling convention)."""
-    for digraph, plain in _DIGRAPHS:
-        folded = folded.replace(digraph, plain)
-    out: list[str] = []
-    for c in folded:
-        if c.isalpha():
-            key = _LETTER_CLASS.get(c, c)
-            if not out or out[-1] != key:
-                out.append(key)
-    if len(out) > 2 and out[-1] == "h" and out[-2] in _VOWEL_CLASSES:
-        out.pop()
-    return out
-
-
-def _skeleton(folded: str) -> str:
-    """Transliteration key: consonants in their class, each run of vowels one "a".
-
-    Two spellings of one name share it ("Idleb" and "Idlib", "Zaytoun" and "Zaitun",
-    "Lattakia" and "Latakia", "Raqqah" and "Raqqa", "Moskow" and "Moscow", "Идлеб" and
-    "Идлиб"); :func:`_same_vowels` then compares the vowels.
-
-    >>> _skeleton("zaytoun") == _skeleton("zaitun"), _skeleton("liyan") == _skeleton("libyan")
-    (True, False)
-    """
-    out: list[str] = []
-    for key in _classes(folded):
-        key = "a" if key in _VOWEL_CLASSES else key
-        if not out or out[-1] != key:
-            out.append(key)
-    return "".join(out)
-
-
-def _vowel_runs(folded: str) -> list[tuple[str, ...]]:
-    """Each run of vowels as its classes: an "e" beside another vowel is part of a diphthong
-    and drops out ("ie", "ei" are "i"; "ea" is "a"), and a final "e" counts as "i"."""
-    runs: list[list[str]] = []
-    previous_vowel = False
-    for key in _classes(folded):
-        vowel = key in _VOWEL_CLASSES
-        if vowel and not previous_vowel:
-            runs.append([])
-        if vowel:
-            runs[-1].append(key)
-        previous_vowel = vowel
-    if runs and _classes(folded)[-1] in _VOWEL_CLASSES:
-        runs[-1] = ["i" if k == "e" else k for k in runs[-1]]
-    out: list[tuple[str, ...]] = []
-    for run in runs:
-        kept = [k for k in run if k != "e"] or ["e"]
-        out.append(tuple(k for i, k in enumerate(kept) if i == 0 or kept[i - 1] != k))
-    return out
-
-
-def _same_vowels(a: str, b: str) -> bool:
-    """Whether two folded words with one skeleton have the same vowels, an "e" standing
-    for "a" or "i" inside the word ("Menbij" and "Manbij") but not at its end ("Serie" and
-    "Syria" differ, as do "Huawei" and "Hawa").
-
-    >>> _same_vowels("menbij", "manbij"), _same_vowels("serie", "syria")
-    (True, False)
-    """
-    runs_a, runs_b = _vowel_runs(a), _vowel_runs(b)
-    if len(runs_a) != len(runs_b):
-        return False
-    for x, y in zip(runs_a, runs_b, strict=True):
-        if (
-            x == y
-            or (x == ("e",) and y in {("a",), ("i",)})
-            or (y == ("e",) and x in {("a",), ("i",)})
-        ):
-            continue
-        return False
-    return True
-
 
 @dataclass(frozen=True, slots=True)
 class _NameForm:
@@ -369,10 +284,6 @@ class _NameIndex:
     by_skeleton: dict[str, tuple[_NameForm, ...]]
 
 
-# Plural and demonym endings: "Syrians", "Idlibi", "Aleppans" derive from a house form.
-_NAME_SUFFIXES = frozenset(
-    {"s", "es", "n", "ns", "an", "ans", "ian", "ians", "i", "is", "li", "lis", "ese", "ite", "ites"}
-)
 # Minimum length of a name word to be matched; shorter ones match too much.
 _MIN_NAME_LEN = 4
 # The difflib ratio of accent-folded forms that two names with one skeleton must also reach.
@@ -387,7 +298,7 @@ def _name_index(names: tuple[str, ...]) -> _NameIndex:
             if len(word) < _MIN_NAME_LEN or not word[0].isupper():
                 continue
             folded = fold_accents(word)
-            forms.setdefault(folded, _NameForm(word, full, folded, _skeleton(folded)))
+            forms.setdefault(folded, _NameForm(word, full, folded, skeleton(folded)))
     by_skeleton: dict[str, list[_NameForm]] = {}
     for nf in forms.values():
         by_skeleton.setdefault(nf.skeleton, []).append(nf)
@@ -408,9 +319,9 @@ def _near_name(word: str, index: _NameIndex) -> _NameForm | None:
     def consider(nf: _NameForm, threshold: float) -> None:
         nonlocal best
         # an inflection of the name ("Syrians", "Idlibi") is not a variant of it
-        if folded.startswith(nf.folded) and folded[len(nf.folded) :] in _NAME_SUFFIXES:
+        if is_derived(folded, nf.folded):
             return
-        if abs(len(folded) - len(nf.folded)) > 2 or not _same_vowels(folded, nf.folded):
+        if abs(len(folded) - len(nf.folded)) > 2 or not same_vowels(folded, nf.folded):
             return
         matcher = SequenceMatcher(None, folded, nf.folded, autojunk=False)
         if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
@@ -421,7 +332,7 @@ def _near_name(word: str, index: _NameIndex) -> _NameForm | None:
 
     # Only a transliteration of the same name: edit distance alone finds other names
     # ("Liyan" for "Libyan", "Huawei" for "Hawa").
-    for nf in index.by_skeleton.get(_skeleton(folded), ()):
+    for nf in index.by_skeleton.get(skeleton(folded), ()):
         consider(nf, _SKELETON_RATIO)
     return None if best is None else best[1]
 
