@@ -24,7 +24,7 @@ from copydesk.errors import CopydeskError, InputError
 from copydesk.load import display_name, load_bytes, load_path, read_limited
 from copydesk.model import SEVERITIES, Result, severity_rank
 from copydesk.options import language_option as _language_option
-from copydesk.options import output_option, settings_options, settings_spec
+from copydesk.options import output_option, settings_options, settings_spec, source_option
 
 if TYPE_CHECKING:
     from copydesk.settings import Settings
@@ -129,6 +129,7 @@ def cli() -> None:
 @click.argument("file")
 @settings_options
 @_reference_option
+@source_option
 @click.option(
     "--format",
     "fmt",
@@ -143,8 +144,9 @@ def cli() -> None:
     default=None,
     help="Exit 1 when a finding is at or above this severity (default: never).",
 )
-def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
-    """Clean FILE (or - for stdin) and print a report."""
+def check(file: str, fmt: str, fail_on: str | None, source_file: str | None, **opts: Any) -> int:
+    """Clean FILE (or - for stdin) and print a report; with --source, check it against the
+    text it was translated from."""
     from copydesk.pipeline import clean
 
     max_mb = opts["max_size"]
@@ -154,7 +156,8 @@ def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
         else load_path(file, max_mb=max_mb)
     )
     run = _run_options(opts)
-    result = clean(doc, run.settings, reference=run.reference)
+    source = load_path(source_file, max_mb=max_mb) if source_file else None
+    result = clean(doc, run.settings, reference=run.reference, source=source)
     _echo_pieces(render(result, fmt))
     if fail_on and any(
         severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings
@@ -188,6 +191,9 @@ def _check_out_dir(out_dir: Path) -> None:
 @_reference_option
 def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     """Clean each FILE into OUT: NAME.clean.txt and NAME.report.{md,json,html}.
+
+    With --source-dir DIR, DIR/NAME.txt is the source text of NAME.txt (a missing one is a
+    note in that article's report).
 
     A file that cannot be read, cleaned or written is named on stderr with its reason;
     the good ones are written, nothing of the bad one is, and the exit status is 2.

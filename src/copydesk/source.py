@@ -9,10 +9,12 @@ Pure and deterministic.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["SegmentPair", "SourceText", "align", "non_empty_lines"]
+__all__ = ["SegmentPair", "SourceText", "align", "non_empty_lines", "source_hash"]
 
 _LINE = re.compile(r"[^\r\n]+")
 
@@ -53,6 +55,41 @@ class SourceText:
             (self.text[p.source_start : p.source_end], target[p.target_start : p.target_end], p)
             for p in self.pairs
         ]
+
+    @property
+    def sha(self) -> str:
+        """The short content hash of the source text (as the signature names it)."""
+        return source_hash(self.text)
+
+    def describe(self) -> str:
+        """One line for a report: name, language, method and number of segments.
+
+        >>> align("Один.\nДва.", "One.\nTwo.", "ru", "wire.txt").describe()
+        'wire.txt (ru), 2 segment(s) aligned by lines'
+        """
+        return (
+            f"{self.name or '<source>'} ({self.language}), {len(self.pairs)} segment(s) "
+            f"aligned by {self.method}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the source (see docs/report-schema.md); no text, no offsets."""
+        return {
+            "name": self.name,
+            "language": self.language,
+            "method": self.method,
+            "segments": len(self.pairs),
+            "sha256": self.sha,
+        }
+
+
+def source_hash(text: str) -> str:
+    """The first 12 hex digits of the SHA-256 of ``text`` in UTF-8.
+
+    >>> source_hash("")
+    'e3b0c44298fc'
+    """
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def non_empty_lines(text: str) -> list[tuple[int, int]]:

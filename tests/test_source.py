@@ -1,0 +1,135 @@
+"""Checking an article against its source text: the pipeline, the command lines, the reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from copydesk.cli import cli
+from copydesk.findings.checker import FindContext
+from copydesk.pipeline import clean, default_settings
+from copydesk.report import render_json, render_markdown, render_text
+from copydesk.report_html import render_html
+from copydesk.review import ReviewDecision, apply_review
+from copydesk.source import source_hash
+
+from .conftest import FIXTURES
+
+ARTICLE = "The president met his counterpart in Sochi.\nThe talks lasted three hours.\n"
+SOURCE = "Президент встретился с коллегой в Сочи.\nПереговоры длились три часа.\n"
+
+
+def settings(**kwargs: object):  # type: ignore[no-untyped-def]
+    return default_settings(glossary_dir=FIXTURES / "glossary", **kwargs)  # type: ignore[arg-type]
+
+
+def test_clean_aligns_the_source_with_the_cleaned_text_and_signs_it() -> None:
+    result = clean(ARTICLE, settings(), language="en", source=SOURCE)
+    src = result.source_text
+    assert src is not None
+    assert (src.language, src.method, len(src.pairs)) == ("ru", "lines", 2)
+    pairs = src.segments(result.cleaned)
+    assert pairs[1][0] == "Переговоры длились три часа."
+    assert pairs[1][1] == "The talks lasted three hours."
+    assert result.signature.source == f"ru@{source_hash(SOURCE)}"
+    assert str(result.signature).endswith(f"|source:ru@{source_hash(SOURCE)}")
+
+
+def test_the_checkers_are_given_the_source(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    seen: list[FindContext] = []
+
+    class Spy:
+        name = "spy"
+
+        def rules(self, ruleset: object) -> tuple[()]:
+            return ()
+
+        def find(self, text: str, context: FindContext):  # type: ignore[no-untyped-def]
+            seen.append(context)
+            return iter(())
+
+    monkeypatch.setattr("copydesk.pipeline.checkers", lambda: (Spy(),))
+    clean(ARTICLE, settings(), language="en", source=SOURCE, source_language="ru")
+    clean(ARTICLE, settings(), language="en")
+    assert seen[0].source is not None and seen[0].source.language == "ru"
+    assert seen[1].source is None
+
+
+def test_without_a_source_nothing_changes() -> None:
+    plain = clean(ARTICLE, settings(), language="en")
+    assert plain.source_text is None and "source" not in str(plain.signature)
+    for render in (render_text, render_markdown, render_json, render_html):
+        assert "Source text" not in render(plain) and "source text" not in render(plain)
+    assert "source_text" not in json.loads(render_json(plain))
+
+
+def test_every_report_names_the_source_its_language_and_method() -> None:
+    result = clean(ARTICLE, settings(), language="en", source=SOURCE, name="a.txt")
+    line = "<source> (ru), 2 segment(s) aligned by lines"
+    assert f"source text: {line}" in render_text(result)
+    md = render_markdown(result)
+    assert "| Source text | " in md and "(ru), 2 segment(s) aligned by lines |" in md
+    assert "Source text" in render_html(result) and "&lt;source&gt; (ru)" in render_html(result)
+    data = json.loads(render_json(result))
+    assert data["source_text"] == {
+        "name": "<source>",
+        "language": "ru",
+        "method": "lines",
+        "segments": 2,
+        "sha256": source_hash(SOURCE),
+    }
+
+
+def test_a_review_keeps_the_source_aligned_with_the_reviewed_text() -> None:
+    result = clean("He met Putin in Sotchi.\nThen he left.\n", settings(), language="en",
+                   source="Он встретил Путина в Сочи.\nПотом уехал.\n")  # fmt: skip
+    reviewed = apply_review(
+        result,
+        ReviewDecision(
+            decision="reject article", reviewed_at=dt.datetime(2026, 11, 30, 10, tzinfo=dt.UTC)
+        ),
+        settings(),
+    )
+    assert reviewed.source_text is not None
+    assert reviewed.source_text.segments(reviewed.cleaned)[0][1] == "He met Putin in Sotchi."
+
+
+def test_check_source_and_clean_source_dir(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "src" / "a.txt").write_text(SOURCE, encoding="utf-8")
+    runner = CliRunner()
+    glossary = str(FIXTURES / "glossary")
+    a, src = str(tmp_path / "a.txt"), str(tmp_path / "src" / "a.txt")
+    out = runner.invoke(cli, ["check", a, "--source", src, "--glossary", glossary])
+    assert out.exit_code == 0, out.output
+    assert f"source text: {src} (ru), 2 segment(s) aligned by lines" in out.output
+    out = runner.invoke(
+        cli, ["check", a, "--source", src, "--source-lang", "uk", "--glossary", glossary]
+    )
+    assert f"source text: {src} (uk)" in out.output
+    out = runner.invoke(
+        cli,
+        ["clean", a, str(tmp_path / "b.txt"), "--source-dir", str(tmp_path / "src"),
+         "--out", str(tmp_path / "out"), "--glossary", glossary],
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    report_a = json.loads((tmp_path / "out" / "a.report.json").read_text(encoding="utf-8"))
+    report_b = json.loads((tmp_path / "out" / "b.report.json").read_text(encoding="utf-8"))
+    assert report_a["source_text"]["name"] == src
+    assert "source_text" not in report_b
+    assert any(n.startswith("no source text ") and "b.txt" in n for n in report_b["notes"])
+
+
+def test_a_missing_source_file_is_an_error_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    from .test_cli import run
+
+    proc = run("check", str(tmp_path / "a.txt"), "--source", str(tmp_path / "nope.txt"))
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("copydesk error: ") and "nope.txt" in proc.stderr
+    assert "Traceback" not in proc.stderr
