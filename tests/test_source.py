@@ -133,3 +133,67 @@ def test_a_missing_source_file_is_an_error_line(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith("copydesk error: ") and "nope.txt" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+class _SourceSpy:
+    """A checker that records the source each text was checked against."""
+
+    name = "spy"
+
+    def __init__(self) -> None:
+        self.sources: list[tuple[str, str] | None] = []
+
+    def rules(self, ruleset: object) -> tuple[()]:
+        return ()
+
+    def find(self, text: str, context: FindContext):  # type: ignore[no-untyped-def]
+        src = context.source
+        self.sources.append(None if src is None else (src.text, src.language))
+        return iter(())
+
+
+def _rows(path: Path) -> Path:
+    rows = [
+        {"lp": "ru-en", "domain": "news", "source": "Два.", "target": "Two.",
+         "reference": "Two.", "errors": []},
+        {"lp": "zh-en", "domain": "news", "source": "三。", "target": "Three.",
+         "reference": "Three!", "errors": [{"start": 0, "end": 5, "category": "Accuracy",
+                                            "severity": "Major"}]},
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def test_eval_mqm_checks_each_row_against_its_source(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from copydesk.evaluate import evaluate_mqm, load_mqm
+
+    spy = _SourceSpy()
+    monkeypatch.setattr("copydesk.pipeline.checkers", lambda: (spy,))
+    segments = load_mqm(_rows(tmp_path / "m.jsonl"))
+    evaluate_mqm(segments, settings())
+    assert spy.sources == [("Два.", "ru"), ("三。", "zh")]
+    spy.sources.clear()
+    evaluate_mqm(segments, settings(), with_source=False)
+    assert spy.sources == [None, None]
+
+
+def test_eval_clean_with_source_pairs_each_reference(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from copydesk.evaluate import evaluate_clean, read_sourced_texts
+
+    spy = _SourceSpy()
+    monkeypatch.setattr("copydesk.pipeline.checkers", lambda: (spy,))
+    texts = read_sourced_texts([_rows(tmp_path / "m.jsonl")])
+    assert [(t.text, t.language, t.source_language) for t in texts] == [
+        ("Two.", "en", "ru"),
+        ("Three!", "en", "zh"),
+    ]
+    evaluate_clean(texts, settings())
+    assert spy.sources == [("Два.", "ru"), ("三。", "zh")]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"reference": "x"}\n', encoding="utf-8")
+    import pytest
+
+    from copydesk.errors import InputError
+
+    with pytest.raises(InputError, match=r"bad.jsonl:1: "):
+        read_sourced_texts([bad])

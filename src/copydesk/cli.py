@@ -335,14 +335,21 @@ _EVAL_LANG = click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
 @click.option("--limit", type=int, default=None, help="Only the first N segments.")
+@click.option(
+    "--no-source",
+    "no_source",
+    is_flag=True,
+    help="Leave out each row's source text (by default each row is checked against it).",
+)
 @_EVAL_LANG
-def eval_mqm(file: str, fmt: str, limit: int | None, language: str | None) -> int:
-    """Precision, recall and correlation on MQM-annotated MT (JSONL)."""
+def eval_mqm(file: str, fmt: str, limit: int | None, language: str | None, no_source: bool) -> int:
+    """Precision, recall and correlation on MQM-annotated MT (JSONL), each row checked
+    against its source."""
     from copydesk.evaluate import evaluate_mqm, load_mqm
     from copydesk.pipeline import default_settings
 
     segments = load_mqm(file)[:limit]
-    report = evaluate_mqm(segments, default_settings(), language)
+    report = evaluate_mqm(segments, default_settings(), language, with_source=not no_source)
     o, fa, corr = report["overall"], report["false_alarms_on_clean_segments"], report["correlation"]
     lines = [
         f"{report['segments']} segments, {report['words']} words",
@@ -382,13 +389,25 @@ def eval_mqm(file: str, fmt: str, limit: int | None, language: str | None) -> in
 @click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
+@click.option(
+    "--with-source",
+    "with_source",
+    is_flag=True,
+    help="Check each text against its row's source (JSONL files with a 'source' field).",
+)
 @_EVAL_LANG
-def eval_clean(files: tuple[str, ...], field_name: str, fmt: str, language: str | None) -> int:
+def eval_clean(
+    files: tuple[str, ...], field_name: str, fmt: str, language: str | None, with_source: bool
+) -> int:
     """Edits and findings per 1,000 words on human-written text (likely false alarms)."""
-    from copydesk.evaluate import evaluate_clean, read_labelled_texts
+    from copydesk.evaluate import evaluate_clean, read_labelled_texts, read_sourced_texts
     from copydesk.pipeline import default_settings
 
-    texts = read_labelled_texts(files, field_name)
+    texts = (
+        read_sourced_texts(files, field_name)
+        if with_source
+        else read_labelled_texts(files, field_name)
+    )
     report = evaluate_clean(texts, default_settings(), language)
     lines = [
         f"{report['texts']} texts, {report['words']} words: {report['edits']} edits "
