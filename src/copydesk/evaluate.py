@@ -475,20 +475,17 @@ def read_sourced_texts(
     texts: dict[tuple[str, str], SourcedText] = {}
     for path in paths:
         p = Path(path)
-        with p.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                    text, source = row[field_name], row["source"]
-                    if not isinstance(text, str) or not isinstance(source, str):
-                        msg = "not text"
-                        raise TypeError(msg)
-                    lp = row.get("lp")
-                    item = SourcedText(text, lp_side(lp, 1), source, lp_side(lp, 0))
-                except (ValueError, KeyError, TypeError, InputError) as exc:
-                    msg = f"{p}:{lineno}: no '{field_name}' and 'source' text ({exc})"
-                    raise InputError(msg) from None
-                texts.setdefault((text, source), item)
+        lines = p.read_text(encoding="utf-8").splitlines()
+        for lineno, line in ((n, t) for n, t in enumerate(lines, 1) if t.strip()):
+            try:
+                row = json.loads(line)
+                text, source, lp = row[field_name], row["source"], row.get("lp")
+                if not isinstance(text, str) or not isinstance(source, str):
+                    msg = "not text"
+                    raise TypeError(msg)
+                item = SourcedText(text, lp_side(lp, 1), source, lp_side(lp, 0))
+            except (ValueError, KeyError, TypeError, InputError) as exc:
+                msg = f"{p}:{lineno}: no '{field_name}' and 'source' text ({exc})"
+                raise InputError(msg) from None
+            texts.setdefault((text, source), item)
     return list(texts.values())
