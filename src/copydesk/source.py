@@ -64,7 +64,7 @@ class SourceText:
     def describe(self) -> str:
         """One line for a report: name, language, method and number of segments.
 
-        >>> align("Один.\nДва.", "One.\nTwo.", "ru", "wire.txt").describe()
+        >>> align("Один.\\nДва.", "One.\\nTwo.", "ru", "wire.txt").describe()
         'wire.txt (ru), 2 segment(s) aligned by lines'
         """
         return (

@@ -45,6 +45,7 @@ __all__ = [
     "chunked",
     "file_stamp",
     "inbox_siblings",
+    "inbox_sources",
     "plan_articles",
     "vanished_names",
 ]
@@ -96,6 +97,19 @@ def absolute_folders(
     """
     out, quar = inbox_siblings(inbox, outbox, quarantine)
     return str(Path(inbox).resolve()), str(Path(out).resolve()), str(Path(quar).resolve())
+
+
+def inbox_sources(inbox: str, given: str | os.PathLike[str] | None) -> Path | None:
+    """The folder of the inbox's source texts, absolute: the given one, else ``sources``
+    beside the inbox when it exists, else None (articles are cleaned without sources).
+
+    >>> inbox_sources("/srv/in", "/srv/wire").as_posix(), inbox_sources("/nowhere/in", None)
+    ('/srv/wire', None)
+    """
+    if given is not None:
+        return Path(given).resolve()
+    beside = Path(inbox).resolve().parent / "sources"
+    return beside if beside.is_dir() else None
 
 
 def vanished_names(outcomes: Sequence[Outcome]) -> list[str]:
