@@ -197,3 +197,129 @@ def test_eval_clean_with_source_pairs_each_reference(monkeypatch, tmp_path: Path
 
     with pytest.raises(InputError, match=r"bad.jsonl:1: "):
         read_sourced_texts([bad])
+
+
+# ---------------------------------------------------------------- alignment
+
+
+def test_paragraphs_are_aligned_by_length_when_the_counts_differ() -> None:
+    from copydesk.source import align
+
+    source = (
+        "Короткий абзац.\n\nЭто длинный абзац о переговорах в Сочи, которые шли три часа.\n\n"
+        "Ещё один длинный абзац о том, что было после переговоров.\n"
+    )
+    target = (
+        "A short paragraph.\n\nThis is a long paragraph about the talks in Sochi, which "
+        "lasted three hours. Another long paragraph about what came after the talks.\n"
+    )
+    st = align(source, target, "ru")
+    assert st.method == "paragraphs"
+    pairs = [(s, t) for s, t, _ in st.segments(target)]
+    assert pairs[0] == ("Короткий абзац.", "A short paragraph.")
+    assert pairs[1][0].startswith("Это длинный") and pairs[1][0].endswith("переговоров.")
+    assert pairs[1][1].startswith("This is a long")
+
+
+def test_sentences_are_aligned_when_one_side_is_one_paragraph() -> None:
+    from copydesk.source import align
+
+    source = "Он приехал. Переговоры шли долго и трудно, до самой ночи. Итог неясен."
+    target = (
+        "He arrived.\nThe talks went on long and hard, until late at night.\n"
+        "The outcome is unclear.\n"
+    )
+    st = align(source, target, "ru")
+    assert st.method == "sentences"
+    assert [(s, t) for s, t, _ in st.segments(target)] == [
+        ("Он приехал.", "He arrived."),
+        ("Переговоры шли долго и трудно, до самой ночи.",
+         "The talks went on long and hard, until late at night."),
+        ("Итог неясен.", "The outcome is unclear."),
+    ]  # fmt: skip
+
+
+def test_every_pair_has_text_on_both_sides_and_pairs_cover_the_segments() -> None:
+    from copydesk.source import align
+
+    source = (
+        "Один.\nДва.\nТри, и это длинное предложение, которое переводчик выпустил целиком.\nЧетыре."
+    )
+    target = "One.\nTwo.\nFour."
+    st = align(source, target, "ru")
+    assert st.method == "paragraphs"
+    assert all(p.source_end > p.source_start and p.target_end > p.target_start for p in st.pairs)
+    assert st.pairs[0].source_start == 0 and st.pairs[-1].source_end == len(source)
+    assert st.pairs[-1].target_end == len(target)
+    for a, b in zip(st.pairs, st.pairs[1:], strict=False):
+        assert a.source_end <= b.source_start and a.target_end <= b.target_start
+
+
+def test_alignment_falls_back_to_one_pair() -> None:
+    from copydesk.source import align
+
+    assert align("Одно предложение.", "One.\nTwo.").method == "whole"
+    assert align("", "One.\nTwo.").method == "whole"
+    long_src = " ".join(f"Предложение {i}." for i in range(2000))
+    long_tgt = "\n".join(f"Sentence {i}." for i in range(1500))
+    st = align(long_src, long_tgt)  # too unequal to align within the bound: one pair
+    assert st.method == "whole" and len(st.pairs) == 1
+
+
+def _documents(path: Path, limit: int) -> list[list[tuple[str, str]]]:
+    from collections import defaultdict
+
+    docs: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("reference"):
+            docs[str(row["doc"])][int(row["seg_id"])] = (row["source"], row["reference"])
+    return [[segs[k] for k in sorted(segs)][:limit] for segs in docs.values()]
+
+
+def test_alignment_of_real_documents_with_merged_paragraphs() -> None:
+    """Sources one segment a line (or one paragraph), references with every third pair of
+    segments merged: the pairs must keep the segments they translate together."""
+    import bisect
+
+    import pytest
+
+    from copydesk.source import align
+
+    from .conftest import SHARED_DATA
+
+    files = [SHARED_DATA / "mqm_en_ted_eval.jsonl", SHARED_DATA / "ml" / "mt_enru_wmt24_news.jsonl"]
+    if not all(f.is_file() for f in files):
+        pytest.skip("shared data absent")
+    for method_wanted in ("paragraphs", "sentences"):
+        good = total = 0
+        for path in files:
+            for rows in _documents(path, 40)[:4]:
+                groups = [rows[i : i + 2] if i % 3 == 0 else rows[i : i + 1]
+                          for i in range(len(rows)) if i % 3 != 1]  # fmt: skip
+                sep = "\n" if method_wanted == "paragraphs" else " "
+                src_parts = [" ".join(s for s, _ in g) for g in groups]
+                if method_wanted == "paragraphs":
+                    src_parts = [s for g in groups for s, _ in g]  # one segment a line
+                src = sep.join(src_parts)
+                tgt = "\n".join(" ".join(t for _, t in g) for g in groups)
+                s_group = [k for k, g in enumerate(groups) for _ in (g if sep == "\n" else [0])]
+                s_starts = [0]
+                for part in src_parts:
+                    s_starts.append(s_starts[-1] + len(part) + 1)
+                t_starts = [0]
+                for g in groups:
+                    t_starts.append(t_starts[-1] + len(" ".join(t for _, t in g)) + 1)
+                st = align(src, tgt)
+                assert st.method == method_wanted
+                for p in st.pairs:
+                    first = bisect.bisect_right(s_starts, p.source_start) - 1
+                    last = bisect.bisect_right(s_starts, p.source_end - 1) - 1
+                    src_groups = {s_group[k] for k in range(first, last + 1)}
+                    t_first = bisect.bisect_right(t_starts, p.target_start) - 1
+                    tgt_groups = set(
+                        range(t_first, bisect.bisect_right(t_starts, p.target_end - 1))
+                    )
+                    total += p.target_end - p.target_start
+                    good += (p.target_end - p.target_start) * (src_groups == tgt_groups)
+        assert good / total >= 0.9, (method_wanted, good / total)
