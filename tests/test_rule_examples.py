@@ -36,6 +36,7 @@ from copydesk.rules import (
     fix_text_and_explain,
     load_rules,
 )
+from copydesk.source import align
 from tests.pattern_budget import BUDGET, SIZE, rule_over_budget
 
 MIN_EXAMPLES = 3
@@ -73,10 +74,20 @@ def _lexicon(language: str) -> Lexicon:
     return glossary_lexicon(load_glossary(default_glossary_dir()), language)
 
 
-def _find_alone(checker: Checker, language: str, rule: Rule, text: str) -> list[Finding]:
-    """``checker``'s findings in ``text`` with every rule but ``rule`` turned off."""
+def _find_alone(
+    checker: Checker, language: str, rule: Rule, text: str, kind: str = "flag"
+) -> list[Finding]:
+    """``checker``'s findings in ``text`` with every rule but ``rule`` turned off (against
+    the source of the ``kind`` example ``text``, aligned with it, when it has one)."""
     style = HouseStyle(disabled=(rule.id.split(".")[0],), enabled=(rule.id,))
-    context = FindContext(language, load_rules(language), style, lexicon=_lexicon(language))
+    sourced = rule.sourced(kind, text)
+    source = None
+    if sourced is not None:
+        language = sourced.language or language
+        source = align(sourced.source, text, sourced.source_language or "und")
+    context = FindContext(
+        language, load_rules(language), style, lexicon=_lexicon(language), source=source
+    )
     cap = FindingCap(limit=sys.maxsize)
     collect((checker,), text, context, cap)
     return cap.findings()
@@ -161,7 +172,7 @@ def test_flag_example_triggers_rule(checker: Checker, language: str, rule: Rule,
 def test_pass_example_does_not_trigger_rule(
     checker: Checker, language: str, rule: Rule, text: str
 ) -> None:
-    findings = _find_alone(checker, language, rule, text)
+    findings = _find_alone(checker, language, rule, text, "pass")
     assert not findings, f"{rule.file}:{rule.line}: {rule.id} flagged {text!r}: {findings}"
 
 

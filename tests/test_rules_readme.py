@@ -12,7 +12,13 @@ import re
 import pytest
 
 from copydesk.rules import CHECKS, PACK_EXTENDS, shipped_rules_root
-from copydesk.rules.loader import DEFAULT_KEYS, EXAMPLE_KEYS, FILE_KEYS, RULE_KEYS
+from copydesk.rules.loader import (
+    DEFAULT_KEYS,
+    EXAMPLE_KEYS,
+    FILE_KEYS,
+    RULE_KEYS,
+    SOURCED_EXAMPLE_KEYS,
+)
 from copydesk.rules.model import CHECKER
 
 README = (shipped_rules_root() / "README.md").read_text(encoding="utf-8")
@@ -40,6 +46,7 @@ def table_keys(heading: str) -> set[str]:
         ("### The keys of `defaults`", DEFAULT_KEYS),
         ("## The keys of a rule", RULE_KEYS),
         ("### The keys of `examples`", EXAMPLE_KEYS),
+        ("### The keys of an example with a source", SOURCED_EXAMPLE_KEYS),
     ],
 )
 def test_readme_lists_the_keys_the_loader_accepts(heading: str, accepted: frozenset[str]) -> None:

@@ -51,6 +51,9 @@ class Segment:
     domain: str = ""  # the row's ``domain`` ("news", "ted"); precision differs by domain
     annotated: bool = True  # False for a row whose ``errors`` is null: no annotation at all
     source: str = ""  # the row's source text ("" when it has none)
+    # The categories of the errors raters marked on the source side: an omission is marked
+    # on the source text, since the target has nothing to mark.
+    source_categories: tuple[str, ...] = ()
     source_language: str | None = None  # the source side of ``lp`` (None: detected)
 
 
@@ -116,6 +119,9 @@ def load_mqm(path: str | Path) -> list[Segment]:
                         domain=str(row.get("domain") or ""),
                         annotated=annotated,
                         source=_text_or_empty(row.get("source")),
+                        source_categories=tuple(
+                            e["category"] for e in errors or () if e.get("side") == "source"
+                        ),
                         source_language=lp_side(row.get("lp"), 0),
                     )
                 )
@@ -223,6 +229,10 @@ def _category_matches(flag_category: str, human_category: str) -> bool:
     return h.startswith(f) or f.startswith(h)
 
 
+def _is_omission(category: str) -> bool:
+    return category.split(" + ")[-1].lower() == "accuracy/omission"
+
+
 def _flags(
     text: str,
     settings: Settings,
@@ -316,9 +326,14 @@ def evaluate_mqm(
         for flag in flags:
             hits = [s for s in seg.spans if flag.start < s.end and s.start < flag.end]
             same = any(_category_matches(flag.category, s.category) for s in hits)
+            # An omission is right when raters marked one on the source side of the segment.
+            on_source = _is_omission(flag.category) and any(
+                map(_is_omission, seg.source_categories)
+            )
+            same = same or on_source
             for tally in (by_rule[flag.rule], by_category[flag.category], by_group[group]):
                 tally.flags += 1
-                tally.right += bool(hits)
+                tally.right += bool(hits) or on_source
                 tally.right_same_category += same
     categories = {}
     for name, tally in sorted(by_category.items()):

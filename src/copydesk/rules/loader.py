@@ -25,13 +25,21 @@ from copydesk.errors import InputError, RuleFileError
 from copydesk.load import read_regular_file
 from copydesk.model import SEVERITIES, Severity
 from copydesk.rules.checks import CHECKS
-from copydesk.rules.model import CHECKER, PACK_EXTENDS, Rule, RuleSet, template_fields
+from copydesk.rules.model import (
+    CHECKER,
+    PACK_EXTENDS,
+    Rule,
+    RuleSet,
+    SourcedExample,
+    template_fields,
+)
 
 __all__ = [
     "DEFAULT_KEYS",
     "EXAMPLE_KEYS",
     "FILE_KEYS",
     "RULE_KEYS",
+    "SOURCED_EXAMPLE_KEYS",
     "default_rules_directory",
     "load_rule_file",
     "load_rules",
@@ -62,6 +70,8 @@ RULE_KEYS = frozenset(
     }
 )
 EXAMPLE_KEYS = frozenset({"flag", "pass", "lang"})
+#: The keys of a code checker's example written with its source.
+SOURCED_EXAMPLE_KEYS = frozenset({"text", "source", "lang", "source_lang"})
 _MATCHER_KEY = {"phrase": "phrases", "pattern": "pattern", "check": "check", CHECKER: None}
 # The fields a check fills for the templates of its rule.
 _CHECK_FIELDS = frozenset({"replacement", "advice"})
@@ -148,25 +158,51 @@ def _matcher(
     return (), None, check, None
 
 
+def _language(reader: MappingReader, key: str) -> str:
+    from copydesk.langid import language_code
+
+    try:
+        return language_code(reader.text(key))
+    except InputError as exc:
+        raise reader.fail(key=key, problem=str(exc)) from None
+
+
+def _example_texts(
+    examples: MappingReader, key: str, checker: bool, sourced: list[SourcedExample]
+) -> tuple[str, ...]:
+    """The examples under ``key``: strings, or (a code checker's) mappings with a source."""
+    if not checker or all(isinstance(v, str) for v in examples.data[key] or ()):
+        return examples.texts(key)
+    texts = []
+    for value, at in examples.items(key):
+        if isinstance(value, str):
+            texts.append(examples.item_text(key, value, at))
+            continue
+        what = f"{examples.what} {key!r} item"
+        item = examples.nested(key, value, at, what, SOURCED_EXAMPLE_KEYS)
+        item.require("text", "source")
+        languages = [
+            _language(item, k) if k in item.data else None for k in ("lang", "source_lang")
+        ]
+        sourced.append(SourcedExample(key, item.text("text"), item.text("source"), *languages))
+        texts.append(item.text("text"))
+    return tuple(texts)
+
+
 def _examples(
     reader: MappingReader, checker: bool
-) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
-    """The flag and pass examples, and the language a code checker's examples are in."""
+) -> tuple[tuple[str, ...], tuple[str, ...], str | None, tuple[SourcedExample, ...]]:
+    """The flag and pass examples, the language a code checker's examples are in, and the
+    examples written with a source."""
     if "examples" not in reader.data:
-        return (), (), None
+        return (), (), None, ()
     what = f"{reader.what} examples"
     examples = reader.child("examples", what, EXAMPLE_KEYS if checker else EXAMPLE_KEYS - {"lang"})
-    flag = examples.texts("flag") if "flag" in examples.data else ()
-    passing = examples.texts("pass") if "pass" in examples.data else ()
-    language = None
-    if "lang" in examples.data:
-        from copydesk.langid import language_code
-
-        try:
-            language = language_code(examples.text("lang"))
-        except InputError as exc:
-            raise examples.fail(key="lang", problem=str(exc)) from None
-    return flag, passing, language
+    sourced: list[SourcedExample] = []
+    flag = _example_texts(examples, "flag", checker, sourced) if "flag" in examples.data else ()
+    passing = _example_texts(examples, "pass", checker, sourced) if "pass" in examples.data else ()
+    language = _language(examples, "lang") if "lang" in examples.data else None
+    return flag, passing, language, tuple(sourced)
 
 
 def _load_rule(
@@ -221,7 +257,7 @@ def _load_rule(
         if values.get(key) is not None:
             _check_template(values[key], key, compiled, names, reader)
     exceptions = reader.texts("exceptions") if "exceptions" in reader.data else ()
-    flag, passing, examples_language = _examples(reader, extends == CHECKER)
+    flag, passing, examples_language, sourced = _examples(reader, extends == CHECKER)
 
     return Rule(
         id=f"{prefix}.{name}",
@@ -235,6 +271,7 @@ def _load_rule(
         examples_flag=flag,
         examples_pass=passing,
         examples_language=examples_language,
+        sourced_examples=sourced,
         file=str(path),
         line=reader.data.line,
         phrases=phrases,

@@ -115,6 +115,19 @@ def fill(template: str | None, match: Match) -> str | None:
 
 
 @dataclass(frozen=True)
+class SourcedExample:
+    """An example of a source-aware rule: the translation (``text``), its ``source``, and
+    their languages (None: the rule's examples language, and undetermined); ``kind`` is
+    ``flag`` or ``pass``."""
+
+    kind: str
+    text: str
+    source: str
+    language: str | None = None
+    source_language: str | None = None
+
+
+@dataclass(frozen=True)
 class Rule:
     """One rule, as loaded from a rule file (see ``rules/README.md``)."""
 
@@ -140,8 +153,16 @@ class Rule:
     # The language a code checker's examples are read in (None: English; a pack's examples
     # are read in its pack's language).
     examples_language: str | None = None
+    # The examples written with a source (``{text, source, lang, source_lang}``), whose
+    # ``text`` is also in ``examples_flag`` or ``examples_pass``.
+    sourced_examples: tuple[SourcedExample, ...] = ()
     _regex: Any = field(default=None, repr=False, compare=False)
     _exception_regexes: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+
+    def sourced(self, kind: str, text: str) -> SourcedExample | None:
+        """The ``kind`` (flag or pass) example ``text`` with its source, when it was written
+        with one."""
+        return next((e for e in self.sourced_examples if (e.kind, e.text) == (kind, text)), None)
 
     @property
     def name(self) -> str:
