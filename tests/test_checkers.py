@@ -114,7 +114,7 @@ def test_default_off_works_for_a_checker_rule(tmp_path: Path) -> None:
 
 
 def test_the_registry_runs_every_checker_in_order() -> None:
-    assert [c.name for c in checkers()] == ["phrasing", "spelling", "untranslated"]
+    assert [c.name for c in checkers()] == ["phrasing", "spelling", "untranslated", "source-text"]
     with pytest.raises(ValueError, match="registered twice"):
         registry.register(SpellingChecker())
 
