@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from copydesk.config import HouseStyle
-from copydesk.evaluate import lp_side, wilson_interval
+from copydesk.evaluate import lp_side, read_sourced_texts, wilson_interval
 from copydesk.findings.checker import FindContext
 from copydesk.findings.source_text import SourceTextChecker
 from copydesk.rules import RuleSet
@@ -26,8 +26,10 @@ from copydesk.source import align
 CHECKER = SourceTextChecker()
 
 
-def findings(target: str, source: str, lp: str) -> list[tuple[str, int, int]]:
-    language, source_language = lp_side(lp, 1) or "und", lp_side(lp, 0) or "und"
+def findings(
+    target: str, source: str, language: str | None, source_language: str | None
+) -> list[tuple[str, int, int]]:
+    language, source_language = language or "und", source_language or "und"
     style = HouseStyle(enabled=("source-text",))
     context = FindContext(language, RuleSet(language, (), ""), style)
     context.source = align(source, target, source_language)
@@ -38,16 +40,13 @@ def main(data: Path) -> None:
     files = [data / "mqm_en_ted_eval.jsonl", *sorted((data / "ml").glob("*.jsonl"))]
     print("human references against their sources (false alarms):")
     for path in files:
-        seen: set[tuple[str, str]] = set()
         counts: Counter[str] = Counter()
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            pair = (row.get("reference") or "", row["source"])
-            if not pair[0] or pair in seen:
-                continue
-            seen.add(pair)
-            counts.update(rule for rule, _, _ in findings(pair[0], pair[1], row["lp"]))
-        print(f"  {path.name}: {len(seen)} references, findings {dict(counts) or 0}")
+        texts = read_sourced_texts([path])
+        for t in texts:
+            counts.update(
+                rule for rule, _, _ in findings(t.text, t.source, t.language, t.source_language)
+            )
+        print(f"  {path.name}: {len(texts)} references, findings {dict(counts) or 0}")
     print("annotated MT (flags, right, precision, 95% interval):")
     for path in files:
         flags: Counter[str] = Counter()
@@ -59,7 +58,10 @@ def main(data: Path) -> None:
                 continue
             rows += 1
             errors = row["errors"]
-            for rule, start, end in findings(row["target"], row["source"], row["lp"]):
+            lp = row["lp"]
+            for rule, start, end in findings(
+                row["target"], row["source"], lp_side(lp, 1), lp_side(lp, 0)
+            ):
                 flags[rule] += 1
                 overlap = any(
                     e.get("side", "target") == "target" and e["start"] < end and start < e["end"]

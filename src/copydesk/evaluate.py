@@ -486,7 +486,8 @@ def read_sourced_texts(
     paths: Sequence[str | Path], field_name: str = "reference"
 ) -> list[SourcedText]:
     """The distinct ``field_name`` texts of JSONL files, each with its row's ``source`` and
-    the languages of ``lp`` (a malformed row is an :class:`InputError` naming its line)."""
+    the languages of ``lp``; rows without one are left out (a malformed row is an
+    :class:`InputError` naming its line)."""
     texts: dict[tuple[str, str], SourcedText] = {}
     for path in paths:
         p = Path(path)
@@ -494,7 +495,9 @@ def read_sourced_texts(
         for lineno, line in ((n, t) for n, t in enumerate(lines, 1) if t.strip()):
             try:
                 row = json.loads(line)
-                text, source, lp = row[field_name], row["source"], row.get("lp")
+                text, source, lp = row.get(field_name), row["source"], row.get("lp")
+                if text is None or text == "":
+                    continue  # a row without one (e.g. no reference)
                 if not isinstance(text, str) or not isinstance(source, str):
                     msg = "not text"
                     raise TypeError(msg)
