@@ -143,6 +143,11 @@ def test_clean_article_and_the_inbox_check_against_sources(
     assert one["source_text"]["name"].endswith("one.txt") and one["source_text"]["segments"] == 2
     assert "source_text" not in two
     assert any(n.startswith("no source text") for n in two["notes"])
+    assert clean_inbox(inbox=str(inbox), spec=spec)["cleaned"] == []  # nothing new
+    shutil.copy(source, sources / "two.txt")  # a source that arrives cleans its article again
+    assert clean_inbox(inbox=str(inbox), spec=spec)["cleaned"] == ["two.txt"]
+    two = json.loads((outbox / "two.report.json").read_text(encoding="utf-8"))
+    assert two["source_text"]["segments"] == 2
 
 
 def test_clean_article_text_ids_keep_separate_histories(

@@ -129,10 +129,16 @@ def prepare_outbox(outbox: str, quarantine: str) -> dict[str, dict[str, Any]]:
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def plan_inbox(
-    inbox: str, pattern: str, outbox: str, manifest: dict[str, dict[str, Any]], key: str
+    inbox: str,
+    pattern: str,
+    outbox: str,
+    manifest: dict[str, dict[str, Any]],
+    key: str,
+    source_dir: Path | None = None,
 ) -> Plan:
-    """Hash the inbox's articles and keep those not cleaned yet with these settings."""
-    return plan_articles(Path(inbox), pattern, Path(outbox), manifest, key)
+    """Hash the inbox's articles (and their sources) and keep those not cleaned yet with
+    these settings."""
+    return plan_articles(Path(inbox), pattern, Path(outbox), manifest, key, source_dir)
 
 
 @task(name="clean-chunk", cache_policy=NO_CACHE)
@@ -204,7 +210,7 @@ def clean_inbox(
         settings = replace(settings, source_dir=sources)
     key = settings.key()
     manifest = prepare_outbox(outbox, quarantine)
-    plan = plan_inbox(inbox, pattern, outbox, manifest, key)
+    plan = plan_inbox(inbox, pattern, outbox, manifest, key, settings.source_dir)
     base = str(Path(inbox).resolve())
     keys = {kind: artifact_key(base, kind) for kind in ("summary", "idle-summary", "progress")}
     progress_id: UUID = create_progress_artifact(  # type: ignore[assignment]  # sync call

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from copydesk.batch.manifest import Manifest, content_hash, is_done
+from copydesk.batch.manifest import Manifest, article_hash, is_done
 from copydesk.batch.model import Outcome, Plan, Planned
 from copydesk.errors import CopydeskError, InputError
 from copydesk.load import display_name, max_size_mb
@@ -173,10 +173,19 @@ def _refuse_clashes(files: list[Path]) -> tuple[list[Path], list[Outcome]]:
     return unique, refused
 
 
-def plan_articles(inbox: Path, pattern: str, outbox: Path, manifest: Manifest, key: str) -> Plan:
+def plan_articles(
+    inbox: Path,
+    pattern: str,
+    outbox: Path,
+    manifest: Manifest,
+    key: str,
+    source_dir: Path | None = None,
+) -> Plan:
     """Split the inbox's articles into to clean, skipped as done, and refused.
 
-    An article is done when its bytes and the settings key match its manifest record and
+    An article is done when its bytes (and its source's in ``source_dir``, when it has one:
+    :func:`~copydesk.batch.manifest.article_hash`) and the settings key match its manifest
+    record and
     every output has the SHA-256 recorded for it (a damaged output is rebuilt). A file that
     changes while it is hashed, or that cannot be read, is planned anyway: cleaning then
     leaves it for the next run, or quarantines it with the reason.
@@ -195,7 +204,7 @@ def plan_articles(inbox: Path, pattern: str, outbox: Path, manifest: Manifest, k
             todo.append(planned)  # not read whole to hash it: cleaning refuses it by its size
             continue
         try:
-            digest = content_hash(path.read_bytes())
+            digest = article_hash(path.read_bytes(), path.name, source_dir)
         except OSError:
             todo.append(planned)
             continue
