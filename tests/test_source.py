@@ -323,3 +323,15 @@ def test_alignment_of_real_documents_with_merged_paragraphs() -> None:
                     total += p.target_end - p.target_start
                     good += (p.target_end - p.target_start) * (src_groups == tgt_groups)
         assert good / total >= 0.9, (method_wanted, good / total)
+
+
+def test_a_hostile_source_name_is_escaped_in_every_report() -> None:
+    from copydesk.load import Document
+
+    source = Document(text=SOURCE, encoding="utf-8", name="<script>x</script>|a")
+    result = clean(ARTICLE, settings(), language="en", source=source)
+    html = render_html(result)
+    assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    md = render_markdown(result)
+    (row,) = [line for line in md.splitlines() if line.startswith("| Source text |")]
+    assert row.count(" | ") == 1 and "<script>" not in row
