@@ -118,9 +118,10 @@ def test_the_registry_runs_every_checker_in_order() -> None:
         "phrasing",
         "spelling",
         "untranslated",
+        "consistency",
+        "source-text",
         "numbers",
         "key-terms",
-        "consistency",
     ]
     with pytest.raises(ValueError, match="registered twice"):
         registry.register(SpellingChecker())

@@ -117,6 +117,39 @@ def test_clean_article_writes_outputs_and_artifacts(prefect_harness: None, tmp_p
     assert signature_cell(result["signature"]) in summary
 
 
+def test_clean_article_and_the_inbox_check_against_sources(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    spec = SettingsSpec(glossary_dir=str(GLOSSARY))
+    article, source = tmp_path / "wire.txt", tmp_path / "wire.ru.txt"
+    article.write_text("He met Putin in Sotchi.\nThen he left.\n", encoding="utf-8")
+    source.write_text("Он встретил Путина в Сочи.\nПотом уехал.\n", encoding="utf-8")
+    result = clean_article(path=str(article), out_dir=str(tmp_path / "a"), spec=spec,
+                           source=str(source))  # fmt: skip
+    assert "|source:ru@" in result["signature"]
+    report = json.loads((tmp_path / "a" / "wire.report.json").read_text(encoding="utf-8"))
+    assert report["source_text"]["method"] == "lines"
+
+    inbox, sources = tmp_path / "inbox", tmp_path / "sources"
+    inbox.mkdir()
+    sources.mkdir()
+    shutil.copy(article, inbox / "one.txt")
+    shutil.copy(article, inbox / "two.txt")
+    shutil.copy(source, sources / "one.txt")
+    clean_inbox(inbox=str(inbox), spec=spec)  # the sources folder beside the inbox
+    outbox = tmp_path / "outbox"
+    one = json.loads((outbox / "one.report.json").read_text(encoding="utf-8"))
+    two = json.loads((outbox / "two.report.json").read_text(encoding="utf-8"))
+    assert one["source_text"]["name"].endswith("one.txt") and one["source_text"]["segments"] == 2
+    assert "source_text" not in two
+    assert any(n.startswith("no source text") for n in two["notes"])
+    assert clean_inbox(inbox=str(inbox), spec=spec)["cleaned"] == []  # nothing new
+    shutil.copy(source, sources / "two.txt")  # a source that arrives cleans its article again
+    assert clean_inbox(inbox=str(inbox), spec=spec)["cleaned"] == ["two.txt"]
+    two = json.loads((outbox / "two.report.json").read_text(encoding="utf-8"))
+    assert two["source_text"]["segments"] == 2
+
+
 def test_clean_article_text_ids_keep_separate_histories(
     prefect_harness: None, tmp_path: Path
 ) -> None:

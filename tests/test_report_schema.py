@@ -70,6 +70,7 @@ def _reports() -> list[dict[str, Any]]:
         apply_review(seed, decision, default_settings()),
         clean(ARTICLE, settings, language="en", reference=REFERENCE),
         clean(ARTICLE, suggesting, language="en"),
+        clean(ARTICLE, settings, language="en", source="Президент приехал в Сочи."),
         clean("Это статья на русском языке о переговорах в Сочи.\n", settings),
     ]
     return [json.loads(render_json(result)) for result in results]
@@ -98,6 +99,7 @@ def test_the_walk_reaches_nested_fields(seen: set[str]) -> None:
         "findings[].source",
         "findings[].link",
         "edits[].applied",
+        "source_text.method",
         "summary.findings_by_category.*",
         "scores.reference.cleaned.*.details.text",
         "scores.edit_rate.details.lines",

@@ -24,7 +24,7 @@ from copydesk.errors import CopydeskError, InputError
 from copydesk.load import display_name, load_bytes, load_path, read_limited
 from copydesk.model import SEVERITIES, Result, severity_rank
 from copydesk.options import language_option as _language_option
-from copydesk.options import output_option, settings_options, settings_spec
+from copydesk.options import output_option, settings_options, settings_spec, source_option
 
 if TYPE_CHECKING:
     from copydesk.settings import Settings
@@ -129,6 +129,7 @@ def cli() -> None:
 @click.argument("file")
 @settings_options
 @_reference_option
+@source_option
 @click.option(
     "--format",
     "fmt",
@@ -143,8 +144,9 @@ def cli() -> None:
     default=None,
     help="Exit 1 when a finding is at or above this severity (default: never).",
 )
-def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
-    """Clean FILE (or - for stdin) and print a report."""
+def check(file: str, fmt: str, fail_on: str | None, source_file: str | None, **opts: Any) -> int:
+    """Clean FILE (or - for stdin) and print a report; with --source, check it against the
+    text it was translated from."""
     from copydesk.pipeline import clean
 
     max_mb = opts["max_size"]
@@ -154,7 +156,8 @@ def check(file: str, fmt: str, fail_on: str | None, **opts: Any) -> int:
         else load_path(file, max_mb=max_mb)
     )
     run = _run_options(opts)
-    result = clean(doc, run.settings, reference=run.reference)
+    source = load_path(source_file, max_mb=max_mb) if source_file else None
+    result = clean(doc, run.settings, reference=run.reference, source=source)
     _echo_pieces(render(result, fmt))
     if fail_on and any(
         severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings
@@ -188,6 +191,9 @@ def _check_out_dir(out_dir: Path) -> None:
 @_reference_option
 def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     """Clean each FILE into OUT: NAME.clean.txt and NAME.report.{md,json,html}.
+
+    With --source-dir DIR, DIR/NAME.txt is the source text of NAME.txt (a missing one is a
+    note in that article's report).
 
     A file that cannot be read, cleaned or written is named on stderr with its reason;
     the good ones are written, nothing of the bad one is, and the exit status is 2.
@@ -470,14 +476,21 @@ _EVAL_LANG = click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
 @click.option("--limit", type=int, default=None, help="Only the first N segments.")
+@click.option(
+    "--no-source",
+    "no_source",
+    is_flag=True,
+    help="Leave out each row's source text (by default each row is checked against it).",
+)
 @_EVAL_LANG
-def eval_mqm(file: str, fmt: str, limit: int | None, language: str | None) -> int:
-    """Precision, recall and correlation on MQM-annotated MT (JSONL)."""
+def eval_mqm(file: str, fmt: str, limit: int | None, language: str | None, no_source: bool) -> int:
+    """Precision, recall and correlation on MQM-annotated MT (JSONL), each row checked
+    against its source."""
     from copydesk.evaluate import evaluate_mqm, load_mqm
     from copydesk.pipeline import default_settings
 
     segments = load_mqm(file)[:limit]
-    report = evaluate_mqm(segments, default_settings(), language)
+    report = evaluate_mqm(segments, default_settings(), language, with_source=not no_source)
     o, fa, corr = report["overall"], report["false_alarms_on_clean_segments"], report["correlation"]
     lines = [
         f"{report['segments']} segments, {report['words']} words",
@@ -517,13 +530,25 @@ def eval_mqm(file: str, fmt: str, limit: int | None, language: str | None) -> in
 @click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
+@click.option(
+    "--with-source",
+    "with_source",
+    is_flag=True,
+    help="Check each text against its row's source (JSONL files with a 'source' field).",
+)
 @_EVAL_LANG
-def eval_clean(files: tuple[str, ...], field_name: str, fmt: str, language: str | None) -> int:
+def eval_clean(
+    files: tuple[str, ...], field_name: str, fmt: str, language: str | None, with_source: bool
+) -> int:
     """Edits and findings per 1,000 words on human-written text (likely false alarms)."""
-    from copydesk.evaluate import evaluate_clean, read_labelled_texts
+    from copydesk.evaluate import evaluate_clean, read_labelled_texts, read_sourced_texts
     from copydesk.pipeline import default_settings
 
-    texts = read_labelled_texts(files, field_name)
+    texts = (
+        read_sourced_texts(files, field_name)
+        if with_source
+        else read_labelled_texts(files, field_name)
+    )
     report = evaluate_clean(texts, default_settings(), language)
     lines = [
         f"{report['texts']} texts, {report['words']} words: {report['edits']} edits "

@@ -50,6 +50,11 @@ class Segment:
     language: str = "en"
     domain: str = ""  # the row's ``domain`` ("news", "ted"); precision differs by domain
     annotated: bool = True  # False for a row whose ``errors`` is null: no annotation at all
+    source: str = ""  # the row's source text ("" when it has none)
+    # The categories of the errors raters marked on the source side: an omission is marked
+    # on the source text, since the target has nothing to mark.
+    source_categories: tuple[str, ...] = ()
+    source_language: str | None = None  # the source side of ``lp`` (None: detected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +118,11 @@ def load_mqm(path: str | Path) -> list[Segment]:
                         language=lp_side(row.get("lp"), 1) or _UNKNOWN,
                         domain=str(row.get("domain") or ""),
                         annotated=annotated,
+                        source=_text_or_empty(row.get("source")),
+                        source_categories=tuple(
+                            e["category"] for e in errors or () if e.get("side") == "source"
+                        ),
+                        source_language=lp_side(row.get("lp"), 0),
                     )
                 )
             except (ValueError, KeyError, TypeError, AttributeError, InputError) as exc:
@@ -125,6 +135,15 @@ def load_mqm(path: str | Path) -> list[Segment]:
             replace(s, language=language) if s.language == _UNKNOWN else s for s in segments
         ]
     return segments
+
+
+def _text_or_empty(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        msg = f"'source' is not text but {type(value).__name__}"
+        raise TypeError(msg)
+    return value
 
 
 # A row without ``lp``, before its file's rows are read together.
@@ -210,8 +229,24 @@ def _category_matches(flag_category: str, human_category: str) -> bool:
     return h.startswith(f) or f.startswith(h)
 
 
-def _flags(text: str, settings: Settings, language: str) -> tuple[list[Flag], float, int]:
-    result = clean(text, settings, language=language)
+def _is_omission(category: str) -> bool:
+    return category.split(" + ")[-1].lower() == "accuracy/omission"
+
+
+def _flags(
+    text: str,
+    settings: Settings,
+    language: str,
+    source: str = "",
+    source_language: str | None = None,
+) -> tuple[list[Flag], float, int]:
+    result = clean(
+        text,
+        settings,
+        language=language,
+        source=source or None,
+        source_language=source_language if source else None,
+    )
     flags = [
         Flag(e.start, max(e.end, e.start + 1), e.rule, e.category, "edit")
         for e in result.applied_edits
@@ -246,11 +281,16 @@ class _Tally:
 
 
 def evaluate_mqm(
-    segments: Sequence[Segment], settings: Settings, language: str | None = None
+    segments: Sequence[Segment],
+    settings: Settings,
+    language: str | None = None,
+    *,
+    with_source: bool = True,
 ) -> dict[str, Any]:
     """Precision per rule and category, recall per human category, false alarms, correlation.
 
-    Each segment is cleaned in ``language`` when given, else in its own (its row's ``lp``).
+    Each segment is cleaned in ``language`` when given, else in its own (its row's ``lp``),
+    against its row's source text when it has one (unless ``with_source`` is False).
     Segments without annotation are left out and counted. ``groups`` gives the overall
     figures per language and domain ("de news"), which must be read apart: raters of
     different domains mark different things.
@@ -270,7 +310,8 @@ def evaluate_mqm(
     for seg in segments:
         lang = language or seg.language
         group = f"{lang} {seg.domain}".strip()
-        flags, penalty, words = _flags(seg.target, settings, lang)
+        source = seg.source if with_source else ""
+        flags, penalty, words = _flags(seg.target, settings, lang, source, seg.source_language)
         words_total += words
         group_words[group] += words
         ours.append(penalty)
@@ -285,9 +326,14 @@ def evaluate_mqm(
         for flag in flags:
             hits = [s for s in seg.spans if flag.start < s.end and s.start < flag.end]
             same = any(_category_matches(flag.category, s.category) for s in hits)
+            # An omission is right when raters marked one on the source side of the segment.
+            on_source = _is_omission(flag.category) and any(
+                map(_is_omission, seg.source_categories)
+            )
+            same = same or on_source
             for tally in (by_rule[flag.rule], by_category[flag.category], by_group[group]):
                 tally.flags += 1
-                tally.right += bool(hits)
+                tally.right += bool(hits) or on_source
                 tally.right_same_category += same
     categories = {}
     for name, tally in sorted(by_category.items()):
@@ -329,24 +375,45 @@ def evaluate_mqm(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class SourcedText:
+    """A human text with the source it translates (see :func:`read_sourced_texts`)."""
+
+    text: str
+    language: str | None
+    source: str
+    source_language: str | None
+
+
 def evaluate_clean(
-    texts: Iterable[str | tuple[str, str | None]],
+    texts: Iterable[str | tuple[str, str | None] | SourcedText],
     settings: Settings,
     language: str | None = None,
 ) -> dict[str, Any]:
     """Edits and findings per 1,000 words on human text: each one a likely false alarm.
 
-    A text is a string or a ``(text, language)`` pair (from :func:`read_labelled_texts`);
-    it is cleaned in ``language`` when given, else in its own language, else in the
-    detected one.
+    A text is a string, a ``(text, language)`` pair (from :func:`read_labelled_texts`) or a
+    :class:`SourcedText` (checked against its source); it is cleaned in ``language`` when
+    given, else in its own language, else in the detected one.
     """
     words = n_texts = 0
     edits: Counter[str] = Counter()
     findings: Counter[str] = Counter()
     for item in texts:
-        text, own = (item, None) if isinstance(item, str) else item
+        source, source_language = None, None
+        if isinstance(item, SourcedText):
+            text, own = item.text, item.language
+            source, source_language = item.source or None, item.source_language
+        else:
+            text, own = (item, None) if isinstance(item, str) else item
         n_texts += 1
-        result = clean(text, settings, language=language or own)
+        result = clean(
+            text,
+            settings,
+            language=language or own,
+            source=source,
+            source_language=source_language if source else None,
+        )
         words += count_words(text)
         edits.update(e.rule for e in result.applied_edits)
         findings.update(f.rule for f in result.findings)
@@ -413,3 +480,30 @@ def read_labelled_texts(
 
             texts.setdefault(load_path(p).text, None)
     return list(texts.items())
+
+
+def read_sourced_texts(
+    paths: Sequence[str | Path], field_name: str = "reference"
+) -> list[SourcedText]:
+    """The distinct ``field_name`` texts of JSONL files, each with its row's ``source`` and
+    the languages of ``lp``; rows without one are left out (a malformed row is an
+    :class:`InputError` naming its line)."""
+    texts: dict[tuple[str, str], SourcedText] = {}
+    for path in paths:
+        p = Path(path)
+        lines = p.read_text(encoding="utf-8").splitlines()
+        for lineno, line in ((n, t) for n, t in enumerate(lines, 1) if t.strip()):
+            try:
+                row = json.loads(line)
+                text, source, lp = row.get(field_name), row["source"], row.get("lp")
+                if text is None or text == "":
+                    continue  # a row without one (e.g. no reference)
+                if not isinstance(text, str) or not isinstance(source, str):
+                    msg = "not text"
+                    raise TypeError(msg)
+                item = SourcedText(text, lp_side(lp, 1), source, lp_side(lp, 0))
+            except (ValueError, KeyError, TypeError, InputError) as exc:
+                msg = f"{p}:{lineno}: no '{field_name}' and 'source' text ({exc})"
+                raise InputError(msg) from None
+            texts.setdefault((text, source), item)
+    return list(texts.values())

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from copydesk.scores.base import Scores
 from copydesk.signature import Signature
+from copydesk.source import SourceText
 
 Severity = Literal["minor", "major", "critical"]
 EditStatus = Literal["applied", "suggested", "rejected by review"]
@@ -162,6 +163,7 @@ class Result:
     source_name: str | None = None
     suppressed: tuple[Finding, ...] = ()  # findings the false-alarm memory held back
     review: Review | None = None  # None: not sent for review
+    source_text: SourceText | None = None  # the source, aligned with ``cleaned``; None: none
 
     @property
     def applied_edits(self) -> tuple[Edit, ...]:

@@ -1,7 +1,8 @@
 """The settings options shared by ``copydesk`` and ``copydesk run``, declared once.
 
 Contract: :func:`settings_options` adds ``--glossary``, ``--rules``, ``--style``, ``--memory``,
-``--lang``, ``--date``, ``--suggest-only``, ``--max-size`` and ``--max-changes`` to a click
+``--lang``, ``--date``, ``--suggest-only``, ``--source-dir``, ``--source-lang``, ``--max-size``
+and ``--max-changes`` to a click
 command, each under the name of its :class:`~copydesk.settings.SettingsSpec` field;
 :func:`settings_spec` gathers them from the command's keyword arguments into one spec. A bad
 date or language code is a usage error before anything is read. Importing this module
@@ -24,7 +25,7 @@ from copydesk.load import DEFAULT_MAX_MB, MAX_MB_ENV
 if TYPE_CHECKING:
     from copydesk.settings import SettingsSpec
 
-__all__ = ["output_option", "settings_options", "settings_spec"]
+__all__ = ["output_option", "settings_options", "settings_spec", "source_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,6 +93,19 @@ _OPTIONS = (
         )
     ),
     click.option(
+        "--source-dir",
+        "source_dir",
+        type=click.Path(file_okay=False),
+        help="Folder of source texts: DIR/NAME.txt is the source of article NAME.txt "
+        "(a missing one is a note).",
+    ),
+    click.option(
+        "--source-lang",
+        "source_language",
+        callback=language_option,
+        help="Language of the source texts (default: detected).",
+    ),
+    click.option(
         "--max-size",
         "max_size",
         type=click.FloatRange(min=0, min_open=True),
@@ -124,6 +138,15 @@ def settings_spec(options: Mapping[str, Any]) -> SettingsSpec:
     from copydesk.settings import SettingsSpec
 
     return SettingsSpec(**{f.name: options[f.name] for f in fields(SettingsSpec)})
+
+
+source_option = click.option(
+    "--source",
+    "source_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The source text the article was translated from (checks against it).",
+)
 
 
 def output_option(*, folder: bool, default: str | None = None) -> Callable[[F], F]:

@@ -9,6 +9,11 @@ Each text is cleaned in its own language: the spans of an article written in ano
 language (:func:`copydesk.langid.foreign_spans`: paragraphs, runs of another script, English
 left in a de/fr/es sentence) are found once, get none of the article language's safe fixes,
 house forms, spelling or phrasing findings, and are reported once by the untranslated checker.
+
+With a ``source`` (the text the article was translated from), :func:`clean` aligns it with the
+cleaned text (:func:`copydesk.source.align`), hands it to the checkers in
+:class:`~copydesk.findings.checker.FindContext` and records it in ``Result.source_text`` and the
+signature. Without one, the result is what it was before sources existed.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from copydesk.edits import apply_edits, compose_edits
 from copydesk.errors import InputError
@@ -34,13 +41,14 @@ from copydesk.langid import (
     given_language,
 )
 from copydesk.limits import FindingCap, TooManyChanges, max_changes
-from copydesk.load import Document, load_bytes, load_path
+from copydesk.load import Document, display_name, load_bytes, load_path
 from copydesk.model import Edit, Finding, Language, Result
 from copydesk.normalize import normalize_terms_and_explain
 from copydesk.rules import fix_text_and_explain
 from copydesk.scores.base import Scores
 from copydesk.scores.run import score_run
 from copydesk.settings import Settings, default_settings
+from copydesk.source import SourceText, align, source_hash
 from copydesk.spans import SpanIndex
 
 # Settings and their loader live in copydesk.settings; named here too for existing callers.
@@ -125,6 +133,7 @@ def _find(
     notes: list[str],
     suggested: set[tuple[str, int, int]],
     foreign: Sequence[ForeignSpan],
+    source: SourceText | None = None,
 ) -> list[Finding]:
     """Every registered checker's findings, graded, through one
     :class:`~copydesk.limits.FindingCap`; in the ``foreign`` spans only the untranslated
@@ -154,6 +163,7 @@ def _find(
         ),
         notes=notes,
         foreign=foreign,
+        source=source,
     )
     collect(checkers(), cleaned, context, cap)
     notes.extend(cap.notes())
@@ -161,37 +171,78 @@ def _find(
 
 
 def clean(
-    source: str | bytes | Document,
+    article: str | bytes | Document,
     settings: Settings | None = None,
     *,
     language: str | None = None,
     reference: str | None = None,
     name: str | None = None,
+    source: str | bytes | Document | None = None,
+    source_language: str | None = None,
 ) -> Result:
     """Clean one article and explain every change and doubt.
 
-    ``source`` is text, raw bytes (decoded by :func:`~copydesk.load.load_bytes`) or a
-    loaded :class:`~copydesk.load.Document`. ``language`` overrides detection.
+    ``article`` is text, raw bytes (decoded by :func:`~copydesk.load.load_bytes`) or a
+    loaded :class:`~copydesk.load.Document`. ``language`` overrides detection. ``source`` is
+    the text the article was translated from, in the same forms; ``source_language`` its
+    language (default: detected).
     """
     settings = settings or default_settings()
     if language is None:
         language = settings.language
-    if isinstance(source, bytes):
-        doc = load_bytes(source, name or "<bytes>", max_mb=settings.max_mb)
-    elif isinstance(source, str):
-        doc = Document(text=source, encoding="utf-8", name=name or "<text>")
-    else:
-        doc = source
+    doc = _document(article, name, settings)
+    notes: list[str] = []
+    if source is None and settings.source_dir is not None:
+        source = _source_in(settings.source_dir, doc.name, settings, notes)
+    source_doc = None if source is None else _document(source, "<source>", settings)
     text = doc.text
     lang = given_language(language) if language is not None else detect_language(text)
-    notes: list[str] = []
     if lang.code == UNDETERMINED:
         notes.append("language could not be determined: language-specific steps skipped")
     try:
-        return _clean(doc, settings, lang, language, reference, notes)
+        return _clean(
+            doc,
+            settings,
+            lang,
+            language,
+            reference,
+            notes,
+            source_doc,
+            source_language or settings.source_language,
+        )
     except TooManyChanges as exc:
         msg = f"{doc.name}: {exc}"
         raise InputError(msg) from None
+
+
+def _document(given: str | bytes | Document, name: str | None, settings: Settings) -> Document:
+    """``given`` as a loaded document (bytes decoded within the size limit)."""
+    if isinstance(given, bytes):
+        return load_bytes(given, name or "<bytes>", max_mb=settings.max_mb)
+    if isinstance(given, str):
+        return Document(text=given, encoding="utf-8", name=name or "<text>")
+    return given
+
+
+def _source_in(
+    folder: Path, article_name: str, settings: Settings, notes: list[str]
+) -> Document | None:
+    """The source of the article named ``article_name``: the file of the same name in
+    ``folder``, or None with a note when there is none (never an error)."""
+    base = re.split(r"[/\\]", article_name)[-1]
+    path = folder / base
+    if not base or base.startswith("<") or not path.is_file():
+        notes.append(f"no source text {display_name(path)}: checked without one")
+        return None
+    return load_path(path, max_mb=settings.max_mb)
+
+
+def source_text(source: Document, cleaned: str, language: str | None = None) -> SourceText:
+    """``source`` aligned with ``cleaned``, in ``language`` (default: detected)."""
+    code = (
+        given_language(language).code if language is not None else detect_language(source.text).code
+    )
+    return align(source.text, cleaned, code, source.name)
 
 
 def _clean(
@@ -201,6 +252,8 @@ def _clean(
     language: str | None,
     reference: str | None,
     notes: list[str],
+    source_doc: Document | None = None,
+    source_language: str | None = None,
 ) -> Result:
     """The stages after the language is decided (see :func:`clean`)."""
     text = doc.text
@@ -232,9 +285,13 @@ def _clean(
     if apply_edits(text, edits) != cleaned:  # the replay guarantee, checked on every run
         msg = "internal error: edits do not replay to the cleaned text"
         raise RuntimeError(msg)
+    source = None if source_doc is None else source_text(source_doc, cleaned, source_language)
     findings, suppressed, scores = find_and_score(
-        text, cleaned, edits, lang.code, settings, notes, reference, _moved(foreign, edits)
+        text, cleaned, edits, lang.code, settings, notes, reference, _moved(foreign, edits), source
     )
+    signature = settings.signature(lang.code)
+    if source is not None:
+        signature = replace(signature, source=f"{source.language}@{source_hash(source.text)}")
     return Result(
         input=text,
         cleaned=cleaned,
@@ -242,11 +299,12 @@ def _clean(
         findings=tuple(findings),
         language=lang,
         encoding=doc.encoding,
-        signature=settings.signature(lang.code),
+        signature=signature,
         scores=scores,
         notes=tuple(notes),
         source_name=doc.name,
         suppressed=tuple(suppressed),
+        source_text=source,
     )
 
 
@@ -259,17 +317,19 @@ def find_and_score(
     notes: list[str],
     reference: str | None = None,
     foreign: Sequence[ForeignSpan] | None = None,
+    source: SourceText | None = None,
 ) -> tuple[list[Finding], list[Finding], Scores]:
     """(findings, suppressed, scores) of ``cleaned``, made from ``text`` by ``edits``.
 
     The stages after the edits: checkers, grading, the false-alarm memory, scores. A review
     (:mod:`copydesk.review`) runs them again on the reviewed text. ``foreign`` are the spans
-    of ``cleaned`` in another language (None: found here).
+    of ``cleaned`` in another language (None: found here); ``source`` the source text aligned
+    with ``cleaned``.
     """
     suggested = {(e.rule, e.start, e.end) for e in edits if not e.applied and not e.rejected}
     if foreign is None:
         foreign = foreign_spans(cleaned, language) if language != UNDETERMINED else []
-    findings = _find(cleaned, language, settings, notes, suggested, foreign)
+    findings = _find(cleaned, language, settings, notes, suggested, foreign, source)
     findings, suppressed = settings.memory.split(cleaned, findings)
     return findings, suppressed, score_run(text, cleaned, findings, reference)
 

@@ -178,11 +178,14 @@ def to_dict(result: Result) -> dict[str, Any]:
 
 
 def _json_head(result: Result) -> dict[str, Any]:
+    # ``source_text`` appears only when there is a source, so a report without one is as it was.
+    source = {} if result.source_text is None else {"source_text": result.source_text.to_dict()}
     return {
         "schema_version": SCHEMA_VERSION,
         "source": result.source_name,
         "encoding": result.encoding,
         "language": result.language.to_dict(),
+        **source,
         "signature": str(result.signature),
         "summary": _summary_counts(result),
         "review": None if result.review is None else result.review.to_dict(),
@@ -238,6 +241,8 @@ def render_text(result: Result) -> str:
         f"{counts['edits_applied']} change(s) applied, {counts['edits_suggested']} suggested, "
         f"{counts['findings']} finding(s)",
     ]
+    if result.source_text is not None:
+        lines.append(f"source text: {result.source_text.describe()}")
     if scores := _scores_line(result):
         lines.append(scores)
     lines += [f"note: {n}" for n in result.notes]
@@ -364,6 +369,11 @@ def render_markdown(result: Result) -> str:
         f"| Language | {escape_markdown_line(lang.code)}{prob}, "
         f"{escape_markdown_line(lang.method)} |",
         f"| Encoding | {escape_markdown_line(result.encoding)} |",
+        *(
+            [f"| Source text | {escape_markdown_line(result.source_text.describe())} |"]
+            if result.source_text is not None
+            else []
+        ),
         f"| Changes applied | {counts['edits_applied']} |",
         f"| Changes suggested | {counts['edits_suggested']} |",
         f"| Findings | {counts['findings']} "

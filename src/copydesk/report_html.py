@@ -287,6 +287,11 @@ def _summary(result: Result) -> str:
         _row("Source", _e(result.source_name or "<text>")),
         _row("Language", f"{_e(lang.code)}{_e(prob)} by {_e(lang.method)}"),
         _row("Encoding", _e(result.encoding)),
+        *(
+            [_row("Source text", _e(result.source_text.describe()))]
+            if result.source_text is not None
+            else []
+        ),
         _row("Signature", f'<span class="sig">{_e(result.signature)}</span>'),
         _row("Edits applied", str(len(result.applied_edits)), "num"),
         _row("Edits suggested", str(len(result.suggested_edits)), "num"),

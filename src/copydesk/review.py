@@ -40,6 +40,7 @@ from copydesk.model import REVIEW_DECISIONS, Edit, Result, Review
 from copydesk.pipeline import find_and_score
 from copydesk.report import escape_markdown_line
 from copydesk.settings import Settings
+from copydesk.source import align
 
 __all__ = [
     "ReviewDecision",
@@ -170,8 +171,17 @@ def apply_review(
         msg = "internal error: reviewed edits do not replay to the reviewed text"
         raise RuntimeError(msg)
     notes: list[str] = []
+    old = result.source_text  # aligned again with the reviewed text
+    source = None if old is None else align(old.text, cleaned, old.language, old.name)
     findings, suppressed, scores = find_and_score(
-        result.input, cleaned, reviewed_edits, result.language.code, settings, notes, reference
+        result.input,
+        cleaned,
+        reviewed_edits,
+        result.language.code,
+        settings,
+        notes,
+        reference,
+        source=source,
     )
     review = Review(
         status="reviewed",
@@ -191,6 +201,7 @@ def apply_review(
         # The checkers' notes of this run; the cleaning's own notes are kept once.
         notes=tuple(dict.fromkeys([*result.notes, *notes])),
         review=review,
+        source_text=source,
     )
 
 

@@ -66,10 +66,14 @@ class SettingsSpec:
     language: str | None = None
     max_size: float | None = None  # megabytes
     max_changes: int | None = None
+    # The folder of source texts: SOURCE_DIR/NAME.txt is the source of article NAME.txt.
+    source_dir: str | None = None
+    source_language: str | None = None  # the sources' language (None: detected per source)
 
     def __post_init__(self) -> None:
-        if self.language is not None:
-            language_code(self.language)  # refused when made, before anything is read
+        for code in (self.language, self.source_language):
+            if code is not None:
+                language_code(code)  # refused when made, before anything is read
 
     def with_absolute_paths(self) -> SettingsSpec:
         """The same spec with every path made absolute (for runs that start elsewhere)."""
@@ -79,6 +83,7 @@ class SettingsSpec:
             rules_dir=_absolute(self.rules_dir),
             style_file=_absolute(self.style_file),
             memory_file=_absolute(self.memory_file),
+            source_dir=_absolute(self.source_dir),
         )
 
     def glossary_path(self) -> Path:
@@ -121,6 +126,10 @@ class Settings:
     # The size limit for loading articles, in MB (None: COPYDESK_MAX_MB, else the default).
     # Not part of :meth:`key`, like ``max_changes``.
     max_mb: float | None = None
+    # Where each article's source text is looked up (None: no source unless one is given)
+    # and its language (None: detected). A source found is named in the result's signature.
+    source_dir: Path | None = None
+    source_language: str | None = None
 
     def rules(self, language: str) -> RuleSet:
         """The rule pack for ``language`` (empty when there is none)."""
@@ -215,6 +224,8 @@ def load_settings(spec: SettingsSpec) -> Settings:
         max_changes=spec.max_changes,
         language=spec.language,
         max_mb=spec.max_size,
+        source_dir=Path(spec.source_dir) if spec.source_dir else None,
+        source_language=spec.source_language,
     )
     check_rule_prefixes(settings.house_style, settings.rules_dir, settings.rules)
     return settings

@@ -3,7 +3,8 @@
 A signature pins everything that changes copydesk's output: its version, the content
 hashes of the glossary, the rule pack and the house style, the language, the mode
 (applying or only suggesting), the reference date used for relative dates, and the
-spelling dictionary a language takes from the system (Hunspell's for de, fr, es, ru). Two runs
+spelling dictionary a language takes from the system (Hunspell's for de, fr, es, ru), and the
+source text's language and hash when the article was checked against its source. Two runs
 with the same input and the same signature give the same output.
 """
 
@@ -23,6 +24,7 @@ _SHORT = {
     "date": "d",
     "memory": "f",
     "dictionary": "h",
+    "source": "o",
 }
 
 
@@ -38,6 +40,7 @@ class Signature:
     date: str | None = None
     memory: str = "none"
     dictionary: str = ""  # "de_DE@HASH", "none" when missing; empty where none applies
+    source: str = ""  # "LANG@HASH" of the source text; empty when there is none
     version: str = __version__
 
     def fields(self) -> list[tuple[str, str]]:
@@ -56,6 +59,8 @@ class Signature:
             out.append(("memory", self.memory))
         if self.dictionary:
             out.append(("dictionary", self.dictionary))
+        if self.source:
+            out.append(("source", self.source))
         return out
 
     def format(self, short: bool = False) -> str:

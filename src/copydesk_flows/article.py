@@ -67,9 +67,9 @@ def read_article(path: str, max_mb: float | None) -> Document:
 
 
 @task(cache_policy=NO_CACHE)
-def clean_document(doc: Document, settings: Settings) -> Result:
-    """Clean one decoded article."""
-    return clean(doc, settings)
+def clean_document(doc: Document, settings: Settings, source: Document | None = None) -> Result:
+    """Clean one decoded article (against its source text, when there is one)."""
+    return clean(doc, settings, source=source)
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -98,8 +98,12 @@ def clean_article(
     spec: SettingsSpec | None = None,
     review: bool = False,
     review_timeout: int = DEFAULT_REVIEW_TIMEOUT,
+    source: str | None = None,
 ) -> dict[str, Any]:
     """Clean one article (a file, or text with an id) into ``out_dir`` and publish artifacts.
+
+    ``source`` is the path of the text the article was translated from (else the spec's
+    ``source_dir`` is searched for the article's name).
 
     With ``review``, wait for an editor's decision in the UI (up to ``review_timeout``
     seconds) and write the reviewed outputs. Returns the article id, the flow run name, the
@@ -117,7 +121,8 @@ def clean_article(
         if path
         else load_bytes((text or "").encode("utf-8"), article, max_mb=settings.max_mb)
     )
-    result = clean_document(doc, settings)
+    source_doc = read_article(source, settings.max_mb) if source else None
+    result = clean_document(doc, settings, source_doc)
     if review:
         result = awaiting_review(result)
     stem = output_stem(article, path)

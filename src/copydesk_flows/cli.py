@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from copydesk.options import output_option, settings_options, settings_spec
+from copydesk.options import output_option, settings_options, settings_spec, source_option
 
 if TYPE_CHECKING:
     from copydesk.settings import SettingsSpec
@@ -186,6 +186,7 @@ def _refuse_takeover(name: str) -> None:
     help="Article id for the run name and artifact keys (default: the file's stem).",
 )
 @_review_options
+@source_option
 @settings_options
 def clean_article_command(
     file: str,
@@ -193,6 +194,7 @@ def clean_article_command(
     article_id: str | None,
     review: bool,
     review_timeout: int,
+    source_file: str | None,
     **options: Any,
 ) -> int:
     """Clean FILE into OUT and publish its report, findings and summary as artifacts.
@@ -203,7 +205,9 @@ def clean_article_command(
     from copydesk.load import load_path
 
     spec = settings_spec(options)
-    load_path(file, max_mb=spec.max_size)  # a bad file fails here, before Prefect starts
+    for path in (file, source_file):  # a bad file fails here, before Prefect starts
+        if path:
+            load_path(path, max_mb=spec.max_size)
     if review:
         _require_server("--review")
     result = _run_flow(
@@ -215,6 +219,7 @@ def clean_article_command(
         out_dir=out_dir,
         review=review,
         review_timeout=review_timeout,
+        source=str(Path(source_file).resolve()) if source_file else None,
     )
     click.echo(f"{file}: {result['edits']} change(s), {result['findings']} finding(s)")
     if result["review"] is not None:

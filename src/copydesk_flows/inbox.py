@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,7 @@ from copydesk.batch.plan import (
     check_pattern,
     chunked,
     inbox_siblings,
+    inbox_sources,
     plan_articles,
     vanished_names,
 )
@@ -127,10 +129,16 @@ def prepare_outbox(outbox: str, quarantine: str) -> dict[str, dict[str, Any]]:
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def plan_inbox(
-    inbox: str, pattern: str, outbox: str, manifest: dict[str, dict[str, Any]], key: str
+    inbox: str,
+    pattern: str,
+    outbox: str,
+    manifest: dict[str, dict[str, Any]],
+    key: str,
+    source_dir: Path | None = None,
 ) -> Plan:
-    """Hash the inbox's articles and keep those not cleaned yet with these settings."""
-    return plan_articles(Path(inbox), pattern, Path(outbox), manifest, key)
+    """Hash the inbox's articles (and their sources) and keep those not cleaned yet with
+    these settings."""
+    return plan_articles(Path(inbox), pattern, Path(outbox), manifest, key, source_dir)
 
 
 @task(name="clean-chunk", cache_policy=NO_CACHE)
@@ -184,7 +192,9 @@ def clean_inbox(
 ) -> dict[str, Any]:
     """Clean every new or changed article of ``inbox`` into ``outbox``.
 
-    ``outbox`` and ``quarantine`` default to folders named so beside the inbox. In-process,
+    ``outbox`` and ``quarantine`` default to folders named so beside the inbox; the source
+    texts (SOURCES/NAME.txt for NAME.txt) are the spec's ``source_dir``, else a ``sources``
+    folder beside the inbox when there is one. In-process,
     chunks run one at a time (copydesk is CPU-bound; threads would only contend for the
     GIL); set ``dask_address`` or ``COPYDESK_DASK_ADDRESS`` to spread them over a cluster.
     """
@@ -194,9 +204,13 @@ def clean_inbox(
     check_folders(Path(inbox), Path(outbox), Path(quarantine))
     dask_address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
     settings = load_settings(spec)
+    # The sources: --source-dir, else a ``sources`` folder beside the inbox (absolute, as the
+    # other folders, for workers started elsewhere).
+    if (sources := inbox_sources(inbox, settings.source_dir)) != settings.source_dir:
+        settings = replace(settings, source_dir=sources)
     key = settings.key()
     manifest = prepare_outbox(outbox, quarantine)
-    plan = plan_inbox(inbox, pattern, outbox, manifest, key)
+    plan = plan_inbox(inbox, pattern, outbox, manifest, key, settings.source_dir)
     base = str(Path(inbox).resolve())
     keys = {kind: artifact_key(base, kind) for kind in ("summary", "idle-summary", "progress")}
     progress_id: UUID = create_progress_artifact(  # type: ignore[assignment]  # sync call

@@ -71,6 +71,26 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def article_hash(data: bytes, name: str, source_dir: Path | None = None) -> str:
+    """The hash that decides whether an article is done: :func:`content_hash` of its bytes,
+    and of its source text's too when ``source_dir`` holds one of the same name (so that a
+    source that arrives or changes cleans the article again).
+
+    >>> article_hash(b"", "a.txt") == content_hash(b"") == article_hash(b"", "a.txt", Path("/none"))
+    True
+    """
+    source = source_dir / name if source_dir is not None else None
+    try:
+        source_bytes = source.read_bytes() if source is not None and source.is_file() else None
+    except OSError:
+        source_bytes = None
+    if source_bytes is None:
+        return content_hash(data)
+    return hashlib.sha256(
+        content_hash(data).encode() + b"\0source\0" + content_hash(source_bytes).encode()
+    ).hexdigest()
+
+
 def manifest_record(outcome: Outcome, key: str) -> dict[str, Any]:
     """What the manifest keeps of a cleaned article."""
     return {

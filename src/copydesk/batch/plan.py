@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from copydesk.batch.manifest import Manifest, content_hash, is_done
+from copydesk.batch.manifest import Manifest, article_hash, is_done
 from copydesk.batch.model import Outcome, Plan, Planned
 from copydesk.errors import CopydeskError, InputError
 from copydesk.load import display_name, max_size_mb
@@ -45,6 +45,7 @@ __all__ = [
     "chunked",
     "file_stamp",
     "inbox_siblings",
+    "inbox_sources",
     "plan_articles",
     "vanished_names",
 ]
@@ -96,6 +97,19 @@ def absolute_folders(
     """
     out, quar = inbox_siblings(inbox, outbox, quarantine)
     return str(Path(inbox).resolve()), str(Path(out).resolve()), str(Path(quar).resolve())
+
+
+def inbox_sources(inbox: str, given: str | os.PathLike[str] | None) -> Path | None:
+    """The folder of the inbox's source texts, absolute: the given one, else ``sources``
+    beside the inbox when it exists, else None (articles are cleaned without sources).
+
+    >>> inbox_sources("/srv/in", "/srv/wire").as_posix(), inbox_sources("/nowhere/in", None)
+    ('/srv/wire', None)
+    """
+    if given is not None:
+        return Path(given).resolve()
+    beside = Path(inbox).resolve().parent / "sources"
+    return beside if beside.is_dir() else None
 
 
 def vanished_names(outcomes: Sequence[Outcome]) -> list[str]:
@@ -159,10 +173,19 @@ def _refuse_clashes(files: list[Path]) -> tuple[list[Path], list[Outcome]]:
     return unique, refused
 
 
-def plan_articles(inbox: Path, pattern: str, outbox: Path, manifest: Manifest, key: str) -> Plan:
+def plan_articles(
+    inbox: Path,
+    pattern: str,
+    outbox: Path,
+    manifest: Manifest,
+    key: str,
+    source_dir: Path | None = None,
+) -> Plan:
     """Split the inbox's articles into to clean, skipped as done, and refused.
 
-    An article is done when its bytes and the settings key match its manifest record and
+    An article is done when its bytes (and its source's in ``source_dir``, when it has one:
+    :func:`~copydesk.batch.manifest.article_hash`) and the settings key match its manifest
+    record and
     every output has the SHA-256 recorded for it (a damaged output is rebuilt). A file that
     changes while it is hashed, or that cannot be read, is planned anyway: cleaning then
     leaves it for the next run, or quarantines it with the reason.
@@ -181,7 +204,7 @@ def plan_articles(inbox: Path, pattern: str, outbox: Path, manifest: Manifest, k
             todo.append(planned)  # not read whole to hash it: cleaning refuses it by its size
             continue
         try:
-            digest = content_hash(path.read_bytes())
+            digest = article_hash(path.read_bytes(), path.name, source_dir)
         except OSError:
             todo.append(planned)
             continue

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from copydesk.batch.manifest import (
     ManifestView,
+    article_hash,
     claim_article,
-    content_hash,
     is_done,
     record_outcomes,
 )
@@ -74,7 +74,7 @@ def process_article(
         data = read_regular_file(path, limit_name=name, max_mb=settings.max_mb)  # over: quarantined
         if (outcome := moved()) is not None:
             return outcome
-        digest = content_hash(data)
+        digest = article_hash(data, path.name, settings.source_dir)
         result = clean(load_bytes(data, name, max_mb=settings.max_mb), settings)
         outputs = write_output_set(result, outbox, stem)
     except Exception as exc:  # one bad article must never stop the batch
@@ -133,15 +133,15 @@ def process_articles(
     return [_process_one(article, settings, outbox, quarantine) for article in articles]
 
 
-def _done_meanwhile(article: Planned, view: ManifestView, key: str, max_mb: float | None) -> str:
-    """The article's SHA-256 when the manifest on disk says it is done, else ""."""
+def _done_meanwhile(article: Planned, view: ManifestView, key: str, settings: Settings) -> str:
+    """The article's hash when the manifest on disk says it is done, else ""."""
     path = Path(article.path)
     stem = article_stem(path.name)
     record = view.record(stem)
-    if record is None or article.size > max_size_mb(max_mb) * 1_000_000:
+    if record is None or article.size > max_size_mb(settings.max_mb) * 1_000_000:
         return ""
     try:
-        digest = content_hash(path.read_bytes())
+        digest = article_hash(path.read_bytes(), path.name, settings.source_dir)
     except OSError:
         return ""
     return digest if is_done(record, key, digest, view.path.parent, stem) else ""
@@ -160,7 +160,7 @@ def _claimed(
     name, stem = display_name(path.name), article_stem(path.name)
     if held is None:
         return Outcome(name, "vanished", stem=stem)
-    if digest := _done_meanwhile(article, view, key, settings.max_mb):
+    if digest := _done_meanwhile(article, view, key, settings):
         return Outcome(name, "unchanged", digest, stem=stem)
     return _process_one(article, settings, *folders)
 

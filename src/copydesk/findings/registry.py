@@ -1,7 +1,8 @@
 """The registry of checkers, in the order they run, and the rule ids they know.
 
 Contract: :func:`checkers` is the one list of every source of findings, in a fixed order
-(the phrasing rules of the language's pack, spelling, untranslated text); a new checker is
+(the phrasing rules of the language's pack, spelling, untranslated text, then the checks
+against the source text); a new checker is
 added with :func:`register`. :func:`check_rule_prefixes` refuses a house style that names a
 rule id prefix no checker knows in any language of the rules folder in use, so that a typo
 (``disable = ["en.calqes"]``) is an error, not a silent no-op.
@@ -20,6 +21,7 @@ from copydesk.findings.consistency import ConsistencyChecker
 from copydesk.findings.key_terms import KeyTermsChecker
 from copydesk.findings.numbers import NumbersChecker
 from copydesk.findings.phrasing import PhrasingChecker
+from copydesk.findings.source_text import SourceTextChecker
 from copydesk.findings.spelling import SpellingChecker
 from copydesk.findings.untranslated import UntranslatedChecker
 from copydesk.rules.loader import shipped_rules_root
@@ -30,10 +32,15 @@ __all__ = ["check_rule_prefixes", "checkers", "known_rule_ids", "register", "rul
 # A folder of the rules root that holds a language's pack: a primary language code.
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 
-_CHECKERS: list[Checker] = [PhrasingChecker(), SpellingChecker(), UntranslatedChecker()]
-_CHECKERS.append(NumbersChecker())
-_CHECKERS.append(KeyTermsChecker())
-_CHECKERS.append(ConsistencyChecker())
+_CHECKERS: list[Checker] = [
+    PhrasingChecker(),
+    SpellingChecker(),
+    UntranslatedChecker(),
+    ConsistencyChecker(),
+    SourceTextChecker(),
+    NumbersChecker(),
+    KeyTermsChecker(),
+]
 
 
 def register(checker: Checker) -> Checker:
@@ -49,7 +56,7 @@ def checkers() -> tuple[Checker, ...]:
     """Every registered checker, in the order they run.
 
     >>> [c.name for c in checkers()]
-    ['phrasing', 'spelling', 'untranslated', 'numbers', 'key-terms', 'consistency']
+    ['phrasing', 'spelling', 'untranslated', 'consistency', 'source-text', 'numbers', 'key-terms']
     """
     return tuple(_CHECKERS)
 
