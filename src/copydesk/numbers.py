@@ -335,7 +335,8 @@ _SCALES = {"thousand": 1e3, "tausend": 1e3, "mil": 1e3, "mille": 1e3, "тыся�
 _WORD = re.compile(r"[^\W\d_]+")
 _AFTERNOON = re.compile(r"\d\s?(?:p\.m\.|pm\b)")
 _ARTICLES = frozenset({"a", "an", "ein", "eine", "einen", "un", "una", "une"})
-_MULTIPLE = re.compile(r"(\w+?)(?:mal|fach|fache|fachen|facher|faches|fold|times)")
+# Endings of a multiple ("zehnmal", "zehnfache", "tenfold"), longest first.
+_MULTIPLE_ENDINGS = ("fachen", "facher", "faches", "fache", "times", "fach", "fold", "mal")
 # German compounds: "fünfundzwanzig", "zweihundert", "dreitausend".
 _DE_COMPOUND = re.compile(
     r"(?:(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)hundert)?"
@@ -387,11 +388,12 @@ def _word_value(word: str) -> float | None:
     "zweieinhalb"), or a multiple ("zehnmal", "zehnfach", "tenfold", "втрое")."""
     if word in _UNITS:
         return _UNITS[word]
-    multiple = _MULTIPLE.fullmatch(word)
-    if multiple:
-        word = multiple.group(1)
-        if word in _UNITS:
-            return _UNITS[word]
+    for ending in _MULTIPLE_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending):
+            word = word[: -len(ending)]
+            if word in _UNITS:
+                return _UNITS[word]
+            break
     half = 0.5 if word.endswith("einhalb") and len(word) > len("einhalb") else 0.0
     if half:
         word = word[: -len("einhalb")]

@@ -173,8 +173,8 @@ def spellings_across(articles: Mapping[str, Mapping[str, int]]) -> list[Spelling
     article only is that article's finding, and is listed here only when another article
     uses one of them too.
 
-    >>> [g.spellings for g in spellings_across({"a": {"Menbij": 2}, "b": {"Manbidj": 1}})]
-    [(('Menbij', 2, ('a',)), ('Manbidj', 1, ('b',)))]
+    >>> [g.spellings for g in spellings_across({"a": {"Massie": 2}, "b": {"Massey": 1}})]
+    [(('Massie', 2, ('a',)), ('Massey', 1, ('b',)))]
     """
     totals: Counter[str] = Counter()
     where: dict[str, list[str]] = {}

@@ -309,7 +309,18 @@ def accepted_in(target: str, glossary: Glossary, entries: Sequence[int], languag
     return found
 
 
-_PARENTHESISED = re.compile(r"^(.+?)\s*\((.+)\)$")
+def _parenthesised(text: str) -> tuple[str, str] | None:
+    """A form and its bracketed acronym, split ("Hayat Tahrir al-Sham (HTS)"); with string
+    methods, not a pattern, so a form of any length costs one pass.
+
+    >>> _parenthesised("Hayat Tahrir al-Sham (HTS)"), _parenthesised("Idlib")
+    (('Hayat Tahrir al-Sham', 'HTS'), None)
+    """
+    start = text.find("(", 1)
+    if start < 0 or not text.endswith(")") or "\n" in text:
+        return None
+    head, inner = text[:start].rstrip(), text[start + 1 : -1]
+    return (head, inner) if head.strip() and inner else None
 
 
 def _phrases(entry: Entry, language: str) -> list[str]:
@@ -319,9 +330,9 @@ def _phrases(entry: Entry, language: str) -> list[str]:
     (how that language's press writes the name: "Kurdistan Workers' Party" for the PKK)."""
     texts = list(entry.sources.get(language, ()))
     for text in entry.form_texts(language):
-        match = _PARENTHESISED.match(text)
-        if match:
-            texts.extend(match.groups())
+        parts = _parenthesised(text)
+        if parts:
+            texts.extend(parts)
     return [" ".join(_strip_marks(w) for w in _WORD.findall(t)) for t in texts]
 
 
