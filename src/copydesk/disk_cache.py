@@ -35,7 +35,7 @@ from typing import TypeVar
 
 from copydesk._version import __version__
 
-__all__ = ["CACHE_DIR_ENV", "CACHE_OFF", "cache_dir", "cached"]
+__all__ = ["CACHE_DIR_ENV", "CACHE_OFF", "cache_dir", "cached", "usable_cache_dir"]
 
 #: The environment variable naming the cache folder, and its value that turns the cache off.
 CACHE_DIR_ENV = "COPYDESK_CACHE_DIR"
@@ -64,8 +64,8 @@ def _owned_and_private(st: os.stat_result) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _trusted_folder() -> Path | None:
-    """The cache folder, created if needed, when it can be trusted; else None."""
+def usable_cache_dir() -> Path | None:
+    """The cache folder, created if needed, when it is on and can be trusted; else None."""
     folder = cache_dir()
     if folder is None or not hasattr(os, "getuid"):
         return None
@@ -149,7 +149,7 @@ def cached(
     built from. A value read back that is not an ``expected`` is built again. A build that
     raises stores nothing.
     """
-    folder = _trusted_folder()
+    folder = usable_cache_dir()
     if folder is None:
         return build()
     stem, key = _key(kind, identity, content)
