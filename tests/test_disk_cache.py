@@ -269,4 +269,18 @@ def test_seed_outputs_are_identical_cold_warm_and_off(cache: Path) -> None:
 
     cold, warm, off = run(str(cache)), run(str(cache)), run("off")
     assert cold == warm == off
-    assert {p.name.split("-")[0] for p in cache_files(cache)} >= {"glossary", "rules", "langdetect"}
+    kinds = {p.name.split("-")[0] for p in cache_files(cache)}
+    assert kinds >= {"glossary", "rules", "rule", "langdetect", "spelling"}
+
+
+def test_the_spelling_word_list_hits_equal(cache: Path) -> None:
+    from spellchecker import SpellChecker
+
+    built = copydesk.findings.spelling._checker.__wrapped__("en")
+    again = copydesk.findings.spelling._checker.__wrapped__("en")
+    assert again is not built and isinstance(again, SpellChecker)
+    assert again.word_frequency.dictionary == built.word_frequency.dictionary
+    assert again.distance == built.distance == 1
+    assert again.candidates("hous") == built.candidates("hous")
+    [stored] = cache_files(cache)
+    assert stored.name.startswith("spelling-word-list-")
