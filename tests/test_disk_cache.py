@@ -284,3 +284,18 @@ def test_the_spelling_word_list_hits_equal(cache: Path) -> None:
     assert again.candidates("hous") == built.candidates("hous")
     [stored] = cache_files(cache)
     assert stored.name.startswith("spelling-word-list-")
+
+
+def test_a_killed_writers_temporary_file_is_swept(cache: Path, glossary_dir: Path) -> None:
+    load_glossary(glossary_dir)
+    [stored] = cache_files(cache)
+    stem = stored.name.rsplit("-", 1)[0]
+    old, fresh = cache / f".{stem}-old.tmp", cache / f".{stem}-fresh.tmp"
+    old.write_bytes(b"half a pickle")
+    fresh.write_bytes(b"being written")
+    os.utime(old, (1, 1))
+    (glossary_dir / "test.yaml").write_text(
+        (glossary_dir / "test.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    load_glossary(glossary_dir)
+    assert not old.exists() and fresh.exists()

@@ -16,18 +16,20 @@ stored, so every data error is raised by the loader itself, exactly as without a
 - Writes are atomic (a temporary file in the same folder, then :func:`os.replace`), so two
   processes building one value at once leave one complete file; an unreadable or corrupt
   file is built again and replaced. A value's older files (same kind and identity, other
-  content) are removed when a new one is stored.
+  content), and temporary files over an hour old, are removed when a new one is stored.
 - The cache never makes a run fail: any problem reading or writing it only costs the build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -43,6 +45,7 @@ CACHE_OFF = "off"
 # Bumped when the layout of the cache files changes.
 _FORMAT = b"copydesk-cache-1"
 _SUFFIX = ".pickle"
+_LEFTOVER_SECONDS = 3600
 
 T = TypeVar("T")
 
@@ -137,6 +140,11 @@ def _write(folder: Path, stem: str, key: str, value: object) -> None:
     for older in folder.glob(f"{stem}-*{_SUFFIX}"):
         if older != target:
             older.unlink(missing_ok=True)
+    # A writer killed mid-write leaves its temporary file; a live writer's is seconds old.
+    for leftover in folder.glob(f".{stem}-*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > _LEFTOVER_SECONDS:
+                leftover.unlink()
 
 
 def cached(

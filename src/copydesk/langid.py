@@ -32,9 +32,11 @@ UNDETERMINED = "und"
 class LanguageProfiles:
     """langdetect's profiles as it loads them, stored sparsely (about 4 % of the
     probabilities are not zero): ``words[i]`` has ``probabilities[j]`` for language
-    ``languages[language_indexes[j]]``, ``j`` from ``starts[i]`` up to ``starts[i + 1]``."""
+    ``languages[language_indexes[j]]``, ``j`` from ``starts[i]`` up to ``starts[i + 1]``;
+    ``width`` is the length of every row (langdetect sizes rows by the files of its folder)."""
 
     languages: tuple[str, ...]
+    width: int
     words: tuple[str, ...]
     starts: array[int]
     language_indexes: array[int]
@@ -51,7 +53,9 @@ class LanguageProfiles:
                     indexes.append(index)
                     probabilities.append(probability)
             starts.append(len(indexes))
-        return cls(tuple(factory.langlist), tuple(table), starts, indexes, probabilities)
+        width = len(next(iter(table.values()), ()))
+        languages = tuple(factory.langlist)
+        return cls(languages, width, tuple(table), starts, indexes, probabilities)
 
     def table(self) -> ProfileTable:
         """The word -> probability-per-language table, equal to langdetect's own."""
@@ -75,7 +79,7 @@ class ProfileTable(Mapping[str, list[float]]):
         if row is None:
             i = self._row_of[word]
             p = self._profiles
-            row = [0.0] * len(p.languages)
+            row = [0.0] * p.width
             for j in range(p.starts[i], p.starts[i + 1]):
                 row[p.language_indexes[j]] = p.probabilities[j]
             self._rows[word] = row
