@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import click
@@ -12,6 +15,12 @@ from hypothesis import HealthCheck, settings
 
 from copydesk.glossary import Glossary, load_glossary
 from copydesk_flows._prefect import apply_env_defaults
+
+# The suite's own cache folder (every subprocess inherits it): tests never read or write the
+# user's cache of loaded data.
+_TEST_CACHE = tempfile.mkdtemp(prefix="copydesk-test-cache-")
+os.environ["COPYDESK_CACHE_DIR"] = _TEST_CACHE
+atexit.register(shutil.rmtree, _TEST_CACHE, ignore_errors=True)
 
 # The quiet, offline Prefect defaults that `copydesk run` applies before a flow runs, for
 # the flows these tests run in this process.

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from copydesk._yaml import LineDict, MappingReader, Position, decode_utf8, load_yaml
+from copydesk.disk_cache import cached
 from copydesk.errors import GlossaryError
 from copydesk.load import read_regular_file
 
@@ -329,16 +330,30 @@ def parse_glossary_file(path: Path, text: str) -> tuple[list[Entry], str | None]
 def load_glossary(directory: str | Path | None = None) -> Glossary:
     """Load every ``*.yaml`` glossary file of ``directory`` (default: the shipped one).
 
-    A missing folder is an error; an empty one gives an empty glossary.
+    A missing folder is an error; an empty one gives an empty glossary. A glossary that
+    loaded before from the same files' bytes is read back from the disk cache
+    (:mod:`copydesk.disk_cache`).
     """
     folder = Path(directory) if directory is not None else default_glossary_dir()
     if not folder.is_dir():
         msg = f"{folder}: glossary folder not found"
         raise GlossaryError(msg)
+    files = sorted(folder.glob("*.yaml"))
+    try:
+        content = [
+            path.name.encode() + b"\0" + read_regular_file(path, "a glossary file", GlossaryError)
+            for path in files
+        ]
+    except GlossaryError:
+        # An unreadable file: the loader reports it, in its own order among the errors.
+        return _load_glossary_files(files)
+    return cached("glossary", str(folder), content, Glossary, lambda: _load_glossary_files(files))
+
+
+def _load_glossary_files(files: list[Path]) -> Glossary:
     digest = hashlib.sha256()
     entries: list[Entry] = []
     attributions: list[str] = []
-    files = sorted(folder.glob("*.yaml"))
     ids: dict[str, str] = {}
     for path in files:
         data = read_regular_file(path, "a glossary file", GlossaryError)

@@ -11,10 +11,14 @@ a code of letters can name a rule folder or reach a report.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterator
+from array import array
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
+from typing import Any
 
+from copydesk.disk_cache import cached, usable_cache_dir
 from copydesk.errors import InputError
 from copydesk.model import Language
 
@@ -24,10 +28,106 @@ SAMPLE_CHARS = 20_000
 UNDETERMINED = "und"
 
 
+@dataclass(frozen=True)
+class LanguageProfiles:
+    """langdetect's profiles as it loads them, stored sparsely (about 4 % of the
+    probabilities are not zero): ``words[i]`` has ``probabilities[j]`` for language
+    ``languages[language_indexes[j]]``, ``j`` from ``starts[i]`` up to ``starts[i + 1]``;
+    ``width`` is the length of every row (langdetect sizes rows by the files of its folder)."""
+
+    languages: tuple[str, ...]
+    width: int
+    words: tuple[str, ...]
+    starts: array[int]
+    language_indexes: array[int]
+    probabilities: array[float]
+
+    @classmethod
+    def from_factory(cls, factory: Any) -> LanguageProfiles:
+        """The profiles a loaded ``langdetect.DetectorFactory`` holds."""
+        starts, indexes, probabilities = array("l", [0]), array("H"), array("d")
+        table: dict[str, list[float]] = factory.word_lang_prob_map
+        for row in table.values():
+            for index, probability in enumerate(row):
+                if probability:
+                    indexes.append(index)
+                    probabilities.append(probability)
+            starts.append(len(indexes))
+        width = len(next(iter(table.values()), ()))
+        languages = tuple(factory.langlist)
+        return cls(languages, width, tuple(table), starts, indexes, probabilities)
+
+    def table(self) -> ProfileTable:
+        """The word -> probability-per-language table, equal to langdetect's own."""
+        return ProfileTable(self)
+
+
+class ProfileTable(Mapping[str, list[float]]):
+    """langdetect's word table built row by row as words are looked up.
+
+    Building all 87,000 rows takes as long as langdetect's own loading; an article looks up
+    a few thousand of them.
+    """
+
+    def __init__(self, profiles: LanguageProfiles) -> None:
+        self._profiles = profiles
+        self._row_of = dict(zip(profiles.words, range(len(profiles.words)), strict=True))
+        self._rows: dict[str, list[float]] = {}
+
+    def __getitem__(self, word: str) -> list[float]:
+        row = self._rows.get(word)
+        if row is None:
+            i = self._row_of[word]
+            p = self._profiles
+            row = [0.0] * p.width
+            for j in range(p.starts[i], p.starts[i + 1]):
+                row[p.language_indexes[j]] = p.probabilities[j]
+            self._rows[word] = row
+        return row
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._row_of
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row_of)
+
+    def __len__(self) -> int:
+        return len(self._row_of)
+
+
 def _detector_factory() -> None:
-    from langdetect import DetectorFactory
+    """langdetect's factory with a fixed seed, its profiles read through the disk cache.
+
+    Building the profiles' table from their JSON is most of a short run's detection time;
+    the cache stores the table langdetect itself built, so results are the same.
+    """
+    from langdetect import DetectorFactory, detector_factory
 
     DetectorFactory.seed = 0
+    if detector_factory._factory is not None:
+        return
+    folder = Path(detector_factory.PROFILES_DIRECTORY)
+    if usable_cache_dir() is None:  # nothing to store: skip converting the table
+        detector_factory.init_factory()
+        return
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_file())
+    content = [p.name.encode() + b"\0" + p.read_bytes() for p in files]
+    loaded: list[Any] = []
+
+    def load_profiles() -> LanguageProfiles:
+        factory = DetectorFactory()
+        factory.load_profile(str(folder))
+        loaded.append(factory)
+        return LanguageProfiles.from_factory(factory)
+
+    profiles = cached("langdetect-profiles", str(folder), content, LanguageProfiles, load_profiles)
+    if loaded:  # built in this process: langdetect's own table is at hand
+        detector_factory._factory = loaded[0]
+        return
+    factory = DetectorFactory()
+    factory.langlist = list(profiles.languages)
+    factory.word_lang_prob_map = profiles.table()
+    detector_factory._factory = factory
 
 
 def detect_language(text: str) -> Language:

@@ -80,6 +80,7 @@ nothing and :class:`SpellingChecker` notes that the step was skipped.
 
 from __future__ import annotations
 
+import pkgutil
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -90,6 +91,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from copydesk._cache import BoundedCache
+from copydesk.disk_cache import cached
 from copydesk.findings._words import (
     fold_accents,
     iter_words,
@@ -192,11 +194,23 @@ _BRITISH_TO_AMERICAN: tuple[tuple[str, str], ...] = (
 
 @cache
 def _checker(language: str) -> SpellChecker:
-    """One SpellChecker per language, loaded once (about 0.1 s for English)."""
+    """One SpellChecker per language, loaded once (about 0.2 s for English, 0.05 s read
+    back from the disk cache, keyed by pyspellchecker's version and word list)."""
+    import spellchecker
     from spellchecker import SpellChecker
 
-    # distance=1: candidates at distance 2 cost about a hundred times more per word
-    return SpellChecker(language=language, distance=1)
+    def build() -> SpellChecker:
+        # distance=1: candidates at distance 2 cost about a hundred times more per word
+        return SpellChecker(language=language, distance=1)
+
+    try:
+        word_list = pkgutil.get_data("spellchecker", f"resources/{language.lower()}.json.gz")
+    except OSError:
+        word_list = None
+    if word_list is None:  # no such language: pyspellchecker says so
+        return build()
+    content = (str(getattr(spellchecker, "__version__", "")).encode(), word_list)
+    return cached("spelling-word-list", language, content, SpellChecker, build)
 
 
 class _WordList:

@@ -21,6 +21,7 @@ from typing import Any
 import regex
 
 from copydesk._yaml import MappingReader, decode_utf8, load_yaml
+from copydesk.disk_cache import cached
 from copydesk.errors import InputError, RuleFileError
 from copydesk.load import read_regular_file
 from copydesk.model import SEVERITIES, Severity
@@ -330,13 +331,22 @@ def load_rule_file(path: Path, fields: Collection[str]) -> tuple[Rule, ...]:
     templates of ``fields``, the values the checker computes for each finding.
     """
     data = read_regular_file(path, "a rule file", RuleFileError)
-    return tuple(_load_file(path, data, path.stem, fields))
+    content = ("\0".join(sorted(fields)).encode(), data)
+    return cached(
+        "rule-file",
+        str(path),
+        content,
+        tuple,
+        lambda: tuple(_load_file(path, data, path.stem, fields)),
+    )
 
 
 def load_rules(language: str, directory: Path | None = None) -> RuleSet:
     """Load the rule pack for ``language`` from ``directory`` (default: the shipped pack).
 
-    Files are read in name order; a language without a folder gives an empty rule set.
+    Files are read in name order; a language without a folder gives an empty rule set. A
+    pack that loaded before from the same files' bytes is read back from the disk cache
+    (:mod:`copydesk.disk_cache`).
     ``content_hash`` is the first 12 hex digits of a SHA-256 over the files' names and bytes.
 
     >>> rules = load_rules("xx")
@@ -344,11 +354,25 @@ def load_rules(language: str, directory: Path | None = None) -> RuleSet:
     ((), 12)
     """
     folder = default_rules_directory(language) if directory is None else directory
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    try:
+        content = [
+            path.name.encode() + b"\0" + read_regular_file(path, "a rule file", RuleFileError)
+            for path in files
+        ]
+    except RuleFileError:
+        # An unreadable file: the loader reports it, in its own order among the errors.
+        return _load_pack(language, files)
+    return cached(
+        "rules", f"{language}\0{folder}", content, RuleSet, lambda: _load_pack(language, files)
+    )
+
+
+def _load_pack(language: str, files: list[Path]) -> RuleSet:
     digest = hashlib.sha256()
     rules: list[Rule] = []
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.yaml")):
-            data = read_regular_file(path, "a rule file", RuleFileError)
-            digest.update(path.name.encode("utf-8") + b"\0" + data + b"\0")
-            rules.extend(_load_file(path, data, f"{language}.{path.stem}"))
+    for path in files:
+        data = read_regular_file(path, "a rule file", RuleFileError)
+        digest.update(path.name.encode("utf-8") + b"\0" + data + b"\0")
+        rules.extend(_load_file(path, data, f"{language}.{path.stem}"))
     return RuleSet(language=language, rules=tuple(rules), content_hash=digest.hexdigest()[:12])
