@@ -8,7 +8,9 @@ change of its own) in a temporary folder, then times, in one run:
 2. the core plus the files: the same, plus :func:`copydesk.output.write_outputs`;
 3. the ``clean-inbox`` flow (Prefect ephemeral mode, heartbeats off) on the same inbox; the
    temporary server is started by a trivial flow first and timed apart;
-4. the flow again on the unchanged inbox (everything skipped).
+4. the flow again on the unchanged inbox (everything skipped);
+5. with ``--dask-workers N``, the flow on a copy of the inbox on a local Dask cluster of ``N``
+   worker processes (started before the clock, each loading the settings on its first chunk).
 
 and prints each time, per article, and the ratio flow / core.
 """
@@ -45,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--chunk-size", type=int, default=25)
     parser.add_argument("--glossary", default=None, help="Glossary folder (default: shipped).")
+    parser.add_argument("--dask-workers", type=int, default=0, help="Also on Dask (0: not).")
     args = parser.parse_args(argv)
 
     from copydesk_flows._prefect import apply_env_defaults
@@ -97,6 +100,24 @@ def main(argv: list[str] | None = None) -> None:
             second = clean_inbox(str(work / "inbox"), spec=spec, chunk_size=args.chunk_size)
             rerun = time.perf_counter() - t0
 
+            dask_time = 0.0
+            if args.dask_workers:
+                from distributed import LocalCluster
+
+                make_articles(work / "dask" / "inbox", args.count)
+                with LocalCluster(
+                    n_workers=args.dask_workers, threads_per_worker=1, dashboard_address=None
+                ) as cluster:
+                    t0 = time.perf_counter()
+                    third = clean_inbox(
+                        str(work / "dask" / "inbox"),
+                        spec=spec,
+                        chunk_size=args.chunk_size,
+                        dask_address=cluster.scheduler_address,
+                    )
+                    dask_time = time.perf_counter() - t0
+                assert len(third["cleaned"]) == args.count, "unexpected Dask flow result"
+
     n = args.count
     assert len(first["cleaned"]) == n and len(second["skipped"]) == n, "unexpected flow result"
     print(f"{n} seed-size articles, chunks of {args.chunk_size}, {os.cpu_count()} CPU(s)")
@@ -106,11 +127,15 @@ def main(argv: list[str] | None = None) -> None:
         ("core + write_outputs()", core_files),
         ("clean-inbox flow", flow_time),
         ("clean-inbox again (all skipped)", rerun),
+        *([("clean-inbox on dask", dask_time)] if args.dask_workers else []),
     ):
         print(f"{label:34}{seconds:9.2f}{1000 * seconds / n:12.2f}")
     print(f"Prefect ephemeral server start (once): {startup:.2f} s")
     print(f"ratio flow / core: {flow_time / core:.2f}")
     print(f"ratio flow / (core + files): {flow_time / core_files:.2f}")
+    if args.dask_workers:
+        ratio = dask_time / flow_time
+        print(f"ratio dask ({args.dask_workers} workers) / in-process flow: {ratio:.2f}")
 
 
 if __name__ == "__main__":
