@@ -41,7 +41,7 @@ def test_quick_suite_prints_a_row_for_every_benchmark() -> None:
         assert len(cells) == 4, row
         measure, ours, baseline, ratio = cells
         if ratio:  # a measured ratio beside both figures
-            assert re.fullmatch(r"\d+\.\d+", ratio), row
+            assert re.fullmatch(r"\d+\.\d\d|1/[\d,]+", ratio), row
             assert re.fullmatch(r"\d+(\.\d+)?", ours), row
             assert re.fullmatch(r"\d+(\.\d+)?", baseline), row
         else:  # a skipped baseline says why, or a row of its own figure only
