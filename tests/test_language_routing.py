@@ -10,11 +10,13 @@ the routing is switched off (the test says which pairs have nothing to act with 
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
 from copydesk import pipeline
 from copydesk.langid import foreign_spans
+from copydesk.model import Language
 from copydesk.pipeline import clean, default_settings
 
 # Names with other languages' house forms (Moscow/Moskau/Moscou/Moscú/Москва, Sochi, Idlib),
@@ -151,3 +153,39 @@ def test_cleaning_a_mixed_article_twice_changes_nothing(
     assert twice.cleaned == once.cleaned
     assert twice.applied_edits == ()
     assert [f.rule for f in twice.findings] == [f.rule for f in once.findings]
+
+
+def test_an_opening_the_dictionary_reads_is_not_detected_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed = (Path(__file__).parent.parent / "seeds" / "sochi-summit.txt").read_text()
+    expected = clean(seed)
+    assert expected.cleaned[:2000] != seed[:2000]  # cleaning changes the opening
+    calls: list[str] = []
+    detect = pipeline.detect_language
+
+    def counting(text: str) -> Language:
+        calls.append(text)
+        return detect(text)
+
+    monkeypatch.setattr(pipeline, "detect_language", counting)
+    assert clean(seed) == expected
+    assert calls == [seed]  # the article once, its cleaned opening not again
+
+
+def test_an_opening_the_dictionary_cannot_read_is_detected_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed = (Path(__file__).parent.parent / "seeds" / "sochi-summit.txt").read_text()
+    expected = clean(seed)
+    monkeypatch.setattr(pipeline, "reads_as", lambda _text, _language: False)
+    calls: list[str] = []
+    detect = pipeline.detect_language
+
+    def counting(text: str) -> Language:
+        calls.append(text)
+        return detect(text)
+
+    monkeypatch.setattr(pipeline, "detect_language", counting)
+    assert clean(seed) == expected
+    assert calls == [seed, expected.cleaned]
