@@ -10,11 +10,13 @@ the routing is switched off (the test says which pairs have nothing to act with 
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
 from copydesk import pipeline
 from copydesk.langid import foreign_spans
+from copydesk.model import Language
 from copydesk.pipeline import clean, default_settings
 
 # Names with other languages' house forms (Moscow/Moskau/Moscou/Moscú/Москва, Sochi, Idlib),
@@ -151,3 +153,25 @@ def test_cleaning_a_mixed_article_twice_changes_nothing(
     assert twice.cleaned == once.cleaned
     assert twice.applied_edits == ()
     assert [f.rule for f in twice.findings] == [f.rule for f in once.findings]
+
+
+@pytest.mark.parametrize("dictionary", [True, False])
+def test_an_opening_the_dictionary_reads_is_not_detected_again(
+    dictionary: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed = (Path(__file__).parent.parent / "seeds" / "sochi-summit.txt").read_text()
+    expected = clean(seed)
+    assert expected.cleaned[:2000] != seed[:2000]  # cleaning changes the opening
+    if not dictionary:  # as for a language without a dictionary
+        monkeypatch.setattr(pipeline, "reads_as", lambda _text, _language: False)
+    calls: list[str] = []
+    detect = pipeline.detect_language
+
+    def counting(text: str) -> Language:
+        calls.append(text)
+        return detect(text)
+
+    monkeypatch.setattr(pipeline, "detect_language", counting)
+    assert clean(seed) == expected
+    # the article once; its cleaned opening again only when the dictionary cannot read it
+    assert calls == ([seed] if dictionary else [seed, expected.cleaned])

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -243,3 +247,67 @@ def test_a_run_is_scored_with_typed_values() -> None:
     assert isinstance(result.scores, Scores)
     assert result.scores.mqm.word_count == result.scores.words == 5
     assert result.scores.edit_rate.value > 0 and result.scores.reference is None
+
+
+def test_edit_rate_counts_with_sacrebleus_own_code() -> None:
+    from sacrebleu.metrics.lib_ter import translation_edit_rate
+
+    from copydesk.scores.ter import _lib_ter
+
+    hyp = [
+        "the",
+        "summit",
+        "in",
+        "Sochi",
+        "ended",
+        "on",
+        "a",
+        "Tuesday",
+        "with",
+        "no",
+        "joint",
+        "statement",
+    ]
+    ref = ["on", "Tuesday", "the", "Sochi", "summit", "ended", "without", "a", "joint", "statement"]
+    assert _lib_ter().translation_edit_rate(hyp, ref) == translation_edit_rate(hyp, ref)
+
+
+@pytest.mark.parametrize("case_sensitive", [True, False])
+def test_ter_signature_is_sacrebleus_from_the_cache_too(
+    case_sensitive: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sacrebleu.metrics.ter import TER
+
+    from copydesk.scores.ter import ter_signature
+
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "cache"))
+    metric = TER(case_sensitive=case_sensitive)
+    metric.num_refs = 1
+    expected = str(metric.get_signature())
+    built = ter_signature(case_sensitive=case_sensitive)
+    stored = ter_signature(case_sensitive=case_sensitive)
+    assert built == stored == expected
+    assert len(list((tmp_path / "cache").glob("ter-signature-*"))) == 1
+
+
+def test_a_warm_check_does_not_import_sacrebleu(tmp_path: Path) -> None:
+    seed = Path(__file__).parent.parent / "seeds" / "sochi-summit.txt"
+    env = {**os.environ, "COPYDESK_CACHE_DIR": str(tmp_path / "cache")}
+    code = (
+        "import sys\n"
+        "from copydesk.cli import main\n"
+        "try:\n"
+        f"    main(['check', {str(seed)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('sacrebleu', 'portalocker', 'redis')))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        for _ in range(2)
+    ]
+    # The first run fills the cache; the second needs nothing of sacrebleu's package.
+    assert runs[1].stdout.splitlines()[-1] == "[]"

@@ -39,6 +39,7 @@ from copydesk.langid import (
     detect_language,
     foreign_spans,
     given_language,
+    reads_as,
 )
 from copydesk.limits import FindingCap, TooManyChanges, max_changes
 from copydesk.load import Document, display_name, load_bytes, load_path
@@ -259,7 +260,12 @@ def _clean(
     text = doc.text
     foreign = foreign_spans(text, lang.code) if lang.code != UNDETERMINED else []
     cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes, foreign)
-    if not language and cleaned[:SAMPLE_CHARS] != text[:SAMPLE_CHARS]:
+    if (
+        not language
+        and cleaned[:SAMPLE_CHARS] != text[:SAMPLE_CHARS]
+        # An opening the dictionary reads as the language needs no second detection.
+        and not reads_as(cleaned[:SAMPLE_CHARS], lang.code)
+    ):
         # Cleaning must leave text that cleaning leaves alone: a short text of names can read
         # as German, then as English once a name takes its German house form, and cleaning it
         # again would change it back. Such an article is left as it is (its language can be

@@ -43,13 +43,19 @@ built without scoring anything.
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import re
+import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import zip_longest
-from typing import Any
+from pathlib import Path
+from types import ModuleType
+from typing import Any, cast
 
+from copydesk.disk_cache import cached
 from copydesk.scores.base import Score
 
 __all__ = [
@@ -91,11 +97,57 @@ def ter_signature(*, case_sensitive: bool) -> str:
     >>> "case:mixed" in ter_signature(case_sensitive=True)
     True
     """
+    # Importing sacrebleu costs a tenth of a second (portalocker, redis), so the string is
+    # kept in the disk cache, keyed by the sacrebleu files that build it.
+    folder = _sacrebleu_folder()
+    content = (
+        (folder / name).read_bytes() for name in ("version.py", "metrics/base.py", "metrics/ter.py")
+    )
+    return cached(
+        "ter-signature",
+        f"case_sensitive={case_sensitive}",
+        content,
+        str,
+        lambda: _sacrebleu_ter_signature(case_sensitive=case_sensitive),
+    )
+
+
+def _sacrebleu_ter_signature(*, case_sensitive: bool) -> str:
     from sacrebleu.metrics.ter import TER
 
     metric = TER(case_sensitive=case_sensitive)
     metric.num_refs = 1  # what corpus_score records for one reference per segment
     return str(metric.get_signature())
+
+
+def _sacrebleu_folder() -> Path:
+    """sacrebleu's package folder, found without importing the package."""
+    spec = importlib.util.find_spec("sacrebleu")
+    if spec is None or not spec.submodule_search_locations:
+        msg = "sacrebleu is not installed"
+        raise ImportError(msg)
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@cache
+def _lib_ter() -> ModuleType:
+    """sacrebleu's ``lib_ter`` (standard library imports only), loaded from its file.
+
+    Importing ``sacrebleu.metrics.lib_ter`` runs the package's ``__init__``, which imports
+    every metric, portalocker and redis; the edit rate needs none of them. The code run is
+    sacrebleu's own, so the counts are identical.
+    """
+    loaded = sys.modules.get("sacrebleu.metrics.lib_ter")
+    if loaded is not None:
+        return loaded
+    path = _sacrebleu_folder() / "metrics" / "lib_ter.py"
+    spec = importlib.util.spec_from_file_location("copydesk._sacrebleu_lib_ter", path)
+    if spec is None or spec.loader is None:
+        msg = f"cannot load {path}"
+        raise ImportError(msg)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def ter_value(edits: float, reference_words: float) -> float:
@@ -156,8 +208,10 @@ class EditCount:
             self._add_unit(hyp_unit.split(), ref_unit.split())
 
     def _ter(self, hypothesis: Words, reference: Words) -> None:
-        from sacrebleu.metrics.lib_ter import translation_edit_rate
-
+        translation_edit_rate = cast(
+            "Callable[[list[str], list[str]], tuple[int, int]]",
+            _lib_ter().translation_edit_rate,
+        )
         edits, ref_length = translation_edit_rate(list(hypothesis), list(reference))
         self.edits += edits
         self.reference_words += ref_length
