@@ -252,7 +252,7 @@ def test_a_run_is_scored_with_typed_values() -> None:
 def test_edit_rate_counts_with_sacrebleus_own_code() -> None:
     from sacrebleu.metrics.lib_ter import translation_edit_rate
 
-    from copydesk.scores.ter import _lib_ter
+    from copydesk.scores.ter import _lib_ter, _lib_ter_copy
 
     hyp = [
         "the",
@@ -269,7 +269,11 @@ def test_edit_rate_counts_with_sacrebleus_own_code() -> None:
         "statement",
     ]
     ref = ["on", "Tuesday", "the", "Sochi", "summit", "ended", "without", "a", "joint", "statement"]
-    assert _lib_ter().translation_edit_rate(hyp, ref) == translation_edit_rate(hyp, ref)
+    copy = _lib_ter_copy()  # the copy loaded from sacrebleu's file, not the package module
+    assert copy.__name__ != "sacrebleu.metrics.lib_ter"
+    assert copy.translation_edit_rate(hyp, ref) == translation_edit_rate(hyp, ref)
+    # once sacrebleu is imported, its own module is the one in use
+    assert _lib_ter().translation_edit_rate is translation_edit_rate
 
 
 @pytest.mark.parametrize("case_sensitive", [True, False])

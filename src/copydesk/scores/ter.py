@@ -129,17 +129,22 @@ def _sacrebleu_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-@cache
 def _lib_ter() -> ModuleType:
+    """sacrebleu's ``lib_ter``: the package's own module once something imported sacrebleu
+    (asked at every call, so that the module in use is always that one), else a copy loaded
+    from its file (:func:`_lib_ter_copy`)."""
+    loaded = sys.modules.get("sacrebleu.metrics.lib_ter")
+    return loaded if loaded is not None else _lib_ter_copy()
+
+
+@cache
+def _lib_ter_copy() -> ModuleType:
     """sacrebleu's ``lib_ter`` (standard library imports only), loaded from its file.
 
     Importing ``sacrebleu.metrics.lib_ter`` runs the package's ``__init__``, which imports
     every metric, portalocker and redis; the edit rate needs none of them. The code run is
     sacrebleu's own, so the counts are identical.
     """
-    loaded = sys.modules.get("sacrebleu.metrics.lib_ter")
-    if loaded is not None:
-        return loaded
     path = _sacrebleu_folder() / "metrics" / "lib_ter.py"
     spec = importlib.util.spec_from_file_location("copydesk._sacrebleu_lib_ter", path)
     if spec is None or spec.loader is None:
