@@ -22,12 +22,10 @@ Pure functions of the spellings and the word lists (read once per language).
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 
 from copydesk.findings.dictionaries import word_dictionary
 from copydesk.inflection import is_cyrillic
@@ -38,16 +36,13 @@ from copydesk.inflection import is_cyrillic
 ORDINARY_WORD_FREQUENCY = 100
 
 
-@lru_cache(maxsize=16)
-def _word_counts(lang: str) -> dict[str, int]:
-    """The word-frequency list pyspellchecker ships for ``lang`` (empty when it has none)."""
-    try:
-        data = resources.files("spellchecker").joinpath("resources", f"{lang}.json.gz")
-        with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
-            counts: dict[str, int] = json.load(text)
-    except (FileNotFoundError, ModuleNotFoundError, OSError, ValueError):
-        return {}
-    return counts
+def _word_counts(lang: str) -> Mapping[str, int]:
+    """The word-frequency list pyspellchecker ships for ``lang`` (empty when it has none),
+    as the spelling checker loaded it: one load (and one disk-cache entry) for both."""
+    # imported here: the spelling checker's module is only needed once a foreign form is met
+    from copydesk.findings.spelling import word_counts
+
+    return word_counts(lang)
 
 
 _WORD_SPLIT = re.compile(r"[\s\-'’]+")

@@ -213,6 +213,19 @@ def _checker(language: str) -> SpellChecker:
     return cached("spelling-word-list", language, content, SpellChecker, build)
 
 
+def word_counts(language: str) -> Mapping[str, int]:
+    """pyspellchecker's word frequencies for ``language`` (empty when it ships no list).
+
+    >>> word_counts("en")["the"] > word_counts("en").get("sochi", 0), dict(word_counts("xx"))
+    (True, {})
+    """
+    lang = _base_language(language)
+    if lang not in SPELLING_LANGUAGES:
+        return {}
+    counts: Mapping[str, int] = _checker(lang).word_frequency.dictionary
+    return counts
+
+
 class _WordList:
     """pyspellchecker's word list for a language (lower-case words, no inflection rules)."""
 
