@@ -287,13 +287,17 @@ def glossary() -> None:
     """Glossary maintenance."""
 
 
-@glossary.command(name="lint")
-@click.option(
+# The glossary folder of the glossary commands (the settings options declare their own).
+_GLOSSARY_DIR = click.option(
     "--glossary",
     "glossary_dir",
     type=click.Path(file_okay=False),
     help="Glossary folder (default: the shipped one).",
 )
+
+
+@glossary.command(name="lint")
+@_GLOSSARY_DIR
 def glossary_lint(glossary_dir: str | None) -> int:
     """Report conflicting variants, chains, hidden variants and failing examples.
 
@@ -399,12 +403,7 @@ def glossary_import(
 
 @glossary.command(name="export")
 @_GLOSSARY_FORMAT
-@click.option(
-    "--glossary",
-    "glossary_dir",
-    type=click.Path(file_okay=False),
-    help="Glossary folder (default: the shipped one).",
-)
+@_GLOSSARY_DIR
 @click.option("--output", type=click.Path(dir_okay=False), required=True, help="The file to write.")
 @_SOURCE_LANG
 @_TARGET_LANG
@@ -429,12 +428,7 @@ def glossary_export(
 
 @glossary.command(name="discover")
 @click.argument("articles", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--glossary",
-    "glossary_dir",
-    type=click.Path(file_okay=False),
-    help="Glossary folder (default: the shipped one).",
-)
+@_GLOSSARY_DIR
 @click.option("--top", type=click.IntRange(min=1), help="Show only the best N proposals.")
 def glossary_discover(articles: tuple[str, ...], glossary_dir: str | None, top: int | None) -> int:
     """Propose unseen spellings of glossary entries found in ARTICLES, as YAML with evidence.
