@@ -272,3 +272,17 @@ def test_after_an_alignment_by_length_a_name_one_segment_away_counts() -> None:
         aligned = SourceText(source, "ar", method, pairs)
         context = FindContext("en", load_rules("en"), HouseStyle(), source=aligned)
         assert [f.text for f in KeyTermsChecker().find(text, context)] == expected, method
+
+
+def test_findings_on_one_segment_keep_the_source_order_in_every_process() -> None:
+    """Two entries missing from the same segment give two findings on the same span; the
+    report lists them in the order the source names them, whatever the string hash seed."""
+    source = "Kämpfe in Syrien und in Gaziantep.\nPutin in Sotschi."
+    text = "Fighting in the country and in the city.\nPutin in the resort."
+    result = clean(text, default_settings(), language="en", source=source, source_language="de")
+    missing = [f for f in result.findings if f.rule == MISSING_RULE]
+    assert [f.advice for f in missing] == [
+        "name it 'Syria'",
+        "name it 'Gaziantep'",
+        "name it 'Sochi'",
+    ]

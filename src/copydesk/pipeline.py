@@ -168,7 +168,10 @@ def _find(
     )
     collect(checkers(), cleaned, context, cap)
     notes.extend(cap.notes())
-    return sorted(set(cap.findings()), key=lambda f: (f.start, f.end, f.rule))
+    # dict.fromkeys, not set: duplicates go, and findings on the same span keep the order
+    # their checker gave them (a set's order changes with the string hash seed).
+    unique = dict.fromkeys(cap.findings())
+    return sorted(unique, key=lambda f: (f.start, f.end, f.rule))
 
 
 def clean(
