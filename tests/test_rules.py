@@ -381,12 +381,24 @@ def test_a_rule_over_its_budget_is_skipped_with_a_note(tmp_path: Path) -> None:
     _write(tmp_path, "slow.yaml", SLOW_RULES)
     ruleset = load_rules("xx", tmp_path)
     notes: list[str] = []
-    findings = find_issues(SLOW_TEXT, ruleset, notes=notes)
+    # "noting" is a hit of slow-exception, whose exception must then be looked for.
+    findings = find_issues(SLOW_TEXT + " Officials were noting it.", ruleset, notes=notes)
     assert {f.rule for f in findings} == {"xx.slow.worth", "xx.slow.arabic-comma"}
     assert "rule xx.slow.chain skipped: over its time budget on this article" in notes
     assert "rule xx.slow.slow-fix skipped: over its time budget on this article" in notes
     assert "rule xx.slow.slow-exception skipped: over its time budget on this article" in notes
     assert len(notes) == len(set(notes)) == 3
+
+
+@pytest.mark.usefixtures("small_rule_budget")
+def test_an_exception_is_looked_for_only_when_a_hit_needs_it(tmp_path: Path) -> None:
+    _write(tmp_path, "slow.yaml", SLOW_RULES)
+    ruleset = load_rules("xx", tmp_path)
+    notes: list[str] = []
+    findings = find_issues(SLOW_TEXT, ruleset, notes=notes)  # no "noting": no hit to drop
+    assert {f.rule for f in findings} == {"xx.slow.worth", "xx.slow.arabic-comma"}
+    assert not any("slow-exception" in note for note in notes)
+    assert len(notes) == 2
 
 
 @pytest.mark.usefixtures("small_rule_budget")

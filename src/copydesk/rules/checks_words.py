@@ -42,6 +42,8 @@ _CYRILLIC = regex.compile(r"\p{Cyrillic}")
 
 def _mixed_words(text: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, word)`` of each run of letters holding both Latin and Cyrillic ones."""
+    if not (_CYRILLIC.search(text) and _LATIN.search(text)):
+        return  # text in one script: no word can mix them (one scan instead of one per word)
     for match in _WORD.finditer(text):
         word = match.group()
         if _LATIN.search(word) and _CYRILLIC.search(word):

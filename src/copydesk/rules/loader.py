@@ -67,6 +67,7 @@ RULE_KEYS = frozenset(
         "fix",
         "default",
         "link",
+        "budget",
         "examples",
     }
 )
@@ -109,6 +110,16 @@ def _compile(reader: MappingReader, key: str, source: str, flags: int = 0) -> An
         return regex.compile(source, flags)
     except regex.error as exc:
         raise reader.fail(key, f"is not a valid regular expression: {exc}") from exc
+
+
+def _budget(reader: MappingReader, extends: str) -> float:
+    """A rule's own time budget: milliseconds per megabyte of real text, above zero."""
+    if extends == CHECKER:
+        raise reader.fail(key="budget", problem="does not go with 'extends: checker'")
+    value = reader.data["budget"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise reader.fail(key="budget", problem="must be a number of milliseconds above 0")
+    return float(value)
 
 
 def _phrase_regex(phrases: tuple[str, ...]) -> str:
@@ -258,6 +269,7 @@ def _load_rule(
         if values.get(key) is not None:
             _check_template(values[key], key, compiled, names, reader)
     exceptions = reader.texts("exceptions") if "exceptions" in reader.data else ()
+    budget = _budget(reader, extends) if "budget" in reader.data else None
     flag, passing, examples_language, sourced = _examples(reader, extends == CHECKER)
 
     return Rule(
@@ -282,6 +294,7 @@ def _load_rule(
         link=values.get("link"),
         source=source,
         replacement=values.get("replacement"),
+        budget=budget,
         _regex=compiled,
         _exception_regexes=tuple(_compile(reader, "exceptions", e) for e in exceptions),
     )

@@ -36,6 +36,7 @@ from copydesk.spans import SpanIndex
 __all__ = [
     "CHECKER",
     "PACK_EXTENDS",
+    "REAL_TEXT_BUDGET_MS",
     "Match",
     "Rule",
     "RuleSet",
@@ -54,6 +55,12 @@ CHECKER = "checker"
 # 0.15 s (most take a few milliseconds): the allowance per megabyte is over 30 times that.
 RULE_TIME_BASE = 2.0
 RULE_TIME_PER_MB = 5.0
+
+
+#: What a rule may cost on real news text, in CPU milliseconds per megabyte, unless its rule
+#: file gives it a ``budget`` of its own. The benchmark suite times every rule of every pack on
+#: real text of its language and counts the rules over their budget (``bench/run.py``).
+REAL_TEXT_BUDGET_MS = 40.0
 
 
 def rule_time_budget(length: int) -> float:
@@ -150,6 +157,8 @@ class Rule:
     link: str | None = None
     source: str | None = None
     replacement: str | None = None
+    # Milliseconds per megabyte of real text (None: :data:`REAL_TEXT_BUDGET_MS`).
+    budget: float | None = None
     # The language a code checker's examples are read in (None: English; a pack's examples
     # are read in its pack's language).
     examples_language: str | None = None
@@ -163,6 +172,12 @@ class Rule:
         """The ``kind`` (flag or pass) example ``text`` with its source, when it was written
         with one."""
         return next((e for e in self.sourced_examples if (e.kind, e.text) == (kind, text)), None)
+
+    @property
+    def budget_ms_per_mb(self) -> float:
+        """The CPU milliseconds this rule may take per megabyte of real news text: its own
+        ``budget``, else :data:`REAL_TEXT_BUDGET_MS` (checked by ``bench/bench_patterns.py``)."""
+        return REAL_TEXT_BUDGET_MS if self.budget is None else self.budget
 
     @property
     def name(self) -> str:
@@ -216,12 +231,16 @@ class Rule:
         :class:`TimeoutError` when they take longer.
         """
         deadline = float("inf") if timeout is None else time.monotonic() + timeout
-        excluded = SpanIndex(
-            m.span()
-            for p in self._exception_regexes
-            for m in p.finditer(text, timeout=_remaining(deadline))
-        )
+        # The exceptions are looked for only once there is a hit they could drop: most rules
+        # have none in an article, and an exception costs as much as a pattern.
+        excluded: SpanIndex | None = None
         for hit in self._raw_hits(text, context or CheckContext(), deadline):
+            if excluded is None:
+                excluded = SpanIndex(
+                    m.span()
+                    for p in self._exception_regexes
+                    for m in p.finditer(text, timeout=_remaining(deadline))
+                )
             if not excluded.overlaps(hit.start, hit.end):
                 yield hit
 
