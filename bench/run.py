@@ -20,7 +20,9 @@ Rows, each measured in this run:
 - the ``clean-inbox`` flow against the core alone (``bench/bench_inbox.py``, its own process);
 - peak resident memory of ``copydesk check --format json`` at 1 and 10 MB
   (:func:`bench_scale.peak_run`), and the ratio between sizes;
-- Dask with 2 workers against the flow in-process (``bench/bench_inbox.py --dask-workers 2``).
+- Dask with 2 workers against the flow in-process (``bench/bench_inbox.py --dask-workers 2``);
+- the rules over their time budget: every rule of every pack timed on real text of its
+  language against its budget per megabyte (:func:`bench_patterns.rules_over_budget`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_cold_start import run as run_seed
 from bench_glossary import timed
+from bench_patterns import rules_over_budget
 from bench_scale import MB, check_json
 from corpus import SEED, real_text, realistic_glossary
 
@@ -314,6 +317,16 @@ def bench_memory(sizes: list[float], work: Path) -> Iterator[Row]:
         )  # fmt: skip
 
 
+def bench_rules(plan: Plan) -> Iterator[Row]:
+    over, total = rules_over_budget(plan.text_bytes, runs=plan.runs)
+    worst = ", ".join(f"{c.rule.id} {c.ms_per_mb:.0f}" for c in over[:3])
+    yield Row(
+        f"rules over their time budget on {_size(plan.text_bytes)} of real text per pack"
+        " (CPU ms per MB; bench/bench_patterns.py --real)",
+        f"{len(over)} of {total}", worst, "",
+    )  # fmt: skip
+
+
 def table(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
     lines = ["| measure | copydesk | baseline | ratio |", "| --- | ---: | ---: | ---: |"]
@@ -342,7 +355,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mem-100", action="store_true", help="also peak memory at 100 MB")
     parser.add_argument("--dask", action="store_true", help="also Dask, 2 workers, vs in-process")
     parser.add_argument(
-        "--only", default="", help="comma-separated groups: pipeline,seed,glossary,inbox,memory"
+        "--only",
+        default="",
+        help="comma-separated groups: pipeline,seed,glossary,inbox,memory,rules",
     )
     args = parser.parse_args(argv)
     plan = FULL if args.full else TINY if args.tiny else QUICK
@@ -358,6 +373,7 @@ def main(argv: list[str] | None = None) -> None:
             "glossary": lambda: bench_glossary(plan, work),
             "inbox": lambda: bench_inbox(counts, args.dask),
             "memory": lambda: bench_memory(memory, work),
+            "rules": lambda: bench_rules(plan),
         }
         for name, group in groups.items():
             if only and name not in only:

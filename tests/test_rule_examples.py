@@ -195,6 +195,14 @@ def test_fix_leaves_pass_example_alone(rule: Rule, text: str) -> None:
     assert fix_text_and_explain(text, ruleset, style) == (text, [])
 
 
+def test_the_time_budget_covers_every_pack() -> None:
+    packs = {p.name for p in PACKS_ROOT.iterdir() if p.is_dir() and any(p.glob("*.yaml"))}
+    assert {"en", "de", "fr", "es", "ru"} <= packs
+    assert {rule.id.split(".")[0] for rule in RULES} == packs
+    for language in packs:
+        assert {r.id for r in load_rules(language).rules} <= {r.id for r in RULES}
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_rule_keeps_its_time_budget_on_adversarial_input(rule: Rule) -> None:
     slow = rule_over_budget(rule)

@@ -54,6 +54,17 @@ def test_loads_minimal_file_with_defaults(tmp_path: Path) -> None:
     assert len(ruleset.content_hash) == 12
 
 
+def test_a_rule_may_have_its_own_budget_on_real_text(tmp_path: Path) -> None:
+    _write(
+        tmp_path, "calques.yaml", GOOD_RULE.replace("    message", "    budget: 120\n    message")
+    )
+    _write(tmp_path, "plain.yaml", GOOD_RULE)
+    own, plain = load_rules("xx", tmp_path).rules
+    assert (own.budget, own.budget_ms_per_mb) == (120.0, 120.0)
+    assert plain.budget is None
+    assert plain.budget_ms_per_mb == rules_module.REAL_TEXT_BUDGET_MS
+
+
 def test_content_hash_follows_the_bytes(tmp_path: Path) -> None:
     path = _write(tmp_path, "calques.yaml", GOOD_RULE)
     first = load_rules("xx", tmp_path).content_hash
@@ -109,6 +120,9 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
         (("defaults: {category: Style/Awkward}", "defaults: {severity: high}"), 2, "severity"),
         (("defaults: {category: Style/Awkward}\n", ""), 3, "'category' is missing"),
         (('    message: "Filler."\n', ""), 4, "'message' is missing"),
+        (("    message", "    budget: 0\n    message"), 7, "'budget' must be a number"),
+        (("    message", "    budget: fast\n    message"), 7, "'budget' must be a number"),
+        (("    message", "    budget: true\n    message"), 7, "'budget' must be a number"),
     ],
 )
 def test_bad_values_name_the_line(

@@ -99,7 +99,11 @@ def straight_single_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
     >>> [h.start for h in straight_single_quotes("Sie nannte es 'dumm'.", CheckContext())]
     [14, 19]
     """
+    if "'" not in text:
+        return  # one scan for the mark instead of the pattern tried at every position
     for offset, line in paragraphs(text):
+        if "'" not in line:
+            continue
         for match in _SINGLE.finditer(line):
             index = match.start()
             if _DECADE.match(line, index) or (index > 0 and line[index - 1].isdigit()):
