@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
 
 import pytest
+import regex
 
 from copydesk.config import HouseStyle
 from copydesk.errors import RuleFileError
@@ -15,6 +17,7 @@ from copydesk.pipeline import clean, default_settings
 from copydesk.report import render_json, render_markdown
 from copydesk.rules import RuleSet, fix_text_and_explain, load_rules
 from copydesk.rules import model as rules_module
+from copydesk.spans import SpanIndex
 from tests.conftest import SEED, SHARED_DATA
 from tests.pattern_budget import SLOW_RULES
 
@@ -402,6 +405,21 @@ def test_a_rule_over_its_budget_is_skipped_with_a_note(tmp_path: Path) -> None:
     assert "rule xx.slow.slow-fix skipped: over its time budget on this article" in notes
     assert "rule xx.slow.slow-exception skipped: over its time budget on this article" in notes
     assert len(notes) == len(set(notes)) == 3
+
+
+def test_exceptions_read_as_far_as_the_hits_give_the_full_scan_answer() -> None:
+    patterns = (regex.compile(r"ab|b"), regex.compile(r"\d*"), regex.compile(r"a+b?"))
+    pick = random.Random(7)
+    for _ in range(200):
+        text = "".join(pick.choice("ab1 ") for _ in range(pick.randrange(0, 30)))
+        full = SpanIndex(m.span() for p in patterns for m in p.finditer(text))
+        hits = (
+            [tuple(sorted(pick.sample(range(len(text) + 1), 2))) for _ in range(5)] if text else []
+        )
+        for order in (hits, sorted(hits), hits[::-1]):
+            lazy = rules_module._Exceptions(patterns, text, float("inf"))
+            for start, end in order:
+                assert lazy.overlaps(start, end) == full.overlaps(start, end), (text, start, end)
 
 
 @pytest.mark.usefixtures("small_rule_budget")

@@ -492,8 +492,9 @@ def _roman_numeral_i(line: str, start: int) -> bool:
 # Where the sentence of a reporting verb ends: . ! ? before a space and a capital, not after an
 # abbreviation or an initial ("Mr. Smith", "the U.S. Army"). An ellipsis does not end it: machine
 # translation glues sentences with one ("future… Major projects"), and the speech goes on.
+# The look-ahead lets every position but a mark fail before the look-behinds are tried.
 _SPEECH_END = re.compile(
-    r"(?<!\b[A-Za-z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bJr)(?<!\bSr)"
+    r"(?=[.!?])(?<!\b[A-Za-z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bJr)(?<!\bSr)"
     r"(?<!\bGen)(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bCol)(?<!\bProf)(?<!\bRev)"
     r"[.!?][\"”’)\]]*\s+(?=[\"“‘(]?[A-Z])"
 )
@@ -513,10 +514,19 @@ def first_person_reported(text: str, context: CheckContext) -> Iterator[Hit]:
     ...     "Lavrov said that our position is clear.", CheckContext())]
     ["his country's"]
     """
+    # One scan of the whole text finds the paragraphs with a reporting verb; only they are
+    # read. A verb starts at the same place in the text as in its paragraph: a match that
+    # runs on over a line break ("said\nthat", "pointed\nout") hides no verb start.
+    starts = [verb.start() for verb in _REPORTING.finditer(text)]
+    if not starts:
+        return
     for offset, line in paragraphs(text):
+        first = bisect.bisect_left(starts, offset)
+        if first == len(starts) or starts[first] >= offset + len(line):
+            continue  # no verb here: most paragraphs report no speech
         verbs = list(_REPORTING.finditer(line))
         if not verbs:
-            continue  # most paragraphs report no speech: their quotations are not needed
+            continue
         quoted = _Quoted(line)
         reported: list[tuple[int, int]] = []
         for verb in verbs:

@@ -22,6 +22,7 @@ per megabyte); the callers skip a rule that runs over it and say so in a note
 
 from __future__ import annotations
 
+import bisect
 import string
 import time
 from collections.abc import Iterator, Mapping
@@ -31,7 +32,6 @@ from typing import Any
 
 from copydesk.model import Finding, Severity
 from copydesk.rules.checks import CHECKS, CheckContext
-from copydesk.spans import SpanIndex
 
 __all__ = [
     "CHECKER",
@@ -119,6 +119,49 @@ def fill(template: str | None, match: Match) -> str | None:
     if any(match.named.get(name, "") is None for name in template_fields(template)):
         return None
     return template.format(*match.args, **match.named)
+
+
+class _Exceptions:
+    """The matches of a rule's exceptions, found as far into the text as asked.
+
+    Each exception's matches come from one ``finditer`` over the whole text, read only up to
+    the end of the latest hit asked about, so they are the very matches a full scan gives.
+    A pattern's matches do not overlap and come in order, so their ends come in order too:
+    the last match that starts before a hit's end reaches furthest.
+    """
+
+    def __init__(self, patterns: tuple[Any, ...], text: str, deadline: float) -> None:
+        self._matches = [p.finditer(text, timeout=_remaining(deadline)) for p in patterns]
+        self._starts: list[list[int]] = [[] for _ in patterns]
+        self._ends: list[list[int]] = [[] for _ in patterns]
+        self._next: list[tuple[int, int] | None] = [None for _ in patterns]
+        self._done = [False for _ in patterns]
+
+    def _read_to(self, index: int, end: int) -> None:
+        """Read exception ``index``'s matches that start before ``end``."""
+        while not self._done[index]:
+            span = self._next[index]
+            if span is None:
+                match = next(self._matches[index], None)
+                if match is None:
+                    self._done[index] = True
+                    return
+                span = match.span()
+            if span[0] >= end:
+                self._next[index] = span
+                return
+            self._next[index] = None
+            self._starts[index].append(span[0])
+            self._ends[index].append(span[1])
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a match ``(a, b)`` of an exception has ``a < end and start < b``."""
+        for index in range(len(self._matches)):
+            self._read_to(index, end)
+            before = bisect.bisect_left(self._starts[index], end)
+            if before and self._ends[index][before - 1] > start:
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -231,16 +274,13 @@ class Rule:
         :class:`TimeoutError` when they take longer.
         """
         deadline = float("inf") if timeout is None else time.monotonic() + timeout
-        # The exceptions are looked for only once there is a hit they could drop: most rules
-        # have none in an article, and an exception costs as much as a pattern.
-        excluded: SpanIndex | None = None
+        # The exceptions are looked for only once there is a hit they could drop, and only as
+        # far into the text as the hits reach: most rules have no hit in an article, and an
+        # exception costs as much as a pattern.
+        excluded: _Exceptions | None = None
         for hit in self._raw_hits(text, context or CheckContext(), deadline):
             if excluded is None:
-                excluded = SpanIndex(
-                    m.span()
-                    for p in self._exception_regexes
-                    for m in p.finditer(text, timeout=_remaining(deadline))
-                )
+                excluded = _Exceptions(self._exception_regexes, text, deadline)
             if not excluded.overlaps(hit.start, hit.end):
                 yield hit
 
