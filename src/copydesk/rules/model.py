@@ -17,7 +17,8 @@ Contract:
 
 Every pattern has a time budget per article (:func:`rule_time_budget`: a base plus an allowance
 per megabyte); the callers skip a rule that runs over it and say so in a note
-(:func:`over_budget_note`).
+(:func:`over_budget_note`). On real news text a rule should take far less: its budget in CPU
+milliseconds per megabyte (:attr:`Rule.budget_ms_per_mb`), which the benchmark suite checks.
 """
 
 from __future__ import annotations
