@@ -312,7 +312,7 @@ def test_ter_signature_is_sacrebleus_from_the_cache_too(
     assert len(list((tmp_path / "cache").glob("ter-signature-*"))) == 1
 
 
-def test_a_warm_check_does_not_import_sacrebleu(tmp_path: Path) -> None:
+def test_a_warm_check_imports_neither_sacrebleu_nor_yaml(tmp_path: Path) -> None:
     seed = Path(__file__).parent.parent / "seeds" / "sochi-summit.txt"
     env = {**os.environ, "COPYDESK_CACHE_DIR": str(tmp_path / "cache")}
     code = (
@@ -323,7 +323,7 @@ def test_a_warm_check_does_not_import_sacrebleu(tmp_path: Path) -> None:
         "except SystemExit:\n"
         "    pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('sacrebleu', 'portalocker', 'redis')))\n"
+        "('sacrebleu', 'portalocker', 'redis', 'yaml')))\n"
     )
     runs = [
         subprocess.run(
@@ -331,5 +331,6 @@ def test_a_warm_check_does_not_import_sacrebleu(tmp_path: Path) -> None:
         )
         for _ in range(2)
     ]
-    # The first run fills the cache; the second needs nothing of sacrebleu's package.
+    # The first run fills the cache; the second needs nothing of sacrebleu's package, and
+    # reads every data file's value from the cache (no YAML parsed).
     assert runs[1].stdout.splitlines()[-1] == "[]"
