@@ -319,3 +319,19 @@ def test_the_glossary_automaton_read_back_finds_what_a_built_one_finds(
     expected = built.find(text)
     assert expected and read_back.find(text) == expected == stored_first.find(text)
     assert (read_back.size, read_back.longest) == (built.size, built.longest)
+
+
+def test_the_glossary_lexicon_read_back_equals_a_built_one(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copydesk._cache import BoundedCache
+    from copydesk.settings import SettingsSpec, load_settings
+
+    glossary = load_settings(SettingsSpec()).glossary
+    spelling = copydesk.findings.spelling
+    monkeypatch.setattr(spelling, "_LEXICONS", BoundedCache(16))
+    built = spelling.glossary_lexicon(glossary, "en")
+    monkeypatch.setattr(spelling, "_LEXICONS", BoundedCache(16))
+    read_back = spelling.glossary_lexicon(glossary, "en")
+    assert read_back is not built and read_back == built and built.known
+    assert [p.name for p in cache_files(cache) if p.name.startswith("glossary-lexicon-")]

@@ -38,7 +38,16 @@ class WordTable(Mapping[str, int]):
     (10, 0, True, ['the', 'sochi'], 2)
     """
 
-    __slots__ = ("_counts", "_dict", "_lookups", "_mask", "_offsets", "_slots", "_text")
+    __slots__ = (
+        "_counts",
+        "_dict",
+        "_found",
+        "_lookups",
+        "_mask",
+        "_offsets",
+        "_slots",
+        "_text",
+    )
 
     def __init__(self, counts: Mapping[str, int]) -> None:
         words = list(counts)
@@ -63,9 +72,17 @@ class WordTable(Mapping[str, int]):
                 slot = (slot + 1) & self._mask
             self._slots[slot] = i
         self._dict: dict[str, int] | None = None
+        self._found: dict[str, int] = {}  # the row of each word looked up (-1: absent)
         self._lookups = 0
 
     def _index(self, word: str) -> int:
+        # Texts repeat their words (and n-grams): each is looked for once.
+        found = self._found.get(word)
+        if found is None:
+            found = self._found[word] = self._search(word)
+        return found
+
+    def _search(self, word: str) -> int:
         slot = _crc(word) & self._mask
         slots, offsets, text = self._slots, self._offsets, self._text
         while (i := slots[slot]) >= 0:
@@ -80,6 +97,7 @@ class WordTable(Mapping[str, int]):
         self._lookups += 1
         if self._lookups > PROMOTE_AFTER and self._dict is None:
             self._dict = dict(zip(self, self._counts, strict=True))
+            self._found = {}
         return self._dict
 
     def __getitem__(self, word: str) -> int:
@@ -109,6 +127,7 @@ class WordTable(Mapping[str, int]):
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self._text, self._offsets, self._counts, self._slots, self._mask = state
         self._dict = None
+        self._found = {}
         self._lookups = 0
 
 
