@@ -91,7 +91,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from copydesk._cache import BoundedCache
-from copydesk.disk_cache import cached
+from copydesk.disk_cache import cached, usable_cache_dir
 from copydesk.findings._words import (
     fold_accents,
     iter_words,
@@ -209,6 +209,8 @@ def _checker(language: str) -> SpellChecker:
     except OSError:
         word_list = None
     if word_list is None:  # no such language: pyspellchecker says so
+        return build()
+    if usable_cache_dir() is None:  # nothing to store: skip packing the list
         return build()
     content = (str(getattr(spellchecker, "__version__", "")).encode(), word_list)
     built: list[SpellChecker] = []
