@@ -210,3 +210,41 @@ def test_markdown_escapes_hostile_text_around_findings() -> None:
     assert "<script>" not in body and "\\<script\\>" in body
     assert "\\*bold\\*" in body and "\\[x\\]" in body and "\\|" in body
     assert "*the the* ⁽" in body
+
+
+def _process(code: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, check=False)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", str(SEED), "--format", "json"),  # a long output
+        ("check", str(SEED), "--format", "md"),
+        ("check", str(ROOT / "no-such-article.txt")),  # status 2, one error line
+        ("--version",),
+    ],
+)
+def test_the_command_ends_as_main_does(args: tuple[str, ...]) -> None:
+    """The command skips the interpreter's shutdown: same status, same output, all flushed."""
+    fast = _process("from copydesk.cli import console_main; console_main()", *args)
+    plain = _process("from copydesk.cli import main; main()", *args)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (
+        plain.returncode,
+        plain.stdout,
+        plain.stderr,
+    )
+    assert fast.stdout or fast.stderr
+
+
+def test_the_command_exits_the_usual_way_when_something_waits_for_the_exit() -> None:
+    code = (
+        "import atexit\n"
+        "atexit.register(print, 'the exit handler ran')\n"
+        "from copydesk.cli import console_main\n"
+        "console_main()\n"
+    )
+    done = _process(code, "check", str(SEED))
+    plain = _process("from copydesk.cli import main; main()", "check", str(SEED))
+    assert done.returncode == plain.returncode
+    assert done.stdout == plain.stdout + b"the exit handler ran\n"

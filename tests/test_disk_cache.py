@@ -299,3 +299,39 @@ def test_a_killed_writers_temporary_file_is_swept(cache: Path, glossary_dir: Pat
     )
     load_glossary(glossary_dir)
     assert not old.exists() and fresh.exists()
+
+
+def test_the_glossary_automaton_read_back_finds_what_a_built_one_finds(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copydesk.matcher
+    from copydesk.settings import SettingsSpec, load_settings
+
+    glossary = load_settings(SettingsSpec()).glossary
+    text = SEED.read_text(encoding="utf-8") + "\nПереговоры в Идлебе; Idleb, Sotchi and HTS.\n"
+    built = copydesk.matcher.Automaton(glossary)
+    monkeypatch.setattr(copydesk.matcher, "_AUTOMATA", copydesk.matcher.BoundedCache(8))
+    stored_first = copydesk.matcher.compile_glossary(glossary)  # builds and stores
+    monkeypatch.setattr(copydesk.matcher, "_AUTOMATA", copydesk.matcher.BoundedCache(8))
+    read_back = copydesk.matcher.compile_glossary(glossary)  # reads the stored keys
+    assert read_back is not stored_first
+    assert [p.name.split("-")[1] for p in cache_files(cache)].count("automaton") == 1
+    expected = built.find(text)
+    assert expected and read_back.find(text) == expected == stored_first.find(text)
+    assert (read_back.size, read_back.longest) == (built.size, built.longest)
+
+
+def test_the_glossary_lexicon_read_back_equals_a_built_one(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copydesk._cache import BoundedCache
+    from copydesk.settings import SettingsSpec, load_settings
+
+    glossary = load_settings(SettingsSpec()).glossary
+    spelling = copydesk.findings.spelling
+    monkeypatch.setattr(spelling, "_LEXICONS", BoundedCache(16))
+    built = spelling.glossary_lexicon(glossary, "en")
+    monkeypatch.setattr(spelling, "_LEXICONS", BoundedCache(16))
+    read_back = spelling.glossary_lexicon(glossary, "en")
+    assert read_back is not built and read_back == built and built.known
+    assert [p.name for p in cache_files(cache) if p.name.startswith("glossary-lexicon-")]

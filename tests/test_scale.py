@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +40,15 @@ from .conftest import ROOT, SEED
 
 @pytest.fixture
 def ter_lengths(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, int]]]:
-    """The (hypothesis, reference) word counts of every segment given to sacrebleu's TER."""
-    from sacrebleu.metrics import lib_ter
-
+    """The (hypothesis, reference) word counts of every segment given to TER."""
     seen: list[tuple[int, int]] = []
-    real = lib_ter.translation_edit_rate
+    real = ter.translation_edit_rate
 
-    def recording(hyp: list[str], ref: list[str]) -> tuple[int, int]:
+    def recording(hyp: Sequence[str], ref: Sequence[str]) -> tuple[int, int]:
         seen.append((len(hyp), len(ref)))
-        result: tuple[int, int] = real(hyp, ref)
-        return result
+        return real(hyp, ref)
 
-    monkeypatch.setattr(lib_ter, "translation_edit_rate", recording)
+    monkeypatch.setattr(ter, "translation_edit_rate", recording)
     yield seen
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -249,10 +250,10 @@ def test_a_run_is_scored_with_typed_values() -> None:
     assert result.scores.edit_rate.value > 0 and result.scores.reference is None
 
 
-def test_edit_rate_counts_with_sacrebleus_own_code() -> None:
+def test_edit_rate_counts_as_sacrebleu_does() -> None:
     from sacrebleu.metrics.lib_ter import translation_edit_rate
 
-    from copydesk.scores.ter import _lib_ter, _lib_ter_copy
+    from copydesk.scores.tercom import translation_edit_rate as counted
 
     hyp = [
         "the",
@@ -269,11 +270,28 @@ def test_edit_rate_counts_with_sacrebleus_own_code() -> None:
         "statement",
     ]
     ref = ["on", "Tuesday", "the", "Sochi", "summit", "ended", "without", "a", "joint", "statement"]
-    copy = _lib_ter_copy()  # the copy loaded from sacrebleu's file, not the package module
-    assert copy.__name__ != "sacrebleu.metrics.lib_ter"
-    assert copy.translation_edit_rate(hyp, ref) == translation_edit_rate(hyp, ref)
-    # once sacrebleu is imported, its own module is the one in use
-    assert _lib_ter().translation_edit_rate is translation_edit_rate
+    assert counted(hyp, ref) == translation_edit_rate(hyp, ref) == (7, 10)
+
+
+def test_a_repeated_line_is_counted_once_and_added_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from copydesk.scores import ter
+
+    calls: list[tuple[str, ...]] = []
+    real = ter.translation_edit_rate
+
+    def counting(hyp: Sequence[str], ref: Sequence[str]) -> tuple[int, int]:
+        calls.append(tuple(hyp))
+        return real(hyp, ref)
+
+    monkeypatch.setattr(ter, "translation_edit_rate", counting)
+    once = ter.count_edits([("the regime said", "the government said")], case_sensitive=True)
+    pairs = [("the regime said", "the government said"), ("a b", "a c")] * 3
+    thrice = ter.count_edits(pairs, case_sensitive=True)
+    assert (thrice.edits, thrice.reference_words) == (3 * once.edits + 3, 3 * 3 + 3 * 2)
+    assert thrice.segments == 6
+    assert calls == [("the", "regime", "said"), ("the", "regime", "said"), ("a", "b")]
 
 
 @pytest.mark.parametrize("case_sensitive", [True, False])
@@ -294,7 +312,7 @@ def test_ter_signature_is_sacrebleus_from_the_cache_too(
     assert len(list((tmp_path / "cache").glob("ter-signature-*"))) == 1
 
 
-def test_a_warm_check_does_not_import_sacrebleu(tmp_path: Path) -> None:
+def test_a_warm_check_imports_neither_sacrebleu_nor_yaml(tmp_path: Path) -> None:
     seed = Path(__file__).parent.parent / "seeds" / "sochi-summit.txt"
     env = {**os.environ, "COPYDESK_CACHE_DIR": str(tmp_path / "cache")}
     code = (
@@ -305,7 +323,7 @@ def test_a_warm_check_does_not_import_sacrebleu(tmp_path: Path) -> None:
         "except SystemExit:\n"
         "    pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('sacrebleu', 'portalocker', 'redis')))\n"
+        "('sacrebleu', 'portalocker', 'redis', 'yaml')))\n"
     )
     runs = [
         subprocess.run(
@@ -313,5 +331,6 @@ def test_a_warm_check_does_not_import_sacrebleu(tmp_path: Path) -> None:
         )
         for _ in range(2)
     ]
-    # The first run fills the cache; the second needs nothing of sacrebleu's package.
+    # The first run fills the cache; the second needs nothing of sacrebleu's package, and
+    # reads every data file's value from the cache (no YAML parsed).
     assert runs[1].stdout.splitlines()[-1] == "[]"

@@ -1,6 +1,6 @@
 """``python -m copydesk`` runs the command line."""
 
-from copydesk.cli import main
+from copydesk.cli import console_main
 
 if __name__ == "__main__":
-    main()
+    console_main()

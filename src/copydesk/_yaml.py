@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 
 class LineDict(dict[str, Any]):
@@ -52,12 +54,23 @@ class LineList(list[Any]):
         return list(zip(self.item_lines, self.item_cols, strict=True))
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+@cache
+def _loaders() -> tuple[type[yaml.SafeLoader], type[yaml.SafeLoader]]:
+    """The loaders (libyaml's first), made on first use: a run whose data all comes from the
+    disk cache never imports PyYAML."""
+    import yaml
 
+    class _FastLineLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+        """The same loader on libyaml's parser, about ten times faster on a large glossary."""
 
-class _FastLineLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
-    """The same loader on libyaml's parser, about ten times faster on a large glossary."""
+    class _LineLoader(yaml.SafeLoader):
+        pass
+
+    for loader in (_LineLoader, _FastLineLoader):
+        loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+        loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+        loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    return _FastLineLoader, _LineLoader
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
@@ -72,6 +85,8 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
         if not isinstance(key, str):
             key = str(key)
         if key in result:
+            import yaml
+
             msg = f"duplicate key {key!r}"
             raise yaml.constructor.ConstructorError(None, None, msg, key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
@@ -94,14 +109,10 @@ def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
     try:
         return loader.construct_yaml_timestamp(node)
     except ValueError as exc:
+        import yaml
+
         msg = f"{node.value!r} is not a valid date ({exc})"
         raise yaml.constructor.ConstructorError(None, None, msg, node.start_mark) from None
-
-
-for _loader in (_LineLoader, _FastLineLoader):
-    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def line_col_at(data: str | bytes, offset: int) -> tuple[int, int]:
@@ -140,12 +151,15 @@ def load_yaml(path: Path, text: str, error_type: type[Exception]) -> Any:
     libyaml parses first; a file it refuses is parsed again by the pure-Python parser, whose
     messages and positions every error keeps.
     """
+    import yaml
+
+    fast_loader, loader = _loaders()
     try:
-        return yaml.load(text, Loader=_FastLineLoader)
+        return yaml.load(text, Loader=fast_loader)
     except (yaml.YAMLError, RecursionError):
         pass
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        return yaml.load(text, Loader=loader)
     except yaml.reader.ReaderError as exc:
         # A character YAML does not allow (a control character): name its line.
         line, col = line_col_at(text, exc.position)

@@ -7,6 +7,7 @@ turned into that line in one place, :func:`main`.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
 import sys
@@ -613,3 +614,32 @@ def main(argv: list[str] | None = None) -> None:
         where = display_name(exc.filename) if isinstance(exc.filename, str | bytes) else ""
         _fail(f"{where}: {exc.strerror or exc}")
     sys.exit(int(status) if isinstance(status, int) else 0)
+
+
+def console_main() -> None:
+    """The ``copydesk`` command (and ``python -m copydesk``): :func:`main`, then, when nothing
+    waits for the interpreter's shutdown (no exit handler, no other thread), the process
+    ends at once with the same status and its output flushed. Freeing the loaded data
+    object by object is about a seventh of a warm one-article check."""
+    try:
+        main()
+    except SystemExit as exc:
+        _exit_now(exc.code)
+        raise
+    _exit_now(0)
+
+
+def _exit_now(code: object) -> None:
+    """End the process with ``code`` now when that loses nothing; else return."""
+    if code is not None and not isinstance(code, int):
+        return  # a message for the interpreter to print
+    pending = getattr(atexit, "_ncallbacks", None)
+    threading = sys.modules.get("threading")
+    if pending is None or pending() or (threading is not None and threading.active_count() > 1):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # a closed pipe or stream: the interpreter reports it as usual
+    os._exit(code or 0)

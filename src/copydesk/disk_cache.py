@@ -28,7 +28,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -125,6 +124,8 @@ def _read(path: Path, expected: type[T]) -> T | None:
 
 def _write(folder: Path, stem: str, key: str, value: object) -> None:
     """Store ``value`` atomically as ``stem-key``; drop the slot's older files."""
+    import tempfile  # only to write: a warm run reads
+
     target = folder / f"{stem}-{key}{_SUFFIX}"
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{stem}-", suffix=".tmp")

@@ -21,6 +21,7 @@ from typing import Any
 from copydesk.disk_cache import cached, usable_cache_dir
 from copydesk.errors import InputError
 from copydesk.model import Language
+from copydesk.word_table import WordTable
 
 # langdetect's cost grows with the text; the opening of an article is enough to tell
 # its language, and a fixed sample keeps detection time flat on large inputs.
@@ -31,13 +32,15 @@ UNDETERMINED = "und"
 @dataclass(frozen=True)
 class LanguageProfiles:
     """langdetect's profiles as it loads them, stored sparsely (about 4 % of the
-    probabilities are not zero): ``words[i]`` has ``probabilities[j]`` for language
-    ``languages[language_indexes[j]]``, ``j`` from ``starts[i]`` up to ``starts[i + 1]``;
-    ``width`` is the length of every row (langdetect sizes rows by the files of its folder)."""
+    probabilities are not zero): the word of row ``i`` (``rows[word] == i``, a packed
+    :class:`~copydesk.word_table.WordTable` that reads back in a millisecond) has
+    ``probabilities[j]`` for language ``languages[language_indexes[j]]``, ``j`` from
+    ``starts[i]`` up to ``starts[i + 1]``; ``width`` is the length of every row (langdetect
+    sizes rows by the files of its folder)."""
 
     languages: tuple[str, ...]
     width: int
-    words: tuple[str, ...]
+    rows: WordTable
     starts: array[int]
     language_indexes: array[int]
     probabilities: array[float]
@@ -55,7 +58,8 @@ class LanguageProfiles:
             starts.append(len(indexes))
         width = len(next(iter(table.values()), ()))
         languages = tuple(factory.langlist)
-        return cls(languages, width, tuple(table), starts, indexes, probabilities)
+        rows = WordTable({word: i for i, word in enumerate(table)})
+        return cls(languages, width, rows, starts, indexes, probabilities)
 
     def table(self) -> ProfileTable:
         """The word -> probability-per-language table, equal to langdetect's own."""
@@ -71,7 +75,7 @@ class ProfileTable(Mapping[str, list[float]]):
 
     def __init__(self, profiles: LanguageProfiles) -> None:
         self._profiles = profiles
-        self._row_of = dict(zip(profiles.words, range(len(profiles.words)), strict=True))
+        self._row_of = profiles.rows
         self._rows: dict[str, list[float]] = {}
 
     def __getitem__(self, word: str) -> list[float]:

@@ -25,11 +25,13 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import ahocorasick
 
 from copydesk._cache import BoundedCache
+from copydesk.disk_cache import cached
 from copydesk.glossary import Entry, Glossary
 from copydesk.inflection import is_cyrillic, paradigm
 
@@ -169,23 +171,57 @@ def _occurrence_end(text: str, stem_end: int, word_end: int, pattern: Pattern) -
     return word_end
 
 
-class Automaton:
-    """The compiled glossary: every form and variant, keyed by folded spelling."""
+class _Keys:
+    """The automaton's keys and what each stands for, in a form that the disk cache stores
+    and reads back fast: the automaton maps a key to a row number, and a row's patterns are
+    made into :class:`Pattern` values the first time a text holds the key."""
 
-    def __init__(self, glossary: Glossary) -> None:
-        self.glossary = glossary
-        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
-        table: dict[str, list[Pattern]] = {}
-        for ei, entry in enumerate(glossary.entries):
-            for pattern in _patterns(ei, entry):
-                key = spelling_key(pattern.matched_text)
-                table.setdefault(key, []).append(pattern)
+    def __init__(self, table: dict[str, list[Pattern]]) -> None:
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS, ahocorasick.KEY_STRING)
+        names = [f.name for f in fields(Pattern)]
+        self.rows: list[tuple[int, tuple[tuple[Any, ...], ...]]] = []
         for key, patterns in table.items():
-            self._automaton.add_word(key, (len(key), tuple(patterns)))
+            self.automaton.add_word(key, len(self.rows))
+            rows = tuple(tuple(getattr(p, name) for name in names) for p in patterns)
+            self.rows.append((len(key), rows))
         self.size = len(table)
         self.longest = max(map(len, table), default=0)  # in characters of the view
         if table:
-            self._automaton.make_automaton()
+            self.automaton.make_automaton()
+        self._made: dict[int, tuple[int, tuple[Pattern, ...]]] = {}
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self.automaton, self.rows, self.size, self.longest
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.automaton, self.rows, self.size, self.longest = state
+        self._made = {}
+
+    def patterns(self, row: int) -> tuple[int, tuple[Pattern, ...]]:
+        """The key's length and its patterns."""
+        made = self._made.get(row)
+        if made is None:
+            key_len, values = self.rows[row]
+            made = self._made[row] = (key_len, tuple(Pattern(*v) for v in values))
+        return made
+
+
+class Automaton:
+    """The compiled glossary: every form and variant, keyed by folded spelling."""
+
+    def __init__(self, glossary: Glossary, keys: _Keys | None = None) -> None:
+        self.glossary = glossary
+        if keys is None:
+            table: dict[str, list[Pattern]] = {}
+            for ei, entry in enumerate(glossary.entries):
+                for pattern in _patterns(ei, entry):
+                    key = spelling_key(pattern.matched_text)
+                    table.setdefault(key, []).append(pattern)
+            keys = _Keys(table)
+        self._keys = keys
+        self._automaton = keys.automaton
+        self.size = keys.size
+        self.longest = keys.longest
 
     def find(self, text: str) -> list[Candidate]:
         """Every whole-word occurrence, sorted by start then by longest."""
@@ -205,7 +241,8 @@ class Automaton:
         # (start, -length, entry, arrival, view start, candidate): the sort of ``find``.
         pending: list[tuple[int, int, int, int, int, Candidate]] = []
         arrival = 0
-        for view_end, (key_len, patterns) in self._automaton.iter(view.text):
+        for view_end, row in self._automaton.iter(view.text):
+            key_len, patterns = self._keys.patterns(row)
             view_start = view_end - key_len + 1
             horizon = view_end - self.longest + 1
             if any(p[4] < horizon for p in pending):
@@ -281,8 +318,20 @@ _AUTOMATA: BoundedCache[str, Automaton] = BoundedCache(8)
 
 
 def compile_glossary(glossary: Glossary) -> Automaton:
-    """The automaton for ``glossary``, built once per content hash."""
-    return _AUTOMATA.get(glossary.content_hash, lambda: Automaton(glossary))
+    """The automaton for ``glossary``, built once per content hash (and kept in the disk
+    cache: reading it back is several times faster than building it)."""
+
+    def build() -> Automaton:
+        keys = cached(
+            "glossary-automaton",
+            glossary.content_hash,
+            [glossary.content_hash.encode()],
+            _Keys,
+            lambda: Automaton(glossary)._keys,
+        )
+        return Automaton(glossary, keys)
+
+    return _AUTOMATA.get(glossary.content_hash, build)
 
 
 def find_candidates(text: str, glossary: Glossary) -> list[Candidate]:

@@ -38,8 +38,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
 from copydesk._yaml import MappingReader, decode_utf8, load_yaml
 from copydesk.edits import cleaned_offsets
 from copydesk.errors import ConfigError
@@ -290,5 +288,7 @@ def remember_contexts(
             "# copydesk does not raise or make them again. Written by `copydesk ignore` and\n"
             "# by reviews; an item can be removed by hand.\n"
         )
+        import yaml  # only to write: reading goes through _yaml
+
         atomic_write_text(path, header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
     return added

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from copydesk._yaml import MappingReader, decode_utf8, load_yaml
+from copydesk.disk_cache import cached
 from copydesk.errors import RuleFileError
 
 if TYPE_CHECKING:
@@ -267,7 +268,13 @@ _LIKE = " like "
 @cache
 def _current_entries() -> dict[str, tuple[tuple[str, str | None], ...]]:
     path = _CURRENT_WORDS_FILE
-    data = load_yaml(path, decode_utf8(path, path.read_bytes(), RuleFileError), RuleFileError)
+    content = path.read_bytes()
+    return cached("current-words", str(path), [content], dict, lambda: _read_entries(content))
+
+
+def _read_entries(content: bytes) -> dict[str, tuple[tuple[str, str | None], ...]]:
+    path = _CURRENT_WORDS_FILE
+    data = load_yaml(path, decode_utf8(path, content, RuleFileError), RuleFileError)
     reader = MappingReader(path, data, "current words", {"source", "words"}, RuleFileError)
     reader.require("source", "words")
     reader.text("source")

@@ -36,6 +36,10 @@ and memory is a few copies of the text's words. Shifts across the cut between tw
 sentences or chunks are counted as a deletion and an insertion, so a split long line
 can score slightly higher than sacrebleu on the whole line would.
 
+Each segment is counted by :func:`copydesk.scores.tercom.translation_edit_rate`, which
+gives sacrebleu's numbers (``lib_ter``) in a fraction of its time; a segment pair that comes
+again in the same call (a repeated line) is counted once and its counts reused.
+
 The signature is sacrebleu's for ``TER(case_sensitive=True)`` with one reference,
 built without scoring anything.
 """
@@ -43,20 +47,19 @@ built without scoring anything.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import importlib.util
 import re
-import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
-from types import ModuleType
-from typing import Any, cast
+from typing import Any
 
 from copydesk.disk_cache import cached
 from copydesk.scores.base import Score
+from copydesk.scores.tercom import translation_edit_rate
 
 __all__ = [
     "CHUNK_WORDS",
@@ -73,6 +76,9 @@ __all__ = [
 SEGMENT_WORDS = 250
 #: The length of the by-position chunks of a long unit with as many words on each side.
 CHUNK_WORDS = 100
+# Segment pairs remembered per call (a key and two numbers each): repeated lines of a long
+# text are counted once, with memory bounded however many lines change.
+_REMEMBERED_PAIRS = 65_536
 
 # A word ends a sentence when it ends in one of these, closing quotes and brackets aside.
 _SENTENCE_ENDS = frozenset(".!?…؟。！？")
@@ -129,32 +135,6 @@ def _sacrebleu_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _lib_ter() -> ModuleType:
-    """sacrebleu's ``lib_ter``: the package's own module once something imported sacrebleu
-    (asked at every call, so that the module in use is always that one), else a copy loaded
-    from its file (:func:`_lib_ter_copy`)."""
-    loaded = sys.modules.get("sacrebleu.metrics.lib_ter")
-    return loaded if loaded is not None else _lib_ter_copy()
-
-
-@cache
-def _lib_ter_copy() -> ModuleType:
-    """sacrebleu's ``lib_ter`` (standard library imports only), loaded from its file.
-
-    Importing ``sacrebleu.metrics.lib_ter`` runs the package's ``__init__``, which imports
-    every metric, portalocker and redis; the edit rate needs none of them. The code run is
-    sacrebleu's own, so the counts are identical.
-    """
-    path = _sacrebleu_folder() / "metrics" / "lib_ter.py"
-    spec = importlib.util.spec_from_file_location("copydesk._sacrebleu_lib_ter", path)
-    if spec is None or spec.loader is None:
-        msg = f"cannot load {path}"
-        raise ImportError(msg)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def ter_value(edits: float, reference_words: float) -> float:
     """Corpus TER from its counts; an empty reference scores 100 when there were edits.
 
@@ -176,6 +156,8 @@ class EditCount:
     split_pairs: int = 0
     skipped_units: int = 0
     skipped_words: int = 0
+    # (edits, reference words) of the segment pairs counted so far, by a digest of the pair
+    _counted: dict[bytes, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def value(self) -> float:
@@ -213,11 +195,17 @@ class EditCount:
             self._add_unit(hyp_unit.split(), ref_unit.split())
 
     def _ter(self, hypothesis: Words, reference: Words) -> None:
-        translation_edit_rate = cast(
-            "Callable[[list[str], list[str]], tuple[int, int]]",
-            _lib_ter().translation_edit_rate,
-        )
-        edits, ref_length = translation_edit_rate(list(hypothesis), list(reference))
+        # Words hold no whitespace, so the joined pair stands for the words exactly.
+        key = hashlib.blake2b(
+            f"{' '.join(hypothesis)}\n{' '.join(reference)}".encode("utf-8", "surrogatepass"),
+            digest_size=16,
+        ).digest()
+        counted = self._counted.get(key)
+        if counted is None:
+            counted = translation_edit_rate(hypothesis, reference)
+            if len(self._counted) < _REMEMBERED_PAIRS:
+                self._counted[key] = counted
+        edits, ref_length = counted
         self.edits += edits
         self.reference_words += ref_length
         self.segments += 1
