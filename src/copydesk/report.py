@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from copydesk.edits import cleaned_offsets
@@ -199,11 +199,14 @@ def render_json(result: Result) -> str:
     return "".join(iter_json(result))
 
 
-def iter_json(result: Result) -> Iterator[str]:
+def iter_json(result: Result, texts: Mapping[str, Iterable[str]] | None = None) -> Iterator[str]:
     """:func:`render_json` in pieces, one edit or finding at a time.
 
     The text is the same as ``json.dumps(to_dict(result), indent=2)``, but nothing holds
     every edit's dict or piece at once, so a report with a million edits stays small.
+    ``texts`` gives the ``input`` and ``cleaned`` texts in pieces instead of the result's
+    (an input read in blocks is never one string): JSON escapes each character alone, so
+    the pieces escaped one by one give the same text.
     """
     head = json.dumps(_json_head(result), ensure_ascii=False, indent=2)
     yield head[: -len("\n}")]
@@ -216,8 +219,21 @@ def iter_json(result: Result) -> Iterator[str]:
             separator = ",\n"
         yield "]" if separator == "\n" else "\n  ]"
     for key, text in (("input", result.input), ("cleaned", result.cleaned)):
-        yield f',\n  "{key}": {json.dumps(text, ensure_ascii=False)}'
+        pieces = texts[key] if texts is not None else _text_pieces(text)
+        yield f',\n  "{key}": "'
+        for piece in pieces:
+            yield json.dumps(piece, ensure_ascii=False)[1:-1]
+        yield '"'
     yield "\n}\n"
+
+
+#: Characters of a text escaped at a time: a long article never has a second copy whole.
+_JSON_PIECE_CHARS = 1 << 20
+
+
+def _text_pieces(text: str) -> Iterator[str]:
+    for start in range(0, len(text), _JSON_PIECE_CHARS):
+        yield text[start : start + _JSON_PIECE_CHARS]
 
 
 # ---------------------------------------------------------------- text
