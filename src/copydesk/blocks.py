@@ -19,14 +19,15 @@ What is exact, and what is per block (the report's notes say so):
 - the findings cap counts every block's findings of a rule and keeps its first ones in
   text order, as for a whole article; the word count, the MQM penalty and the edit rate
   (TER per line, totals added up) are those of the whole text;
-- per block: a glossary name's first mention (its full form), the names the spelling and
-  consistency checks learn from the article, and anything a rule pattern would match
-  across the cut.
+- a glossary name's first mention (its full form) is its first in the article;
+- per block: the names the spelling and consistency checks learn from the article, and
+  anything a rule pattern would match across the cut.
 
-Only the JSON report (and the cleaned text) is written for such an article: the text and
-Markdown reports, and HTML, need the whole text (line numbers, the article with its
-changes), and asking for them is an :class:`~copydesk.errors.InputError` naming the
-threshold. A source text or a reference needs the whole text too and is refused alike.
+The JSON report, the plain-text report (line numbers carried from block to block) and the
+cleaned text are written for such an article; the Markdown and HTML reports lay the whole
+article out with its changes, and asking for them is an :class:`~copydesk.errors.InputError`
+naming the threshold (:func:`whole_text_needed`). A source text or a reference needs the
+whole text too and is refused alike.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ __all__ = [
 ]
 
 #: Articles over this many megabytes (of 1,000,000 bytes) are read and cleaned in blocks.
-DEFAULT_BLOCK_MB = 16.0
+DEFAULT_BLOCK_MB = 4.0
 #: The environment variable that moves the threshold, in megabytes.
 BLOCK_MB_ENV = "COPYDESK_BLOCK_MB"
 #: Characters per block (a block is cut at the paragraph boundary before this).
@@ -101,7 +102,7 @@ def whole_text_needed(what: str) -> InputError:
     """The error for ``what`` (a report format, a source text) on an article in blocks."""
     msg = (
         f"{what} needs the whole text, and articles over {block_threshold_mb():g} MB are read "
-        f"in blocks; use --format json, or raise {BLOCK_MB_ENV}"
+        f"in blocks; use --format json or text, or raise {BLOCK_MB_ENV}"
     )
     return InputError(msg)
 
@@ -214,24 +215,35 @@ class _Spool:
 @dataclass
 class BlockRun:
     """An article cleaned in blocks: the merged result (its ``input`` and ``cleaned`` empty)
-    and the two texts, spooled; a context manager that removes the spools."""
+    and the two texts, spooled (with the plain-text report's change and finding lines when
+    asked for); a context manager that removes the spools."""
 
     result: Result
     blocks: int
-    _input: _Spool
-    _cleaned: _Spool
+    _spools: _Spools
 
     def texts(self) -> dict[str, Iterator[str]]:
         """The ``input`` and ``cleaned`` texts in pieces (:func:`copydesk.report.iter_json`)."""
-        return {"input": self._input.pieces(), "cleaned": self._cleaned.pieces()}
+        return {"input": self._spools.input.pieces(), "cleaned": self._spools.cleaned.pieces()}
 
     def cleaned_pieces(self) -> Iterator[str]:
         """The cleaned text in pieces."""
-        return self._cleaned.pieces()
+        return self._spools.cleaned.pieces()
+
+    def text_report(self) -> Iterator[str]:
+        """The plain-text report (:func:`copydesk.report.render_text`) in pieces."""
+        from copydesk.report import text_head, text_tail
+
+        if self._spools.lines is None:
+            msg = "the block run was made without the plain-text report's lines"
+            raise ValueError(msg)
+        yield "\n".join(text_head(self.result)) + "\n"
+        for spool in self._spools.lines:
+            yield from spool.pieces()
+        yield text_tail(self.result) + "\n"
 
     def close(self) -> None:
-        self._input.close()
-        self._cleaned.close()
+        self._spools.close()
 
     def __enter__(self) -> BlockRun:
         return self
@@ -245,6 +257,20 @@ class BlockRun:
         self.close()
 
 
+class _Spools:
+    """The spooled texts of a block run: input, cleaned, and the plain-text report's change
+    and finding lines (only when asked for)."""
+
+    def __init__(self, text_lines: bool) -> None:
+        self.input = _Spool()
+        self.cleaned = _Spool()
+        self.lines = (_Spool(), _Spool()) if text_lines else None
+
+    def close(self) -> None:
+        for spool in (self.input, self.cleaned, *(self.lines or ())):
+            spool.close()
+
+
 def clean_in_blocks(
     path: str | os.PathLike[str],
     settings: Settings | None = None,
@@ -252,10 +278,12 @@ def clean_in_blocks(
     language: str | None = None,
     name: str | None = None,
     block_chars: int = BLOCK_CHARS,
+    text_report: bool = False,
 ) -> BlockRun:
     """Clean the article file at ``path`` block by block (see the module's contract).
 
-    ``settings`` are :class:`~copydesk.settings.Settings` (default: the shipped ones).
+    ``settings`` are :class:`~copydesk.settings.Settings` (default: the shipped ones);
+    ``text_report`` keeps the plain-text report's lines (:meth:`BlockRun.text_report`).
     """
     from copydesk.pipeline import clean_block, finish_blocks
     from copydesk.settings import default_settings
@@ -265,38 +293,40 @@ def clean_in_blocks(
     if settings.source_dir is not None:
         what = "a source text (--source-dir)"
         raise whole_text_needed(what)
-    spools = (_Spool(), _Spool())
+    spools = _Spools(text_report)
     with contextlib.ExitStack() as on_error:
-        on_error.callback(spools[0].close)
-        on_error.callback(spools[1].close)
+        on_error.callback(spools.close)
         with open_regular_file(path) as handle:
             check_size(os.fstat(handle.fileno()).st_size, name, settings.max_mb)
             encoding, blocks = iter_blocks(handle, name, settings.max_mb, block_chars)
-            merged = _Merge(max_changes(settings.max_changes))
+            merged = _Merge(max_changes(settings.max_changes), spools)
             lang = None
             count = 0
+            mentioned: set[int] = set()
             for block in blocks:
                 cap = FindingCap()
                 doc = Document(text=block, encoding=encoding, name=name)
-                result, lang = clean_block(doc, settings, lang, language, cap)
+                result, lang = clean_block(doc, settings, lang, language, cap, mentioned)
                 merged.add(result, cap)
-                spools[0].write(result.input)
-                spools[1].write(result.cleaned)
                 count += 1
                 del result, block, doc
         final = finish_blocks(merged.parts(), settings, count, block_chars)
         on_error.pop_all()
-    return BlockRun(final, count, *spools)
+    return BlockRun(final, count, spools)
 
 
 class _Merge:
     """The per-block results, merged as they come: edits and findings shifted to offsets in
     the whole texts, the findings cap's counts added up, notes once each."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, spools: _Spools) -> None:
         self.limit = limit
+        self.spools = spools
         self.input_at = 0
         self.cleaned_at = 0
+        # Line and column (1-based) where the next block starts, in the input and cleaned.
+        self.input_line_col = (1, 1)
+        self.cleaned_line_col = (1, 1)
         self.lines = 0
         self.edits: list[Edit] = []
         self.cap = FindingCap()
@@ -315,6 +345,8 @@ class _Merge:
         # article's cap, and the findings it only counted are added to the counts.
         shifted = [_shift(f, cleaned_at) for f in result.findings]
         before = dict(self.cap.counts)
+        if self.spools.lines is not None:
+            self._text_lines(result, self.spools.lines)
         self.cap.add_all(shifted)
         for rule, total in cap.counts.items():
             self.cap.counts[rule] = before.get(rule, 0) + total
@@ -327,6 +359,29 @@ class _Merge:
         self.input_at += len(result.input)
         self.cleaned_at += len(result.cleaned)
         self.lines += max(result.input.count("\n"), result.cleaned.count("\n"))
+        self.input_line_col = _after(result.input, self.input_line_col)
+        self.cleaned_line_col = _after(result.cleaned, self.cleaned_line_col)
+        self.spools.input.write(result.input)
+        self.spools.cleaned.write(result.cleaned)
+
+    def _text_lines(self, result: Result, spools: tuple[_Spool, _Spool]) -> None:
+        """The plain-text report's lines of the block's changes and of its findings that the
+        article's cap keeps (the cap keeps the first ones in text order, so a block's
+        findings kept now are kept at the end)."""
+        from copydesk.report import LineIndex, text_edit_lines, text_finding_lines
+
+        room = {rule: self.cap.limit - self.cap.kept(rule) for rule in self.cap.counts}
+        kept = []
+        for finding in result.findings:
+            left = room.get(finding.rule, self.cap.limit)
+            if left > 0:
+                kept.append(finding)
+            room[finding.rule] = left - 1
+        edit_lines = text_edit_lines(result.edits, LineIndex(result.input), self.input_line_col)
+        finding_lines = text_finding_lines(kept, LineIndex(result.cleaned), self.cleaned_line_col)
+        for spool, lines in zip(spools, (edit_lines, finding_lines), strict=True):
+            for line in lines:
+                spool.write(line + "\n")
 
     def parts(self) -> BlockParts:
         assert self.first is not None  # iter_blocks yields at least one block
@@ -352,6 +407,14 @@ class BlockParts:
     notes: tuple[str, ...]
     block_scores: tuple[Scores | None, ...]
     lines: int
+
+
+def _after(text: str, at: tuple[int, int]) -> tuple[int, int]:
+    """Line and column just after ``text``, which starts at line:column ``at``."""
+    breaks = text.count("\n")
+    if not breaks:
+        return at[0], at[1] + len(text)
+    return at[0] + breaks, len(text) - text.rfind("\n")
 
 
 def _shift(finding: Finding, by: int) -> Finding:

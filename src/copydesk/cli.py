@@ -180,13 +180,17 @@ def _check_in_blocks(file: str, fmt: str, source_file: str | None, opts: dict[st
     from copydesk.blocks import clean_in_blocks, whole_text_needed
     from copydesk.report import iter_json
 
-    for given, what in ((fmt != "json", f"--format {fmt}"), (source_file, "--source"),
-                        (opts.get("reference"), "--reference")):  # fmt: skip
+    needs_whole = {
+        f"--format {fmt}": fmt not in ("json", "text"),
+        "--source": source_file,
+        "--reference": opts.get("reference"),
+    }
+    for what, given in needs_whole.items():
         if given:
             raise whole_text_needed(what)
     settings = settings_spec(opts).load()
-    with clean_in_blocks(file, settings) as run:
-        _echo_pieces(iter_json(run.result, run.texts()))
+    with clean_in_blocks(file, settings, text_report=fmt == "text") as run:
+        _echo_pieces(iter_json(run.result, run.texts()) if fmt == "json" else run.text_report())
         return run.result
 
 

@@ -76,8 +76,10 @@ def _fix_and_normalize(
     settings: Settings,
     notes: list[str],
     foreign: Sequence[ForeignSpan] = (),
+    mentioned: set[int] | None = None,
 ) -> tuple[str, list[Edit]]:
-    """The safe fixes and house forms of ``language``, outside the ``foreign`` spans."""
+    """The safe fixes and house forms of ``language``, outside the ``foreign`` spans
+    (``mentioned``: the glossary entries named in the article's earlier blocks)."""
     limit = max_changes(settings.max_changes)
     ruleset = settings.rules(language)
     if ruleset.rules:
@@ -99,6 +101,7 @@ def _fix_and_normalize(
             language,
             suggest_only=settings.suggest_only,
             max_changes=limit,
+            mentioned=mentioned,
         )
     else:
         cleaned, term_edits = fixed, []
@@ -276,12 +279,14 @@ def _clean(
     source_doc: Document | None = None,
     source_language: str | None = None,
     cap: FindingCap | None = None,
+    mentioned: set[int] | None = None,
 ) -> Result:
     """The stages after the language is decided (see :func:`clean`); ``cap`` counts the
-    findings (a new :class:`~copydesk.limits.FindingCap` when None)."""
+    findings (a new :class:`~copydesk.limits.FindingCap` when None), ``mentioned`` the
+    glossary entries named in earlier blocks of the article."""
     text = doc.text
     foreign = foreign_spans(text, lang.code) if lang.code != UNDETERMINED else []
-    cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes, foreign)
+    cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes, foreign, mentioned)
     if (
         not language
         and cleaned[:SAMPLE_CHARS] != text[:SAMPLE_CHARS]
@@ -386,13 +391,14 @@ def clean_block(
     lang: Language | None,
     language: str | None,
     cap: FindingCap,
+    mentioned: set[int],
 ) -> tuple[Result, Language]:
     """Clean one block of an article read in blocks (:mod:`copydesk.blocks`); returns its
     result and the article's language.
 
     The first block (``lang`` None) decides the language as :func:`clean` does (detection
     reads only the opening); every later block is cleaned in it. ``cap`` counts the block's
-    findings.
+    findings; ``mentioned`` holds the glossary entries named so far (updated).
     """
     notes: list[str] = []
     if lang is None:
@@ -403,7 +409,7 @@ def clean_block(
     else:
         given = language or lang.code  # decided: the opening's second detection is not run
     try:
-        result = _clean(doc, settings, lang, given, None, notes, cap=cap)
+        result = _clean(doc, settings, lang, given, None, notes, cap=cap, mentioned=mentioned)
     except TooManyChanges as exc:
         msg = f"{doc.name}: {exc}"
         raise InputError(msg) from None
@@ -429,9 +435,8 @@ def finish_blocks(parts: BlockParts, settings: Settings, blocks: int, block_char
         count.skipped_words += skipped.get("reference_words", 0)
     note = (
         f"read and cleaned in {blocks} blocks of about {block_chars:,} characters (the article "
-        "is too big to hold at once): a glossary name's first mention, the names the spelling "
-        "and consistency checks learn from the article, and matches across a block's end are "
-        "per block"
+        "is too big to hold at once): the names the spelling and consistency checks learn from "
+        "the article, and matches across a block's end, are per block"
     )
     return replace(
         parts.first,

@@ -251,6 +251,15 @@ def _scores_line(result: Result) -> str:
 
 def render_text(result: Result) -> str:
     """A plain-text report for a terminal."""
+    lines = text_head(result)
+    lines += text_edit_lines(result.edits, LineIndex(result.input))
+    lines += text_finding_lines(result.findings, LineIndex(result.cleaned))
+    lines.append(text_tail(result))
+    return "\n".join(lines) + "\n"
+
+
+def text_head(result: Result) -> list[str]:
+    """The lines of the plain-text report before its changes: summary, scores, notes."""
     counts = _summary_counts(result)
     lines = [
         f"{result.source_name or '<text>'}: language {result.language.code}, "
@@ -266,22 +275,50 @@ def render_text(result: Result) -> str:
         lines.append(f"review: {review_line(result.review, result.edits)}")
     if result.suppressed:
         lines.append(f"note: {_suppressed_text(counts)}")
-    input_lines, cleaned_lines = LineIndex(result.input), LineIndex(result.cleaned)
-    for e in result.edits:
-        line, col = input_lines.line_col(e.start)
+    return lines
+
+
+def text_tail(result: Result) -> str:
+    """The last line of the plain-text report."""
+    return f"signature: {result.signature}"
+
+
+def _shifted(index: LineIndex, offset: int, at: tuple[int, int]) -> tuple[int, int]:
+    """Line and column of ``offset`` in a part of a text that starts at line:column ``at``
+    (1-based; ``(1, 1)`` for a whole text)."""
+    line, col = index.line_col(offset)
+    return line + at[0] - 1, col + (at[1] - 1 if line == 1 else 0)
+
+
+def text_edit_lines(
+    edits: Iterable[Edit], index: LineIndex, at: tuple[int, int] = (1, 1)
+) -> list[str]:
+    """One plain-text report line per change; ``index`` of the input (or of a part of it
+    that starts at line:column ``at``)."""
+    lines = []
+    for e in edits:
+        line, col = _shifted(index, e.start, at)
         lines.append(
             f"{line}:{col}: {e.status} {visible(e.before)!r} -> {visible(e.after)!r} [{e.rule}]"
             + (f" {e.note}" if e.note else "")
         )
-    for f in result.findings:
-        line, col = cleaned_lines.line_col(f.start)
+    return lines
+
+
+def text_finding_lines(
+    findings: Iterable[Finding], index: LineIndex, at: tuple[int, int] = (1, 1)
+) -> list[str]:
+    """One plain-text report line per finding; ``index`` of the cleaned text (or of a part
+    of it that starts at line:column ``at``)."""
+    lines = []
+    for f in findings:
+        line, col = _shifted(index, f.start, at)
         suggestion = f" (suggest: {f.suggestion})" if f.suggestion else ""
         lines.append(
             f"{line}:{col}: {f.severity} {f.category} [{f.rule}] {visible(f.text)!r}: "
             f"{f.message}{suggestion}"
         )
-    lines.append(f"signature: {result.signature}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 # ---------------------------------------------------------------- Markdown
@@ -547,5 +584,9 @@ __all__ = [
     "render_text",
     "review_line",
     "signature_cell",
+    "text_edit_lines",
+    "text_finding_lines",
+    "text_head",
+    "text_tail",
     "to_dict",
 ]
