@@ -144,6 +144,7 @@ def test_commands_read_big_articles_in_blocks(long_article: Path, tmp_path: Path
     (out / "long.report.md").write_text("an earlier run's report", encoding="utf-8")
     cleaned = _cli("clean", str(long_article), "--out", str(out), env=small)
     assert cleaned.returncode == 0, cleaned.stderr
+    assert "read in blocks: no Markdown or HTML report" in cleaned.stdout
     assert sorted(p.name for p in out.iterdir()) == ["long.clean.txt", "long.report.json"]
     whole = clean(load_path(long_article), default_settings())
     assert (out / "long.clean.txt").read_text(encoding="utf-8") == whole.cleaned

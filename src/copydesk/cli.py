@@ -254,7 +254,8 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     for file in files:
         name = display_name(file)
         try:
-            if in_blocks(file):
+            blocks = in_blocks(file)
+            if blocks:
                 result, written = _clean_in_blocks(file, run, Path(out_dir))
             else:
                 doc = load_path(file, max_mb=run.settings.max_mb)
@@ -270,6 +271,11 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
         click.echo(
             f"{name}: {len(result.applied_edits)} change(s), "
             f"{len(result.findings)} finding(s) -> {display_name(str(written[0]))}"
+            + (
+                " (read in blocks: no Markdown or HTML report, they need the whole text)"
+                if blocks
+                else ""
+            )
         )
     return status
 
