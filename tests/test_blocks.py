@@ -134,6 +134,9 @@ def test_commands_read_big_articles_in_blocks(long_article: Path, tmp_path: Path
     report = _cli("check", str(long_article), "--format", "json", env=small)
     assert report.returncode == 0, report.stderr
     assert any(n.startswith(BLOCK_NOTE) for n in json.loads(report.stdout)["notes"])
+    text = _cli("check", str(long_article), env=small)
+    assert text.returncode == 0 and f"note: {BLOCK_NOTE}" in text.stdout
+    assert text.stdout.endswith("\n") and "signature: copydesk:" in text.stdout
     for args in (("--format", "md"), ("--format", "html"), ("--reference", str(SEED))):
         refused = _cli("check", str(long_article), *args, env=small)
         assert refused.returncode == 2 and refused.stdout == ""
