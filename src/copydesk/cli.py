@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from copydesk._version import __version__
-from copydesk.blocks import in_blocks
 from copydesk.errors import CopydeskError, InputError
 from copydesk.load import display_name, load_bytes, load_path, read_limited
 from copydesk.model import SEVERITIES, Result, severity_rank
@@ -148,6 +147,7 @@ def cli() -> None:
 def check(file: str, fmt: str, fail_on: str | None, source_file: str | None, **opts: Any) -> int:
     """Clean FILE (or - for stdin) and print a report; with --source, check it against the
     text it was translated from."""
+    from copydesk.blocks import in_blocks
     from copydesk.pipeline import clean
 
     max_mb = opts["max_size"]
@@ -229,6 +229,7 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     """
     from dataclasses import replace
 
+    from copydesk.blocks import in_blocks
     from copydesk.output import (
         article_stem,
         failure_reason,
