@@ -18,7 +18,7 @@ from copydesk.errors import InputError
 from copydesk.limits import MAX_FINDINGS_PER_RULE
 from copydesk.load import load_path
 from copydesk.pipeline import clean
-from copydesk.report import iter_json, render_json, render_text
+from copydesk.report import iter_json, render_json, render_markdown, render_text
 from copydesk.settings import default_settings
 
 from .conftest import SEED
@@ -46,13 +46,18 @@ def long_article(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_blocks_give_the_whole_article_s_report(long_article: Path) -> None:
     settings = default_settings()
     whole = clean(load_path(long_article), settings)
-    with clean_in_blocks(long_article, settings, block_chars=25_000, text_report=True) as run:
+    with clean_in_blocks(
+        long_article, settings, block_chars=25_000, text_report=True, markdown_report=True
+    ) as run:
         assert run.blocks > 2
         blocks_json = json.loads("".join(iter_json(run.result, run.texts())))
         blocks_text = "".join(run.text_report())
+        blocks_markdown = "".join(run.markdown_report())
     assert _without_block_note(blocks_json) == json.loads(render_json(whole))
     whole_text = render_text(whole).splitlines()
     assert [line for line in blocks_text.splitlines() if BLOCK_NOTE not in line] == whole_text
+    note = next(line for line in blocks_markdown.splitlines() if BLOCK_NOTE in line)
+    assert blocks_markdown.replace(note + "\n\n", "") == render_markdown(whole)
     assert len(whole.applied_edits) > 30  # changes in every block, offsets shifted
 
 
@@ -137,17 +142,20 @@ def test_commands_read_big_articles_in_blocks(long_article: Path, tmp_path: Path
     text = _cli("check", str(long_article), env=small)
     assert text.returncode == 0 and f"note: {BLOCK_NOTE}" in text.stdout
     assert text.stdout.endswith("\n") and "signature: copydesk:" in text.stdout
-    for args in (("--format", "md"), ("--format", "html"), ("--reference", str(SEED))):
+    for args in (("--format", "html"), ("--reference", str(SEED))):
         refused = _cli("check", str(long_article), *args, env=small)
         assert refused.returncode == 2 and refused.stdout == ""
         assert refused.stderr.startswith("copydesk error: ") and BLOCK_MB_ENV in refused.stderr
         assert len(refused.stderr.splitlines()) == 1
     out = tmp_path / "out"
     out.mkdir()
-    (out / "long.report.md").write_text("an earlier run's report", encoding="utf-8")
+    (out / "long.report.html").write_text("an earlier run's report", encoding="utf-8")
     cleaned = _cli("clean", str(long_article), "--out", str(out), env=small)
     assert cleaned.returncode == 0, cleaned.stderr
-    assert "read in blocks: no Markdown or HTML report" in cleaned.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["long.clean.txt", "long.report.json"]
+    assert "read in blocks: no HTML report" in cleaned.stdout
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["long.clean.txt", "long.report.json", "long.report.md"]
     whole = clean(load_path(long_article), default_settings())
     assert (out / "long.clean.txt").read_text(encoding="utf-8") == whole.cleaned
+    markdown = (out / "long.report.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# copydesk report: long.txt") and "## Findings" in markdown

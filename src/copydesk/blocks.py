@@ -23,11 +23,11 @@ What is exact, and what is per block (the report's notes say so):
 - per block: the names the spelling and consistency checks learn from the article, and
   anything a rule pattern would match across the cut.
 
-The JSON report, the plain-text report (line numbers carried from block to block) and the
-cleaned text are written for such an article; the Markdown and HTML reports lay the whole
-article out with its changes, and asking for them is an :class:`~copydesk.errors.InputError`
-naming the threshold (:func:`whole_text_needed`). A source text or a reference needs the
-whole text too and is refused alike.
+The JSON, plain-text and Markdown reports (numbers, lines and explanations carried from
+block to block) and the cleaned text are written for such an article; the HTML page marks
+changes and findings across the whole text, and asking for it is an
+:class:`~copydesk.errors.InputError` naming the threshold (:func:`whole_text_needed`). A
+source text or a reference needs the whole text too and is refused alike.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ from copydesk.model import Edit, Finding, Result
 from copydesk.scores.base import Scores
 
 if TYPE_CHECKING:
+    from copydesk.report import MarkdownBody
     from copydesk.settings import Settings
 
 __all__ = [
@@ -102,7 +103,7 @@ def whole_text_needed(what: str) -> InputError:
     """The error for ``what`` (a report format, a source text) on an article in blocks."""
     msg = (
         f"{what} needs the whole text, and articles over {block_threshold_mb():g} MB are read "
-        f"in blocks; use --format json or text, or raise {BLOCK_MB_ENV}"
+        f"in blocks; use --format json, text or md, or raise {BLOCK_MB_ENV}"
     )
     return InputError(msg)
 
@@ -221,6 +222,7 @@ class BlockRun:
     result: Result
     blocks: int
     _spools: _Spools
+    _markdown: MarkdownBody | None = None
 
     def texts(self) -> dict[str, Iterator[str]]:
         """The ``input`` and ``cleaned`` texts in pieces (:func:`copydesk.report.iter_json`)."""
@@ -242,6 +244,17 @@ class BlockRun:
             yield from spool.pieces()
         yield text_tail(self.result) + "\n"
 
+    def markdown_report(self) -> Iterator[str]:
+        """The Markdown report (:func:`copydesk.report.render_markdown`) in pieces."""
+        from copydesk.report import markdown_head
+
+        if self._spools.markdown is None or self._markdown is None:
+            msg = "the block run was made without the Markdown report's parts"
+            raise ValueError(msg)
+        yield "\n".join([*markdown_head(self.result), "## Article with changes", ""]) + "\n"
+        yield from self._spools.markdown.pieces()
+        yield "\n" + "\n".join(["", *self._markdown.tail()]).rstrip() + "\n"
+
     def close(self) -> None:
         self._spools.close()
 
@@ -261,14 +274,16 @@ class _Spools:
     """The spooled texts of a block run: input, cleaned, and the plain-text report's change
     and finding lines (only when asked for)."""
 
-    def __init__(self, text_lines: bool) -> None:
+    def __init__(self, text_lines: bool, markdown: bool) -> None:
         self.input = _Spool()
         self.cleaned = _Spool()
         self.lines = (_Spool(), _Spool()) if text_lines else None
+        self.markdown = _Spool() if markdown else None
 
     def close(self) -> None:
-        for spool in (self.input, self.cleaned, *(self.lines or ())):
-            spool.close()
+        for spool in (self.input, self.cleaned, *(self.lines or ()), self.markdown):
+            if spool is not None:
+                spool.close()
 
 
 def clean_in_blocks(
@@ -279,11 +294,13 @@ def clean_in_blocks(
     name: str | None = None,
     block_chars: int = BLOCK_CHARS,
     text_report: bool = False,
+    markdown_report: bool = False,
 ) -> BlockRun:
     """Clean the article file at ``path`` block by block (see the module's contract).
 
     ``settings`` are :class:`~copydesk.settings.Settings` (default: the shipped ones);
-    ``text_report`` keeps the plain-text report's lines (:meth:`BlockRun.text_report`).
+    ``text_report`` keeps the plain-text report's lines (:meth:`BlockRun.text_report`),
+    ``markdown_report`` the Markdown report's parts (:meth:`BlockRun.markdown_report`).
     """
     from copydesk.pipeline import clean_block, finish_blocks
     from copydesk.settings import default_settings
@@ -293,7 +310,7 @@ def clean_in_blocks(
     if settings.source_dir is not None:
         what = "a source text (--source-dir)"
         raise whole_text_needed(what)
-    spools = _Spools(text_report)
+    spools = _Spools(text_report, markdown_report)
     with contextlib.ExitStack() as on_error:
         on_error.callback(spools.close)
         with open_regular_file(path) as handle:
@@ -312,7 +329,7 @@ def clean_in_blocks(
                 del result, block, doc
         final = finish_blocks(merged.parts(), settings, count, block_chars)
         on_error.pop_all()
-    return BlockRun(final, count, spools)
+    return BlockRun(final, count, spools, merged.markdown)
 
 
 class _Merge:
@@ -322,6 +339,8 @@ class _Merge:
     def __init__(self, limit: int, spools: _Spools) -> None:
         self.limit = limit
         self.spools = spools
+        self.markdown = _markdown_body() if spools.markdown is not None else None
+        self.markdown_started = False
         self.input_at = 0
         self.cleaned_at = 0
         # Line and column (1-based) where the next block starts, in the input and cleaned.
@@ -345,8 +364,8 @@ class _Merge:
         # article's cap, and the findings it only counted are added to the counts.
         shifted = [_shift(f, cleaned_at) for f in result.findings]
         before = dict(self.cap.counts)
-        if self.spools.lines is not None:
-            self._text_lines(result, self.spools.lines)
+        if self.spools.lines is not None or self.markdown is not None:
+            self._reports(result)
         self.cap.add_all(shifted)
         for rule, total in cap.counts.items():
             self.cap.counts[rule] = before.get(rule, 0) + total
@@ -364,10 +383,10 @@ class _Merge:
         self.spools.input.write(result.input)
         self.spools.cleaned.write(result.cleaned)
 
-    def _text_lines(self, result: Result, spools: tuple[_Spool, _Spool]) -> None:
-        """The plain-text report's lines of the block's changes and of its findings that the
-        article's cap keeps (the cap keeps the first ones in text order, so a block's
-        findings kept now are kept at the end)."""
+    def _reports(self, result: Result) -> None:
+        """The plain-text report's lines, and the Markdown report's part, of the block's
+        changes and of its findings that the article's cap keeps (the cap keeps the first
+        ones in text order, so a block's findings kept now are kept at the end)."""
         from copydesk.report import LineIndex, text_edit_lines, text_finding_lines
 
         room = {rule: self.cap.limit - self.cap.kept(rule) for rule in self.cap.counts}
@@ -377,9 +396,18 @@ class _Merge:
             if left > 0:
                 kept.append(finding)
             room[finding.rule] = left - 1
+        if self.markdown is not None and self.spools.markdown is not None:
+            part = replace(result, findings=tuple(kept))
+            article = self.markdown.add(part, self.cleaned_line_col)
+            if article:
+                # Paragraphs are joined by a blank line, across blocks as within one.
+                self.spools.markdown.write(("\n\n" if self.markdown_started else "") + article)
+                self.markdown_started = True
+        if self.spools.lines is None:
+            return
         edit_lines = text_edit_lines(result.edits, LineIndex(result.input), self.input_line_col)
         finding_lines = text_finding_lines(kept, LineIndex(result.cleaned), self.cleaned_line_col)
-        for spool, lines in zip(spools, (edit_lines, finding_lines), strict=True):
+        for spool, lines in zip(self.spools.lines, (edit_lines, finding_lines), strict=True):
             for line in lines:
                 spool.write(line + "\n")
 
@@ -407,6 +435,12 @@ class BlockParts:
     notes: tuple[str, ...]
     block_scores: tuple[Scores | None, ...]
     lines: int
+
+
+def _markdown_body() -> MarkdownBody:
+    from copydesk.report import MarkdownBody
+
+    return MarkdownBody()
 
 
 def _after(text: str, at: tuple[int, int]) -> tuple[int, int]:

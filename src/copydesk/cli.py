@@ -181,7 +181,7 @@ def _check_in_blocks(file: str, fmt: str, source_file: str | None, opts: dict[st
     from copydesk.report import iter_json
 
     needs_whole = {
-        f"--format {fmt}": fmt not in ("json", "text"),
+        f"--format {fmt}": fmt == "html",
         "--source": source_file,
         "--reference": opts.get("reference"),
     }
@@ -189,8 +189,12 @@ def _check_in_blocks(file: str, fmt: str, source_file: str | None, opts: dict[st
         if given:
             raise whole_text_needed(what)
     settings = settings_spec(opts).load()
-    with clean_in_blocks(file, settings, text_report=fmt == "text") as run:
-        _echo_pieces(iter_json(run.result, run.texts()) if fmt == "json" else run.text_report())
+    with clean_in_blocks(
+        file, settings, text_report=fmt == "text", markdown_report=fmt == "md"
+    ) as run:
+        reports = {"json": lambda: iter_json(run.result, run.texts())}
+        reports |= {"text": run.text_report, "md": run.markdown_report}
+        _echo_pieces(reports[fmt]())
         return run.result
 
 
@@ -272,25 +276,21 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
         click.echo(
             f"{name}: {len(result.applied_edits)} change(s), "
             f"{len(result.findings)} finding(s) -> {display_name(str(written[0]))}"
-            + (
-                " (read in blocks: no Markdown or HTML report, they need the whole text)"
-                if blocks
-                else ""
-            )
+            + (" (read in blocks: no HTML report, it needs the whole text)" if blocks else "")
         )
     return status
 
 
 def _clean_in_blocks(file: str, run: RunOptions, out_dir: Path) -> tuple[Result, list[Path]]:
-    """``clean`` of an article too big to hold (:mod:`copydesk.blocks`): the cleaned text and
-    the JSON report (the Markdown and HTML reports need the whole text)."""
+    """``clean`` of an article too big to hold (:mod:`copydesk.blocks`): the cleaned text, the
+    JSON and the Markdown report (the HTML report needs the whole text)."""
     from copydesk.blocks import clean_in_blocks, whole_text_needed
     from copydesk.output import article_stem, write_block_outputs
 
     if run.reference is not None:
         what = "--reference"
         raise whole_text_needed(what)
-    with clean_in_blocks(file, run.settings) as block_run:
+    with clean_in_blocks(file, run.settings, markdown_report=True) as block_run:
         written = write_block_outputs(block_run, out_dir, article_stem(file))
         return block_run.result, written
 

@@ -291,18 +291,19 @@ def write_output_set(result: Result, out_dir: Path, stem: str) -> dict[Path, str
 
 
 def write_block_outputs(run: BlockRun, out_dir: Path, stem: str) -> list[Path]:
-    """Write the outputs of an article cleaned in blocks as one set: the cleaned text and the
-    JSON report, both streamed from the spooled texts (the Markdown and HTML reports need
-    the whole text; any of an earlier run are removed with the set, so none is stale)."""
+    """Write the outputs of an article cleaned in blocks (with its Markdown report's parts)
+    as one set: the cleaned text, the Markdown and the JSON report, streamed from the spooled
+    texts (the HTML report needs the whole text; one of an earlier run is removed, so that
+    none is stale)."""
     paths = output_paths(out_dir, stem)
     contents: dict[Path, Content] = {
         paths[".clean.txt"]: run.cleaned_pieces,
+        paths[".report.md"]: run.markdown_report,
         paths[".report.json"]: lambda: iter_json(run.result, run.texts()),
     }
     written = list(write_files_atomically(contents))
-    for suffix in (".report.md", ".report.html"):
-        with contextlib.suppress(FileNotFoundError):
-            paths[suffix].unlink()
+    with contextlib.suppress(FileNotFoundError):
+        paths[".report.html"].unlink()
     return written
 
 

@@ -339,7 +339,9 @@ def _md_change(e: Edit, number: int) -> str:
     return " ".join(parts) + " " + str(number).translate(_SUPERSCRIPT)
 
 
-def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+def _inline_findings(
+    result: Result, changed: list[tuple[int, int]], first: int = 1
+) -> list[tuple[int, int, int]]:
     """(start, end, number) of findings to mark in place, in cleaned-text offsets.
 
     Only findings on one line and outside every change are marked, one at a time; the
@@ -349,7 +351,7 @@ def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tup
     touches = SpanIndex(changed).touches
     marks: list[tuple[int, int, int]] = []
     last_end = -1
-    for number, f in enumerate(result.findings, 1):
+    for number, f in enumerate(result.findings, first):
         start, end = f.start, f.end
         if not 0 <= start <= end <= len(result.cleaned):
             continue  # offsets from elsewhere: the findings table still lists it
@@ -366,14 +368,14 @@ def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tup
     return marks
 
 
-def _md_article(result: Result, numbers: dict[int, int]) -> str:
+def _md_article(result: Result, numbers: dict[int, int], first_finding: int = 1) -> str:
     """The article with changes and findings marked in place, one paragraph per line.
 
     Changes read ``~~before~~ **after** ¹``; a finding reads ``*text* ⁽²⁾``, numbered as in
     the findings table. The text is walked in cleaned-text offsets, where both are known.
     """
     spans = cleaned_offsets(result.edits)
-    marks = _inline_findings(result, [(a, b) for _e, a, b in spans])
+    marks = _inline_findings(result, [(a, b) for _e, a, b in spans], first_finding)
     events: list[tuple[int, int, str]] = [
         (a, b, _md_change(e, numbers[id(e)])) for e, a, b in spans
     ]
@@ -405,8 +407,8 @@ def _md_cell(text: str | None) -> str:
     return _md_inline(text or "").strip() or "–"
 
 
-def render_markdown(result: Result) -> str:
-    """A Markdown diff report: summary, the article with changes, reasons, findings."""
+def markdown_head(result: Result) -> list[str]:
+    """The lines of the Markdown report before the article: summary table, notes, review."""
     counts = _summary_counts(result)
     source = result.source_name or "article"
     # The heading names the file only; its full path, which need not wrap, is in the table.
@@ -444,13 +446,82 @@ def render_markdown(result: Result) -> str:
         out += [f"> Note: {escape_markdown(_suppressed_text(counts))}", ""]
     if result.review is not None:
         out += _md_review(result.review, result.edits)
-    numbers: dict[int, int] = {}
-    for i, e in enumerate(result.edits, 1):
-        numbers[id(e)] = i
-    out += ["## Article with changes", "", _md_article(result, numbers), ""]
-    out += _md_changes(result)
-    out += _md_findings(result)
+    return out
+
+
+def render_markdown(result: Result) -> str:
+    """A Markdown diff report: summary, the article with changes, reasons, findings."""
+    body = MarkdownBody()
+    article = body.add(result)
+    out = [*markdown_head(result), "## Article with changes", "", article, "", *body.tail()]
     return "\n".join(out).rstrip() + "\n"
+
+
+class MarkdownBody:
+    """The Markdown report's article, changes and findings, made part by part: a whole
+    article is one part; an article read in blocks gives one part per block, its numbers,
+    lines and explanations running on from the blocks before."""
+
+    def __init__(self) -> None:
+        self.change_rows: list[str] = []
+        self.change_why: dict[tuple[str, ...], list[int]] = {}
+        self.finding_rows: list[str] = []
+        self.finding_why: dict[tuple[str, ...], list[int]] = {}
+
+    def add(self, part: Result, at: tuple[int, int] = (1, 1)) -> str:
+        """Take in the changes and findings of ``part`` (of a text starting at line:column
+        ``at`` of the cleaned article); returns its article with changes marked."""
+        first_edit = len(self.change_rows) + 1
+        first_finding = len(self.finding_rows) + 1
+        numbers = {id(e): i for i, e in enumerate(part.edits, first_edit)}
+        article = _md_article(part, numbers, first_finding)
+        for i, e in enumerate(part.edits, first_edit):
+            self.change_rows.append(
+                f"| {i} | {e.status} | ~~{_md_cell(e.before)}~~ → **{_md_cell(e.after)}** "
+                f"| {_md_cell(e.rule)} |"
+            )
+            if e.note or e.source:
+                note = _md_inline(e.note or "").strip()
+                source = f"Source: {_md_inline(e.source).strip()}" if e.source else ""
+                self.change_why.setdefault((e.rule, note, source), []).append(i)
+        lines = LineIndex(part.cleaned)
+        for number, f in enumerate(part.findings, first_finding):
+            line, col = _shifted(lines, f.start, at)
+            self.finding_rows.append(
+                f"| {number} | {line}:{col} | {_md_cell(f.severity)} | {_md_cell(f.text)} "
+                f"| {_md_cell(f.suggestion)} |"
+            )
+            message = f"{_md_cell(f.category)}. {_md_inline(f.message).strip()}"
+            self.finding_why.setdefault((f.rule, message), []).append(number)
+        return article
+
+    def tail(self) -> list[str]:
+        """The changes table and the findings table, each with its explanations."""
+        out: list[str] = []
+        if self.change_rows:
+            out += [
+                "## Changes",
+                "",
+                "| # | Status | Change | Entry or rule |",
+                "|---|---|---|---|",
+                *self.change_rows,
+                "",
+            ]
+            out += _md_why(
+                "Why, and the source of each entry (changes by number):", self.change_why
+            )
+        if not self.finding_rows:
+            return [*out, "## Findings", "", "No findings."]
+        out += [
+            "## Findings",
+            "",
+            "| # | Line | Severity | Text | Suggestion |",
+            "|---|---|---|---|---|",
+            *self.finding_rows,
+            "",
+        ]
+        out += _md_why("Rule, category and message (findings by number):", self.finding_why)
+        return out
 
 
 def _numbers(numbers: list[int]) -> str:
@@ -467,32 +538,6 @@ def _md_why(title: str, groups: dict[tuple[str, ...], list[int]]) -> list[str]:
         text = " ".join(d for d in details if d)
         out.append(f"- **{_md_cell(rule)}** ({_numbers(numbers)}): {text}")
     out.append("")
-    return out
-
-
-def _md_changes(result: Result) -> list[str]:
-    """The changes as a narrow table (number, status, before and after, entry or rule), and
-    each entry's reason and source once below it, so the table fits a narrow column."""
-    if not result.edits:
-        return []
-    out = [
-        "## Changes",
-        "",
-        "| # | Status | Change | Entry or rule |",
-        "|---|---|---|---|",
-    ]
-    why: dict[tuple[str, ...], list[int]] = {}
-    for i, e in enumerate(result.edits, 1):
-        out.append(
-            f"| {i} | {e.status} | ~~{_md_cell(e.before)}~~ → **{_md_cell(e.after)}** "
-            f"| {_md_cell(e.rule)} |"
-        )
-        if e.note or e.source:
-            note = _md_inline(e.note or "").strip()
-            source = f"Source: {_md_inline(e.source).strip()}" if e.source else ""
-            why.setdefault((e.rule, note, source), []).append(i)
-    out.append("")
-    out += _md_why("Why, and the source of each entry (changes by number):", why)
     return out
 
 
@@ -523,32 +568,6 @@ def _md_review(review: Review, edits: tuple[Edit, ...]) -> list[str]:
     return out
 
 
-def _md_findings(result: Result) -> list[str]:
-    """The findings as a narrow table (number, line:column, severity, text, suggestion), and
-    each rule's category and message once below it, naming the findings it explains."""
-    if not result.findings:
-        return ["## Findings", "", "No findings."]
-    out = [
-        "## Findings",
-        "",
-        "| # | Line | Severity | Text | Suggestion |",
-        "|---|---|---|---|---|",
-    ]
-    lines = LineIndex(result.cleaned)
-    why: dict[tuple[str, ...], list[int]] = {}
-    for number, f in enumerate(result.findings, 1):
-        line, col = lines.line_col(f.start)
-        out.append(
-            f"| {number} | {line}:{col} | {_md_cell(f.severity)} | {_md_cell(f.text)} "
-            f"| {_md_cell(f.suggestion)} |"
-        )
-        message = f"{_md_cell(f.category)}. {_md_inline(f.message).strip()}"
-        why.setdefault((f.rule, message), []).append(number)
-    out.append("")
-    out += _md_why("Rule, category and message (findings by number):", why)
-    return out
-
-
 def findings_table(
     findings: list[Finding] | tuple[Finding, ...], cleaned: str
 ) -> list[dict[str, Any]]:
@@ -573,12 +592,14 @@ def findings_table(
 __all__ = [
     "SCHEMA_VERSION",
     "LineIndex",
+    "MarkdownBody",
     "code_cell",
     "escape_markdown",
     "escape_markdown_line",
     "findings_table",
     "iter_json",
     "line_col",
+    "markdown_head",
     "render_json",
     "render_markdown",
     "render_text",
