@@ -3,8 +3,9 @@
 Run: ``python bench/run.py --quick`` (well under a minute, small inputs: a smoke run) or
 ``python bench/run.py --full`` (the sizes the goals name: 1 MB, 1,000 articles, 100,000
 entries; several minutes). Optional rows: ``--inbox-10k`` (the inbox at 10,000 articles),
-``--mem-100`` (peak memory at 100 MB; the default 32 MB input limit refuses it, and the row
-says so), ``--dask`` (the inbox flow on a local Dask cluster of 2 workers against in-process).
+``--mem-100`` (peak memory at 100 MB, ``--max-size`` raised past the default 32 MB limit;
+the article is read in blocks), ``--dask`` (the inbox flow on a local Dask cluster of 2
+workers against in-process).
 
 Rows, each measured in this run:
 

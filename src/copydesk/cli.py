@@ -148,9 +148,13 @@ def cli() -> None:
 def check(file: str, fmt: str, fail_on: str | None, source_file: str | None, **opts: Any) -> int:
     """Clean FILE (or - for stdin) and print a report; with --source, check it against the
     text it was translated from."""
+    from copydesk.blocks import in_blocks
     from copydesk.pipeline import clean
 
     max_mb = opts["max_size"]
+    if file != "-" and in_blocks(file):
+        result = _check_in_blocks(file, fmt, source_file, opts)
+        return _status(result, fail_on)
     doc = (
         load_bytes(read_limited(sys.stdin.buffer, "<stdin>", max_mb), "<stdin>", max_mb=max_mb)
         if file == "-"
@@ -160,11 +164,39 @@ def check(file: str, fmt: str, fail_on: str | None, source_file: str | None, **o
     source = load_path(source_file, max_mb=max_mb) if source_file else None
     result = clean(doc, run.settings, reference=run.reference, source=source)
     _echo_pieces(render(result, fmt))
+    return _status(result, fail_on)
+
+
+def _status(result: Result, fail_on: str | None) -> ExitStatus:
     if fail_on and any(
         severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings
     ):
         return ExitStatus.FINDINGS
     return ExitStatus.OK
+
+
+def _check_in_blocks(file: str, fmt: str, source_file: str | None, opts: dict[str, Any]) -> Result:
+    """``check`` of an article too big to hold (:mod:`copydesk.blocks`): the JSON report,
+    written as it is made from the block results and the spooled texts."""
+    from copydesk.blocks import clean_in_blocks, whole_text_needed
+    from copydesk.report import iter_json
+
+    needs_whole = {
+        f"--format {fmt}": fmt == "html",
+        "--source": source_file,
+        "--reference": opts.get("reference"),
+    }
+    for what, given in needs_whole.items():
+        if given:
+            raise whole_text_needed(what)
+    settings = settings_spec(opts).load()
+    with clean_in_blocks(
+        file, settings, text_report=fmt == "text", markdown_report=fmt == "md"
+    ) as run:
+        reports = {"json": lambda: iter_json(run.result, run.texts())}
+        reports |= {"text": run.text_report, "md": run.markdown_report}
+        _echo_pieces(reports[fmt]())
+        return run.result
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -202,6 +234,7 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     """
     from dataclasses import replace
 
+    from copydesk.blocks import in_blocks
     from copydesk.output import (
         article_stem,
         failure_reason,
@@ -227,10 +260,14 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     for file in files:
         name = display_name(file)
         try:
-            doc = load_path(file, max_mb=run.settings.max_mb)
-            doc = replace(doc, name=display_name(doc.name))
-            result = clean(doc, run.settings, reference=run.reference)
-            written = write_outputs(result, Path(out_dir), article_stem(file))
+            blocks = in_blocks(file)
+            if blocks:
+                result, written = _clean_in_blocks(file, run, Path(out_dir))
+            else:
+                doc = load_path(file, max_mb=run.settings.max_mb)
+                doc = replace(doc, name=display_name(doc.name))
+                result = clean(doc, run.settings, reference=run.reference)
+                written = write_outputs(result, Path(out_dir), article_stem(file))
         except Exception as exc:  # one bad article never stops the others
             # An InputError names the file already; anything else gets the name here.
             where = "" if isinstance(exc, InputError) else f"{name}: "
@@ -240,8 +277,23 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
         click.echo(
             f"{name}: {len(result.applied_edits)} change(s), "
             f"{len(result.findings)} finding(s) -> {display_name(str(written[0]))}"
+            + (" (read in blocks: no HTML report, it needs the whole text)" if blocks else "")
         )
     return status
+
+
+def _clean_in_blocks(file: str, run: RunOptions, out_dir: Path) -> tuple[Result, list[Path]]:
+    """``clean`` of an article too big to hold (:mod:`copydesk.blocks`): the cleaned text, the
+    JSON and the Markdown report (the HTML report needs the whole text)."""
+    from copydesk.blocks import clean_in_blocks, whole_text_needed
+    from copydesk.output import article_stem, write_block_outputs
+
+    if run.reference is not None:
+        what = "--reference"
+        raise whole_text_needed(what)
+    with clean_in_blocks(file, run.settings, markdown_report=True) as block_run:
+        written = write_block_outputs(block_run, out_dir, article_stem(file))
+        return block_run.result, written
 
 
 @cli.command()

@@ -135,6 +135,10 @@ class FindingCap:
             elif item[:3] > heap[0][:3]:  # earlier in the text than the last one kept
                 heapq.heapreplace(heap, item)
 
+    def kept(self, rule: str) -> int:
+        """How many findings of ``rule`` are kept so far."""
+        return len(self._kept.get(rule, ()))
+
     def drop(self, rule: str) -> None:
         """Forget every finding of ``rule`` (one that stopped part-way, over its budget)."""
         self.counts.pop(rule, None)

@@ -59,9 +59,15 @@ def _check_text(text: str, name: str) -> None:
     if not text.strip():
         msg = f"{name}: the article is empty (nothing but whitespace)"
         raise InputError(msg)
+    check_not_binary(text, name)
+
+
+def check_not_binary(text: str, name: str, at: int = 0) -> None:
+    """Refuse text holding a control character no article has (``at``: the offset of
+    ``text`` in the article, for the message)."""
     bad = next((c for c in text if c in _BINARY_CONTROLS), None)
     if bad is not None:
-        offset = text.index(bad)
+        offset = at + text.index(bad)
         msg = (
             f"{name}: looks like a binary file (control character U+{ord(bad):04X} "
             f"at character {offset}); give copydesk a plain-text article"
@@ -284,20 +290,15 @@ def _non_regular(name: str, mode: int, what: str) -> str | None:
     return f"{name}: is {kind}, not {what}; give copydesk a regular file"
 
 
-def read_regular_file(
+def open_regular_file(
     path: str | os.PathLike[str],
     what: str = "an article file",
     error_type: type[Exception] = InputError,
-    *,
-    limit_name: str | None = None,
-    max_mb: float | None = None,
-) -> bytes:
-    """The bytes of a regular file; anything else raises ``error_type`` naming it.
+) -> BinaryIO:
+    """A regular file opened for reading in binary; anything else raises ``error_type``.
 
     The file is checked before it is opened, and opened without blocking, so a FIFO
-    (or a file swapped for one in between) never hangs the run. With ``limit_name`` (an
-    article's name) the article size limit applies: a larger file is refused by its size
-    before it is read, and no more than the limit is ever read (a file may grow meanwhile).
+    (or a file swapped for one in between) never hangs the run.
     """
     name = display_name(path)
     try:
@@ -311,16 +312,37 @@ def read_regular_file(
         problem = _open_error(name, exc)
     if problem is not None:
         raise error_type(problem)
-    with os.fdopen(fd, "rb") as handle:
-        problem = _non_regular(name, os.fstat(handle.fileno()).st_mode, what)
-        if problem is None:
-            try:
-                if limit_name is None:
-                    return handle.read()
-                check_size(os.fstat(handle.fileno()).st_size, limit_name, max_mb)
-                return read_limited(handle, limit_name, max_mb)
-            except OSError as exc:
-                problem = _open_error(name, exc)
+    handle = os.fdopen(fd, "rb")
+    problem = _non_regular(name, os.fstat(handle.fileno()).st_mode, what)
+    if problem is not None:
+        handle.close()
+        raise error_type(problem)
+    return handle
+
+
+def read_regular_file(
+    path: str | os.PathLike[str],
+    what: str = "an article file",
+    error_type: type[Exception] = InputError,
+    *,
+    limit_name: str | None = None,
+    max_mb: float | None = None,
+) -> bytes:
+    """The bytes of a regular file (:func:`open_regular_file`); anything else raises
+    ``error_type`` naming it.
+
+    With ``limit_name`` (an article's name) the article size limit applies: a larger file is
+    refused by its size before it is read, and no more than the limit is ever read (a file
+    may grow meanwhile).
+    """
+    with open_regular_file(path, what, error_type) as handle:
+        try:
+            if limit_name is None:
+                return handle.read()
+            check_size(os.fstat(handle.fileno()).st_size, limit_name, max_mb)
+            return read_limited(handle, limit_name, max_mb)
+        except OSError as exc:
+            problem = _open_error(display_name(path), exc)
     raise error_type(problem)
 
 

@@ -202,8 +202,12 @@ def normalize_terms_and_explain(
     *,
     suggest_only: bool = False,
     max_changes: int | None = None,
+    mentioned: set[int] | None = None,
 ) -> tuple[str, list[Edit]]:
     """Normalise glossary terms and explain every change.
+
+    ``mentioned`` holds the indexes of the entries named earlier in the article (a part of
+    an article cleaned in parts: their first mention was there); it is updated.
 
     More than ``max_changes`` changes (default: :func:`~copydesk.limits.max_changes`) raise
     :class:`~copydesk.limits.TooManyChanges` while they are found.
@@ -216,7 +220,7 @@ def normalize_terms_and_explain(
     """
     limit = limit_of_changes(max_changes)
     chosen = _select(iter_candidates(text, glossary), glossary, language, text)
-    seen_entities: set[int] = set()
+    seen_entities: set[int] = set() if mentioned is None else mentioned
     edits: list[Edit] = []
     for c, role in chosen:
         ei = c.pattern.entry_index

@@ -37,11 +37,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from copydesk.load import display_name
 from copydesk.model import Result
 from copydesk.report import iter_json, render_markdown
 from copydesk.report_html import render_html
+
+if TYPE_CHECKING:
+    from copydesk.blocks import BlockRun
 
 try:  # POSIX; elsewhere temporaries are swept by age only
     import fcntl
@@ -284,6 +288,23 @@ def write_output_set(result: Result, out_dir: Path, stem: str) -> dict[Path, str
         paths[".report.html"]: lambda: render_html(result),
     }
     return write_files_atomically(contents)
+
+
+def write_block_outputs(run: BlockRun, out_dir: Path, stem: str) -> list[Path]:
+    """Write the outputs of an article cleaned in blocks (with its Markdown report's parts)
+    as one set: the cleaned text, the Markdown and the JSON report, streamed from the spooled
+    texts (the HTML report needs the whole text; one of an earlier run is removed, so that
+    none is stale)."""
+    paths = output_paths(out_dir, stem)
+    contents: dict[Path, Content] = {
+        paths[".clean.txt"]: run.cleaned_pieces,
+        paths[".report.md"]: run.markdown_report,
+        paths[".report.json"]: lambda: iter_json(run.result, run.texts()),
+    }
+    written = list(write_files_atomically(contents))
+    with contextlib.suppress(FileNotFoundError):
+        paths[".report.html"].unlink()
+    return written
 
 
 def write_outputs(result: Result, out_dir: Path, stem: str) -> list[Path]:

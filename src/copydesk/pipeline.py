@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from copydesk.edits import apply_edits, compose_edits
 from copydesk.errors import InputError
@@ -47,13 +48,26 @@ from copydesk.model import Edit, Finding, Language, Result
 from copydesk.normalize import normalize_terms_and_explain
 from copydesk.rules import fix_text_and_explain
 from copydesk.scores.base import Scores
+from copydesk.scores.mqm import mqm_score
 from copydesk.scores.run import score_run
+from copydesk.scores.ter import EditCount, edit_rate_of
 from copydesk.settings import Settings, default_settings
 from copydesk.source import SourceText, align, source_hash
 from copydesk.spans import SpanIndex
 
+if TYPE_CHECKING:
+    from copydesk.blocks import BlockParts
+
 # Settings and their loader live in copydesk.settings; named here too for existing callers.
-__all__ = ["Settings", "clean", "clean_file", "default_settings", "find_and_score"]
+__all__ = [
+    "Settings",
+    "clean",
+    "clean_block",
+    "clean_file",
+    "default_settings",
+    "find_and_score",
+    "finish_blocks",
+]
 
 
 def _fix_and_normalize(
@@ -62,8 +76,10 @@ def _fix_and_normalize(
     settings: Settings,
     notes: list[str],
     foreign: Sequence[ForeignSpan] = (),
+    mentioned: set[int] | None = None,
 ) -> tuple[str, list[Edit]]:
-    """The safe fixes and house forms of ``language``, outside the ``foreign`` spans."""
+    """The safe fixes and house forms of ``language``, outside the ``foreign`` spans
+    (``mentioned``: the glossary entries named in the article's earlier blocks)."""
     limit = max_changes(settings.max_changes)
     ruleset = settings.rules(language)
     if ruleset.rules:
@@ -85,6 +101,7 @@ def _fix_and_normalize(
             language,
             suggest_only=settings.suggest_only,
             max_changes=limit,
+            mentioned=mentioned,
         )
     else:
         cleaned, term_edits = fixed, []
@@ -135,10 +152,11 @@ def _find(
     suggested: set[tuple[str, int, int]],
     foreign: Sequence[ForeignSpan],
     source: SourceText | None = None,
+    cap: FindingCap | None = None,
 ) -> list[Finding]:
     """Every registered checker's findings, graded, through one
-    :class:`~copydesk.limits.FindingCap`; in the ``foreign`` spans only the untranslated
-    checker's."""
+    :class:`~copydesk.limits.FindingCap` (``cap``, else a new one); in the ``foreign`` spans
+    only the untranslated checker's."""
     index = _span_index(foreign)
 
     def keep(f: Finding) -> bool:
@@ -150,7 +168,9 @@ def _find(
         in_foreign = bool(foreign) and index.overlaps(f.start, max(f.end, f.start + 1))
         return not in_foreign or f.rule.split(".")[0] == UntranslatedChecker.name
 
-    cap = FindingCap(keep=keep)
+    if cap is None:
+        cap = FindingCap()
+    cap.keep = keep
     context = FindContext(
         language=language,
         ruleset=settings.rules(language),
@@ -258,11 +278,15 @@ def _clean(
     notes: list[str],
     source_doc: Document | None = None,
     source_language: str | None = None,
+    cap: FindingCap | None = None,
+    mentioned: set[int] | None = None,
 ) -> Result:
-    """The stages after the language is decided (see :func:`clean`)."""
+    """The stages after the language is decided (see :func:`clean`); ``cap`` counts the
+    findings (a new :class:`~copydesk.limits.FindingCap` when None), ``mentioned`` the
+    glossary entries named in earlier blocks of the article."""
     text = doc.text
     foreign = foreign_spans(text, lang.code) if lang.code != UNDETERMINED else []
-    cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes, foreign)
+    cleaned, edits = _fix_and_normalize(text, lang.code, settings, notes, foreign, mentioned)
     if (
         not language
         and cleaned[:SAMPLE_CHARS] != text[:SAMPLE_CHARS]
@@ -296,7 +320,16 @@ def _clean(
         raise RuntimeError(msg)
     source = None if source_doc is None else source_text(source_doc, cleaned, source_language)
     findings, suppressed, scores = find_and_score(
-        text, cleaned, edits, lang.code, settings, notes, reference, _moved(foreign, edits), source
+        text,
+        cleaned,
+        edits,
+        lang.code,
+        settings,
+        notes,
+        reference,
+        _moved(foreign, edits),
+        source,
+        cap,
     )
     signature = settings.signature(lang.code)
     if source is not None:
@@ -327,6 +360,7 @@ def find_and_score(
     reference: str | None = None,
     foreign: Sequence[ForeignSpan] | None = None,
     source: SourceText | None = None,
+    cap: FindingCap | None = None,
 ) -> tuple[list[Finding], list[Finding], Scores]:
     """(findings, suppressed, scores) of ``cleaned``, made from ``text`` by ``edits``.
 
@@ -338,7 +372,7 @@ def find_and_score(
     suggested = {(e.rule, e.start, e.end) for e in edits if not e.applied and not e.rejected}
     if foreign is None:
         foreign = foreign_spans(cleaned, language) if language != UNDETERMINED else []
-    findings = _find(cleaned, language, settings, notes, suggested, foreign, source)
+    findings = _find(cleaned, language, settings, notes, suggested, foreign, source, cap)
     findings, suppressed = settings.memory.split(cleaned, findings)
     return findings, suppressed, score_run(text, cleaned, findings, reference)
 
@@ -349,3 +383,70 @@ def clean_file(
     """Load an article file (within the settings' size limit) and :func:`clean` it."""
     settings = settings or default_settings()
     return clean(load_path(path, max_mb=settings.max_mb), settings, **kwargs)  # type: ignore[arg-type]
+
+
+def clean_block(
+    doc: Document,
+    settings: Settings,
+    lang: Language | None,
+    language: str | None,
+    cap: FindingCap,
+    mentioned: set[int],
+) -> tuple[Result, Language]:
+    """Clean one block of an article read in blocks (:mod:`copydesk.blocks`); returns its
+    result and the article's language.
+
+    The first block (``lang`` None) decides the language as :func:`clean` does (detection
+    reads only the opening); every later block is cleaned in it. ``cap`` counts the block's
+    findings; ``mentioned`` holds the glossary entries named so far (updated).
+    """
+    notes: list[str] = []
+    if lang is None:
+        lang = given_language(language) if language is not None else detect_language(doc.text)
+        if lang.code == UNDETERMINED:
+            notes.append("language could not be determined: language-specific steps skipped")
+        given = language
+    else:
+        given = language or lang.code  # decided: the opening's second detection is not run
+    try:
+        result = _clean(doc, settings, lang, given, None, notes, cap=cap, mentioned=mentioned)
+    except TooManyChanges as exc:
+        msg = f"{doc.name}: {exc}"
+        raise InputError(msg) from None
+    return result, result.language if given is None else lang
+
+
+def finish_blocks(parts: BlockParts, settings: Settings, blocks: int, block_chars: int) -> Result:
+    """One result of an article's blocks, merged by :mod:`copydesk.blocks`: its scores those
+    of the whole text (words and TER counts added up, MQM of the findings kept), a note on
+    what was decided per block."""
+    count = EditCount()
+    words = 0
+    for scores in parts.block_scores:
+        if scores is None:
+            continue
+        words += scores.words
+        details = scores.edit_rate.details
+        count.edits += details["edits"]
+        count.reference_words += details["reference_words"]
+        count.split_pairs += details.get("split_lines", 0)
+        skipped = details.get("not_scored", {})
+        count.skipped_units += skipped.get("units", 0)
+        count.skipped_words += skipped.get("reference_words", 0)
+    note = (
+        f"read and cleaned in {blocks} blocks of about {block_chars:,} characters (the article "
+        "is too big to hold at once): the names the spelling and consistency checks learn from "
+        "the article, and matches across a block's end, are per block"
+    )
+    return replace(
+        parts.first,
+        edits=parts.edits,
+        findings=parts.findings,
+        suppressed=parts.suppressed,
+        notes=(*parts.notes, note),
+        scores=Scores(
+            words=words,
+            mqm=mqm_score(parts.findings, words),
+            edit_rate=edit_rate_of(count, parts.lines),
+        ),
+    )

@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from copydesk.edits import cleaned_offsets
@@ -199,11 +199,14 @@ def render_json(result: Result) -> str:
     return "".join(iter_json(result))
 
 
-def iter_json(result: Result) -> Iterator[str]:
+def iter_json(result: Result, texts: Mapping[str, Iterable[str]] | None = None) -> Iterator[str]:
     """:func:`render_json` in pieces, one edit or finding at a time.
 
     The text is the same as ``json.dumps(to_dict(result), indent=2)``, but nothing holds
     every edit's dict or piece at once, so a report with a million edits stays small.
+    ``texts`` gives the ``input`` and ``cleaned`` texts in pieces instead of the result's
+    (an input read in blocks is never one string): JSON escapes each character alone, so
+    the pieces escaped one by one give the same text.
     """
     head = json.dumps(_json_head(result), ensure_ascii=False, indent=2)
     yield head[: -len("\n}")]
@@ -216,8 +219,21 @@ def iter_json(result: Result) -> Iterator[str]:
             separator = ",\n"
         yield "]" if separator == "\n" else "\n  ]"
     for key, text in (("input", result.input), ("cleaned", result.cleaned)):
-        yield f',\n  "{key}": {json.dumps(text, ensure_ascii=False)}'
+        pieces = texts[key] if texts is not None else _text_pieces(text)
+        yield f',\n  "{key}": "'
+        for piece in pieces:
+            yield json.dumps(piece, ensure_ascii=False)[1:-1]
+        yield '"'
     yield "\n}\n"
+
+
+#: Characters of a text escaped at a time: a long article never has a second copy whole.
+_JSON_PIECE_CHARS = 1 << 20
+
+
+def _text_pieces(text: str) -> Iterator[str]:
+    for start in range(0, len(text), _JSON_PIECE_CHARS):
+        yield text[start : start + _JSON_PIECE_CHARS]
 
 
 # ---------------------------------------------------------------- text
@@ -235,6 +251,15 @@ def _scores_line(result: Result) -> str:
 
 def render_text(result: Result) -> str:
     """A plain-text report for a terminal."""
+    lines = text_head(result)
+    lines += text_edit_lines(result.edits, LineIndex(result.input))
+    lines += text_finding_lines(result.findings, LineIndex(result.cleaned))
+    lines.append(text_tail(result))
+    return "\n".join(lines) + "\n"
+
+
+def text_head(result: Result) -> list[str]:
+    """The lines of the plain-text report before its changes: summary, scores, notes."""
     counts = _summary_counts(result)
     lines = [
         f"{result.source_name or '<text>'}: language {result.language.code}, "
@@ -250,22 +275,50 @@ def render_text(result: Result) -> str:
         lines.append(f"review: {review_line(result.review, result.edits)}")
     if result.suppressed:
         lines.append(f"note: {_suppressed_text(counts)}")
-    input_lines, cleaned_lines = LineIndex(result.input), LineIndex(result.cleaned)
-    for e in result.edits:
-        line, col = input_lines.line_col(e.start)
+    return lines
+
+
+def text_tail(result: Result) -> str:
+    """The last line of the plain-text report."""
+    return f"signature: {result.signature}"
+
+
+def _shifted(index: LineIndex, offset: int, at: tuple[int, int]) -> tuple[int, int]:
+    """Line and column of ``offset`` in a part of a text that starts at line:column ``at``
+    (1-based; ``(1, 1)`` for a whole text)."""
+    line, col = index.line_col(offset)
+    return line + at[0] - 1, col + (at[1] - 1 if line == 1 else 0)
+
+
+def text_edit_lines(
+    edits: Iterable[Edit], index: LineIndex, at: tuple[int, int] = (1, 1)
+) -> list[str]:
+    """One plain-text report line per change; ``index`` of the input (or of a part of it
+    that starts at line:column ``at``)."""
+    lines = []
+    for e in edits:
+        line, col = _shifted(index, e.start, at)
         lines.append(
             f"{line}:{col}: {e.status} {visible(e.before)!r} -> {visible(e.after)!r} [{e.rule}]"
             + (f" {e.note}" if e.note else "")
         )
-    for f in result.findings:
-        line, col = cleaned_lines.line_col(f.start)
+    return lines
+
+
+def text_finding_lines(
+    findings: Iterable[Finding], index: LineIndex, at: tuple[int, int] = (1, 1)
+) -> list[str]:
+    """One plain-text report line per finding; ``index`` of the cleaned text (or of a part
+    of it that starts at line:column ``at``)."""
+    lines = []
+    for f in findings:
+        line, col = _shifted(index, f.start, at)
         suggestion = f" (suggest: {f.suggestion})" if f.suggestion else ""
         lines.append(
             f"{line}:{col}: {f.severity} {f.category} [{f.rule}] {visible(f.text)!r}: "
             f"{f.message}{suggestion}"
         )
-    lines.append(f"signature: {result.signature}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 # ---------------------------------------------------------------- Markdown
@@ -286,7 +339,9 @@ def _md_change(e: Edit, number: int) -> str:
     return " ".join(parts) + " " + str(number).translate(_SUPERSCRIPT)
 
 
-def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+def _inline_findings(
+    result: Result, changed: list[tuple[int, int]], first: int = 1
+) -> list[tuple[int, int, int]]:
     """(start, end, number) of findings to mark in place, in cleaned-text offsets.
 
     Only findings on one line and outside every change are marked, one at a time; the
@@ -296,7 +351,7 @@ def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tup
     touches = SpanIndex(changed).touches
     marks: list[tuple[int, int, int]] = []
     last_end = -1
-    for number, f in enumerate(result.findings, 1):
+    for number, f in enumerate(result.findings, first):
         start, end = f.start, f.end
         if not 0 <= start <= end <= len(result.cleaned):
             continue  # offsets from elsewhere: the findings table still lists it
@@ -313,14 +368,14 @@ def _inline_findings(result: Result, changed: list[tuple[int, int]]) -> list[tup
     return marks
 
 
-def _md_article(result: Result, numbers: dict[int, int]) -> str:
+def _md_article(result: Result, numbers: dict[int, int], first_finding: int = 1) -> str:
     """The article with changes and findings marked in place, one paragraph per line.
 
     Changes read ``~~before~~ **after** ¹``; a finding reads ``*text* ⁽²⁾``, numbered as in
     the findings table. The text is walked in cleaned-text offsets, where both are known.
     """
     spans = cleaned_offsets(result.edits)
-    marks = _inline_findings(result, [(a, b) for _e, a, b in spans])
+    marks = _inline_findings(result, [(a, b) for _e, a, b in spans], first_finding)
     events: list[tuple[int, int, str]] = [
         (a, b, _md_change(e, numbers[id(e)])) for e, a, b in spans
     ]
@@ -352,8 +407,8 @@ def _md_cell(text: str | None) -> str:
     return _md_inline(text or "").strip() or "–"
 
 
-def render_markdown(result: Result) -> str:
-    """A Markdown diff report: summary, the article with changes, reasons, findings."""
+def markdown_head(result: Result) -> list[str]:
+    """The lines of the Markdown report before the article: summary table, notes, review."""
     counts = _summary_counts(result)
     source = result.source_name or "article"
     # The heading names the file only; its full path, which need not wrap, is in the table.
@@ -391,13 +446,82 @@ def render_markdown(result: Result) -> str:
         out += [f"> Note: {escape_markdown(_suppressed_text(counts))}", ""]
     if result.review is not None:
         out += _md_review(result.review, result.edits)
-    numbers: dict[int, int] = {}
-    for i, e in enumerate(result.edits, 1):
-        numbers[id(e)] = i
-    out += ["## Article with changes", "", _md_article(result, numbers), ""]
-    out += _md_changes(result)
-    out += _md_findings(result)
+    return out
+
+
+def render_markdown(result: Result) -> str:
+    """A Markdown diff report: summary, the article with changes, reasons, findings."""
+    body = MarkdownBody()
+    article = body.add(result)
+    out = [*markdown_head(result), "## Article with changes", "", article, "", *body.tail()]
     return "\n".join(out).rstrip() + "\n"
+
+
+class MarkdownBody:
+    """The Markdown report's article, changes and findings, made part by part: a whole
+    article is one part; an article read in blocks gives one part per block, its numbers,
+    lines and explanations running on from the blocks before."""
+
+    def __init__(self) -> None:
+        self.change_rows: list[str] = []
+        self.change_why: dict[tuple[str, ...], list[int]] = {}
+        self.finding_rows: list[str] = []
+        self.finding_why: dict[tuple[str, ...], list[int]] = {}
+
+    def add(self, part: Result, at: tuple[int, int] = (1, 1)) -> str:
+        """Take in the changes and findings of ``part`` (of a text starting at line:column
+        ``at`` of the cleaned article); returns its article with changes marked."""
+        first_edit = len(self.change_rows) + 1
+        first_finding = len(self.finding_rows) + 1
+        numbers = {id(e): i for i, e in enumerate(part.edits, first_edit)}
+        article = _md_article(part, numbers, first_finding)
+        for i, e in enumerate(part.edits, first_edit):
+            self.change_rows.append(
+                f"| {i} | {e.status} | ~~{_md_cell(e.before)}~~ → **{_md_cell(e.after)}** "
+                f"| {_md_cell(e.rule)} |"
+            )
+            if e.note or e.source:
+                note = _md_inline(e.note or "").strip()
+                source = f"Source: {_md_inline(e.source).strip()}" if e.source else ""
+                self.change_why.setdefault((e.rule, note, source), []).append(i)
+        lines = LineIndex(part.cleaned)
+        for number, f in enumerate(part.findings, first_finding):
+            line, col = _shifted(lines, f.start, at)
+            self.finding_rows.append(
+                f"| {number} | {line}:{col} | {_md_cell(f.severity)} | {_md_cell(f.text)} "
+                f"| {_md_cell(f.suggestion)} |"
+            )
+            message = f"{_md_cell(f.category)}. {_md_inline(f.message).strip()}"
+            self.finding_why.setdefault((f.rule, message), []).append(number)
+        return article
+
+    def tail(self) -> list[str]:
+        """The changes table and the findings table, each with its explanations."""
+        out: list[str] = []
+        if self.change_rows:
+            out += [
+                "## Changes",
+                "",
+                "| # | Status | Change | Entry or rule |",
+                "|---|---|---|---|",
+                *self.change_rows,
+                "",
+            ]
+            out += _md_why(
+                "Why, and the source of each entry (changes by number):", self.change_why
+            )
+        if not self.finding_rows:
+            return [*out, "## Findings", "", "No findings."]
+        out += [
+            "## Findings",
+            "",
+            "| # | Line | Severity | Text | Suggestion |",
+            "|---|---|---|---|---|",
+            *self.finding_rows,
+            "",
+        ]
+        out += _md_why("Rule, category and message (findings by number):", self.finding_why)
+        return out
 
 
 def _numbers(numbers: list[int]) -> str:
@@ -414,32 +538,6 @@ def _md_why(title: str, groups: dict[tuple[str, ...], list[int]]) -> list[str]:
         text = " ".join(d for d in details if d)
         out.append(f"- **{_md_cell(rule)}** ({_numbers(numbers)}): {text}")
     out.append("")
-    return out
-
-
-def _md_changes(result: Result) -> list[str]:
-    """The changes as a narrow table (number, status, before and after, entry or rule), and
-    each entry's reason and source once below it, so the table fits a narrow column."""
-    if not result.edits:
-        return []
-    out = [
-        "## Changes",
-        "",
-        "| # | Status | Change | Entry or rule |",
-        "|---|---|---|---|",
-    ]
-    why: dict[tuple[str, ...], list[int]] = {}
-    for i, e in enumerate(result.edits, 1):
-        out.append(
-            f"| {i} | {e.status} | ~~{_md_cell(e.before)}~~ → **{_md_cell(e.after)}** "
-            f"| {_md_cell(e.rule)} |"
-        )
-        if e.note or e.source:
-            note = _md_inline(e.note or "").strip()
-            source = f"Source: {_md_inline(e.source).strip()}" if e.source else ""
-            why.setdefault((e.rule, note, source), []).append(i)
-    out.append("")
-    out += _md_why("Why, and the source of each entry (changes by number):", why)
     return out
 
 
@@ -470,32 +568,6 @@ def _md_review(review: Review, edits: tuple[Edit, ...]) -> list[str]:
     return out
 
 
-def _md_findings(result: Result) -> list[str]:
-    """The findings as a narrow table (number, line:column, severity, text, suggestion), and
-    each rule's category and message once below it, naming the findings it explains."""
-    if not result.findings:
-        return ["## Findings", "", "No findings."]
-    out = [
-        "## Findings",
-        "",
-        "| # | Line | Severity | Text | Suggestion |",
-        "|---|---|---|---|---|",
-    ]
-    lines = LineIndex(result.cleaned)
-    why: dict[tuple[str, ...], list[int]] = {}
-    for number, f in enumerate(result.findings, 1):
-        line, col = lines.line_col(f.start)
-        out.append(
-            f"| {number} | {line}:{col} | {_md_cell(f.severity)} | {_md_cell(f.text)} "
-            f"| {_md_cell(f.suggestion)} |"
-        )
-        message = f"{_md_cell(f.category)}. {_md_inline(f.message).strip()}"
-        why.setdefault((f.rule, message), []).append(number)
-    out.append("")
-    out += _md_why("Rule, category and message (findings by number):", why)
-    return out
-
-
 def findings_table(
     findings: list[Finding] | tuple[Finding, ...], cleaned: str
 ) -> list[dict[str, Any]]:
@@ -520,16 +592,22 @@ def findings_table(
 __all__ = [
     "SCHEMA_VERSION",
     "LineIndex",
+    "MarkdownBody",
     "code_cell",
     "escape_markdown",
     "escape_markdown_line",
     "findings_table",
     "iter_json",
     "line_col",
+    "markdown_head",
     "render_json",
     "render_markdown",
     "render_text",
     "review_line",
     "signature_cell",
+    "text_edit_lines",
+    "text_finding_lines",
+    "text_head",
+    "text_tail",
     "to_dict",
 ]

@@ -66,6 +66,7 @@ __all__ = [
     "SEGMENT_WORDS",
     "EditCount",
     "count_edits",
+    "edit_rate_of",
     "edit_rate_score",
     "pair_lines",
     "ter_signature",
@@ -340,6 +341,12 @@ def edit_rate_score(input_text: str, cleaned: str) -> Score:
     line_pairs = zip_longest(input_text.split("\n"), cleaned.split("\n"), fillvalue="")
     count = count_edits(line_pairs, case_sensitive=True)
     lines = max(input_text.count("\n"), cleaned.count("\n")) + 1
+    return edit_rate_of(count, lines)
+
+
+def edit_rate_of(count: EditCount, lines: int) -> Score:
+    """The edit-rate score of ``count`` over ``lines`` line pairs (counts of several parts of
+    a text, added up, give the score of the whole)."""
     return Score(
         name="edit-rate",
         value=round(count.value, 4),
