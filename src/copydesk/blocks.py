@@ -25,9 +25,10 @@ What is exact, and what is per block (the report's notes say so):
 
 The JSON, plain-text and Markdown reports (numbers, lines and explanations carried from
 block to block) and the cleaned text are written for such an article; the HTML page marks
-changes and findings across the whole text, and asking for it is an
-:class:`~copydesk.errors.InputError` naming the threshold (:func:`whole_text_needed`). A
-source text or a reference needs the whole text too and is refused alike.
+changes and findings across the whole text, so the commands read such an article whole
+when it is asked for (within the size limit, as before), and alike with a source text or a
+reference; :func:`clean_in_blocks` itself refuses a source folder with an
+:class:`~copydesk.errors.InputError` naming the threshold (:func:`whole_text_needed`).
 """
 
 from __future__ import annotations

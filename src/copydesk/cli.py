@@ -152,8 +152,11 @@ def check(file: str, fmt: str, fail_on: str | None, source_file: str | None, **o
     from copydesk.pipeline import clean
 
     max_mb = opts["max_size"]
-    if file != "-" and in_blocks(file):
-        result = _check_in_blocks(file, fmt, source_file, opts)
+    # The HTML page, a source text and a reference need the whole text: such a run reads
+    # the article whole, as for any article within the size limit.
+    needs_whole = fmt == "html" or source_file is not None or _needs_whole_text(opts)
+    if file != "-" and not needs_whole and in_blocks(file):
+        result = _check_in_blocks(file, fmt, opts)
         return _status(result, fail_on)
     doc = (
         load_bytes(read_limited(sys.stdin.buffer, "<stdin>", max_mb), "<stdin>", max_mb=max_mb)
@@ -175,20 +178,17 @@ def _status(result: Result, fail_on: str | None) -> ExitStatus:
     return ExitStatus.OK
 
 
-def _check_in_blocks(file: str, fmt: str, source_file: str | None, opts: dict[str, Any]) -> Result:
-    """``check`` of an article too big to hold (:mod:`copydesk.blocks`): the JSON report,
-    written as it is made from the block results and the spooled texts."""
-    from copydesk.blocks import clean_in_blocks, whole_text_needed
+def _needs_whole_text(opts: dict[str, Any]) -> bool:
+    """Whether a reference or a folder of source texts is given: both need the whole text."""
+    return opts.get("reference") is not None or opts.get("source_dir") is not None
+
+
+def _check_in_blocks(file: str, fmt: str, opts: dict[str, Any]) -> Result:
+    """``check`` of an article too big to hold (:mod:`copydesk.blocks`): the JSON, text or
+    Markdown report, written as it is made from the block results and the spooled texts."""
+    from copydesk.blocks import clean_in_blocks
     from copydesk.report import iter_json
 
-    needs_whole = {
-        f"--format {fmt}": fmt == "html",
-        "--source": source_file,
-        "--reference": opts.get("reference"),
-    }
-    for what, given in needs_whole.items():
-        if given:
-            raise whole_text_needed(what)
     settings = settings_spec(opts).load()
     with clean_in_blocks(
         file, settings, text_report=fmt == "text", markdown_report=fmt == "md"
@@ -260,7 +260,8 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
     for file in files:
         name = display_name(file)
         try:
-            blocks = in_blocks(file)
+            # A reference or a source text needs the whole text; such an article is read whole.
+            blocks = not _needs_whole_text(opts) and in_blocks(file)
             if blocks:
                 result, written = _clean_in_blocks(file, run, Path(out_dir))
             else:
@@ -285,12 +286,9 @@ def clean_command(files: tuple[str, ...], out_dir: str, **opts: Any) -> int:
 def _clean_in_blocks(file: str, run: RunOptions, out_dir: Path) -> tuple[Result, list[Path]]:
     """``clean`` of an article too big to hold (:mod:`copydesk.blocks`): the cleaned text, the
     JSON and the Markdown report (the HTML report needs the whole text)."""
-    from copydesk.blocks import clean_in_blocks, whole_text_needed
+    from copydesk.blocks import clean_in_blocks
     from copydesk.output import article_stem, write_block_outputs
 
-    if run.reference is not None:
-        what = "--reference"
-        raise whole_text_needed(what)
     with clean_in_blocks(file, run.settings, markdown_report=True) as block_run:
         written = write_block_outputs(block_run, out_dir, article_stem(file))
         return block_run.result, written
