@@ -361,6 +361,17 @@ def _script_runs(text: str, native: frozenset[str]) -> Iterator[tuple[int, int, 
         yield start, end, script, letters, words
 
 
+def _other_script_letters(text: str, native: frozenset[str]) -> re.Pattern[str] | None:
+    """A pattern matching the letters of ``text`` in a script not in ``native``, or None when
+    it has none."""
+    from copydesk.findings._words import letter_script
+
+    letters = sorted(c for c in set(text) if letter_script(c) not in (None, *native))
+    if not letters:
+        return None
+    return re.compile("[" + "".join(re.escape(c) for c in letters) + "]")
+
+
 def _is_long_run(script: str, letters: int, words: int) -> bool:
     if script in CJK_SCRIPTS:
         return letters >= MIN_CJK_LETTERS
@@ -458,7 +469,7 @@ def _phrases(paragraph: str, language: str) -> Iterator[ForeignSpan]:
         ):
             continue
         run = paragraph[start:end]
-        letters = sum(c.isalpha() for c in run)
+        letters = sum(map(str.isalpha, run))
         if letters < MIN_PHRASE_LETTERS or _is_title(run, _dictionary(language)):
             continue
         top = top_language(run)
@@ -487,7 +498,7 @@ def reads_as(text: str, language: str) -> bool:
 
 def _foreign_paragraph(paragraph: str, language: str) -> ForeignSpan | None:
     """The paragraph as a span in another language, or None (offsets in the paragraph)."""
-    letters = sum(c.isalpha() for c in paragraph)
+    letters = sum(map(str.isalpha, paragraph))
     # maxsplit: the count matters only up to the minimum, and the list stays short
     words = len(paragraph.split(maxsplit=MIN_PARAGRAPH_WORDS))
     if letters < MIN_PARAGRAPH_LETTERS or words < MIN_PARAGRAPH_WORDS:
@@ -538,10 +549,17 @@ def foreign_spans(text: str, language: str) -> list[ForeignSpan]:
     """
     lang = base_language(language)
     native = LANGUAGE_SCRIPTS.get(lang)
+    # A run of another script starts at a letter of one: a paragraph without such a letter has
+    # none, and the letters are told by a search instead of a look at each character.
+    other_script = _other_script_letters(text, native) if native is not None else None
     spans: list[ForeignSpan] = []
     for p_start, p_end in paragraphs(text):
         paragraph = text[p_start:p_end]
-        runs = list(_script_spans(paragraph, native)) if native is not None else []
+        runs = (
+            list(_script_spans(paragraph, native))
+            if native is not None and other_script is not None and other_script.search(paragraph)
+            else []
+        )
         # A paragraph with a long run of another script is not read as a whole: langdetect
         # reads a Russian paragraph holding a Latin name as Bulgarian.
         found = [run for run in runs if run is not None]
