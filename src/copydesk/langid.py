@@ -130,18 +130,27 @@ def _detector_factory() -> None:
     detector_factory._factory = factory
 
 
+def _ranked(text: str) -> list[Any]:
+    """langdetect's ranked languages for ``text`` (its ``detect_langs``, seed fixed), computed
+    by :mod:`copydesk.ngram_detect`: the same numbers in a tenth of the time."""
+    from langdetect import detector_factory
+
+    from copydesk.ngram_detect import detect_langs
+
+    _detector_factory()
+    return detect_langs(text, detector_factory._factory)
+
+
 def detect_language(text: str) -> Language:
     """Detect the document language (ISO 639-1 code, lower case).
 
     >>> detect_language("The president met his counterpart in the city on Monday.").code
     'en'
     """
-    from langdetect import detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
-    _detector_factory()
     try:
-        ranked = detect_langs(text[:SAMPLE_CHARS])
+        ranked = _ranked(text[:SAMPLE_CHARS])
     except LangDetectException:
         return Language(code=UNDETERMINED, probability=None, method="langdetect")
     best = ranked[0]
@@ -382,12 +391,10 @@ def _is_long_run(script: str, letters: int, words: int) -> bool:
 
 def top_language(text: str) -> tuple[str, float] | None:
     """langdetect's most probable language for ``text`` and its probability (seed fixed)."""
-    from langdetect import detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
-    _detector_factory()
     try:
-        langs = detect_langs(text)
+        langs = _ranked(text)
     except LangDetectException:
         return None  # nothing to go on (digits and punctuation only)
     if not langs:

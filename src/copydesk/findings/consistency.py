@@ -33,7 +33,13 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from copydesk.findings._words import fold_accents, iter_words, word_scripts
+from copydesk.findings._words import (
+    fold_accents,
+    normalize_apostrophes,
+    occurrences,
+    word_counter,
+    word_scripts,
+)
 from copydesk.findings.checker import FindContext, RuleFileChecker, rule_file_rules
 from copydesk.findings.spelling import dictionary_knows
 from copydesk.inflection import is_cyrillic
@@ -83,15 +89,12 @@ def _is_name(word: str, language: str, known: Collection[str]) -> bool:
 def _occurrences(
     text: str, language: str, known: Collection[str]
 ) -> dict[str, list[tuple[int, int]]]:
-    """Each name spelling of ``text`` and where it occurs."""
-    decided: dict[str, bool] = {}
+    """Each name spelling of ``text`` and where it occurs (in the order of first use)."""
+    # each distinct word decided once, then the text searched for the names only
+    names = {word for word in word_counter(text) if _is_name(word, language, known)}
     found: dict[str, list[tuple[int, int]]] = {}
-    for start, end, word in iter_words(text):
-        is_name = decided.get(word)
-        if is_name is None:
-            is_name = decided[word] = _is_name(word, language, known)
-        if is_name:
-            found.setdefault(word, []).append((start, end))
+    for start, end, word in occurrences(normalize_apostrophes(text), names):
+        found.setdefault(word, []).append((start, end))
     return found
 
 
