@@ -14,7 +14,6 @@ import re
 from array import array
 from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -403,12 +402,12 @@ def top_language(text: str) -> tuple[str, float] | None:
     return base_language(str(top.lang)), float(top.prob)
 
 
-@cache
 def _dictionary(language: str) -> Container[str]:
-    """pyspellchecker's word list for ``language`` (lower case), loaded once."""
-    from spellchecker import SpellChecker
+    """pyspellchecker's word list for ``language`` (lower case): the spelling checker's one
+    load of it (and its disk-cache entry), not a second one."""
+    from copydesk.findings.spelling import word_counts
 
-    return SpellChecker(language=language, distance=1).word_frequency.dictionary
+    return word_counts(language)
 
 
 def _english_runs(paragraph: str, language: str) -> Iterator[tuple[int, int, int, int, int]]:
