@@ -504,10 +504,9 @@ def reads_as(text: str, language: str) -> bool:
 
 def _foreign_paragraph(paragraph: str, language: str) -> ForeignSpan | None:
     """The paragraph as a span in another language, or None (offsets in the paragraph)."""
-    letters = sum(map(str.isalpha, paragraph))
     # maxsplit: the count matters only up to the minimum, and the list stays short
     words = len(paragraph.split(maxsplit=MIN_PARAGRAPH_WORDS))
-    if letters < MIN_PARAGRAPH_LETTERS or words < MIN_PARAGRAPH_WORDS:
+    if words < MIN_PARAGRAPH_WORDS or not _has_letters(paragraph, MIN_PARAGRAPH_LETTERS):
         return None
     # langdetect costs milliseconds per paragraph; a paragraph whose words the
     # article language's dictionary nearly all knows is in that language.
@@ -519,7 +518,24 @@ def _foreign_paragraph(paragraph: str, language: str) -> ForeignSpan | None:
     detected, probability = top
     if same_language(detected, language) or probability < MIN_PROBABILITY:
         return None
+    letters = sum(map(str.isalpha, paragraph))
     return ForeignSpan(0, len(paragraph), detected, "paragraph", "", words, letters, probability)
+
+
+def _has_letters(text: str, least: int) -> bool:
+    """Whether ``text`` has at least ``least`` letters, counted only as far as needed.
+
+    >>> _has_letters("1 2 3 abc", 3), _has_letters("1 2 3 abc", 4)
+    (True, False)
+    """
+    if least <= 0:
+        return True
+    found = 0
+    for at in range(0, len(text) if len(text) >= least else 0, 4 * least):
+        found += sum(map(str.isalpha, text[at : at + 4 * least]))
+        if found >= least:
+            return True
+    return False
 
 
 def _script_spans(paragraph: str, native: frozenset[str]) -> Iterator[ForeignSpan | None]:

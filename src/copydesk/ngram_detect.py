@@ -134,9 +134,6 @@ def _walks(detector: Any, ngrams: list[str]) -> list[float]:
     """``Detector._detect_block`` after the n-grams: the seeded random walks, each step and
     each normalisation the same operations on the same numbers."""
     table = detector.word_lang_prob_map
-    index_of = {gram: i for i, gram in enumerate(dict.fromkeys(ngrams))}
-    rows = [table[gram] for gram in index_of]
-    picks = [index_of[gram] for gram in ngrams]  # choice() needs only len and indexing
     random = detector.random
     random.seed(detector.seed)
     trials = detector.n_trial
@@ -147,13 +144,13 @@ def _walks(detector: Any, ngrams: list[str]) -> list[float]:
         weight = alpha / detector.BASE_FREQ
         # weight + p for each language of a row, once per row and walk (a walk draws the
         # frequent n-grams many times)
-        factors: dict[int, list[float]] = {}
+        factors: dict[str, list[float]] = {}
         i = 0
         while True:
-            pick = random.choice(picks)
-            factor = factors.get(pick)
+            gram = random.choice(ngrams)
+            factor = factors.get(gram)
             if factor is None:
-                factor = factors[pick] = [weight + p for p in rows[pick]]
+                factor = factors[gram] = [weight + p for p in table[gram]]
             prob = list(map(mul, prob, factor))
             if i % 5 == 0:
                 total = sum(prob)
