@@ -19,7 +19,9 @@ from copydesk.findings._words import (
     word_counter,
     word_matches,
 )
+from copydesk.langid import paragraphs
 from copydesk.scores.mqm import count_words
+from tests.conftest import SEED
 
 # Letters, digits, the underscore, combining marks, apostrophes, hyphens, white space.
 _ALPHABET = "abAB1_é\u0301\u0483-'’ \n\t.\u00a0²"
@@ -127,3 +129,49 @@ def test_remembered_answers_stay_right_past_the_memo_size(monkeypatch: pytest.Mo
     answers = [memo(w) for w in ["kin", "x", "kin", "y", "z", "w", "kin", "x"]]
     assert answers == [True, False, True, False, False, False, True, False]
     assert asked.count("kin") == 2  # asked once, then again after the memo started over
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from("abcdefgh"), st.integers(1, 5), max_size=8),
+    st.sampled_from([0.0, 0.25, 0.5, 0.69, 0.85, 1.0]),
+    st.sets(st.sampled_from("abcdefgh")),
+)
+def test_share_reached_as_the_full_ratio_says(
+    counts: dict[str, int], share: float, remembered: set[str]
+) -> None:
+    asked: list[str] = []
+
+    def lookup(word: str) -> bool:
+        asked.append(word)
+        return word in "aceg"
+
+    memo = dictionaries.KnownMemo(lookup)
+    for word in remembered:
+        memo(word)
+    total = sum(counts.values())
+    known = sum(n for w, n in counts.items() if w in "aceg")
+    assert memo.reaches(counts, share) == (bool(total) and known / total >= share)
+
+
+def test_share_stops_asking_once_certain() -> None:
+    asked: list[str] = []
+
+    def lookup(word: str) -> bool:
+        asked.append(word)
+        return True
+
+    memo = dictionaries.KnownMemo(lookup)
+    assert memo.reaches({w: 1 for w in "abcdefghij"}, 0.5)
+    assert asked == list("abcde")
+
+
+def test_knows_share_is_the_ratio_test_on_the_seed() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    for start, end in paragraphs(text):
+        paragraph = text[start:end]
+        for language in ("en", "de"):
+            ratio = spelling.known_word_ratio(paragraph, language)
+            for share in (0.5, 0.85, 0.95):
+                expected = ratio is not None and ratio >= share
+                assert spelling.knows_share(paragraph, language, share) == expected, paragraph

@@ -496,10 +496,9 @@ def reads_as(text: str, language: str) -> bool:
     >>> reads_as("The talks went on for hours.", "en"), reads_as("Die Gespräche dauerten.", "en")
     (True, False)
     """
-    from copydesk.findings.spelling import known_word_ratio
+    from copydesk.findings.spelling import knows_share
 
-    ratio = known_word_ratio(text, language)
-    return ratio is not None and ratio >= SAME_LANGUAGE_KNOWN_RATIO
+    return knows_share(text, language, SAME_LANGUAGE_KNOWN_RATIO)
 
 
 def _foreign_paragraph(paragraph: str, language: str) -> ForeignSpan | None:

@@ -49,7 +49,7 @@ from copydesk._yaml import MappingReader, decode_utf8, load_yaml
 from copydesk.errors import RuleFileError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping
 
 __all__ = [
     "DICTIONARY_DIRS",
@@ -96,6 +96,15 @@ class WordLookup(Protocol):
 
     def candidates(self, word: str) -> set[str]:
         """The dictionary's words one edit away from ``word`` (``word`` itself excluded)."""
+        ...
+
+    def known_count(self, words: list[str]) -> int:
+        """How many of ``words`` :meth:`known` accepts."""
+        ...
+
+    def known_share_reaches(self, counts: Mapping[str, int], share: float) -> bool:
+        """Whether the words :meth:`known` accepts make at least ``share`` of ``counts``
+        (word: occurrences)."""
         ...
 
 
@@ -192,6 +201,43 @@ class KnownMemo:
             answer = self._answers[word] = self._lookup(word)
         return answer
 
+    def count(self, words: list[str]) -> int:
+        """How many of ``words`` are known: in one pass over the remembered answers when they
+        all are (the usual case after an article's first paragraphs)."""
+        answers = list(map(self._answers.get, words))
+        if None in answers:
+            return sum(map(self, words))
+        return sum(answers)  # type: ignore[arg-type]
+
+    def reaches(self, counts: Mapping[str, int], share: float) -> bool:
+        """Whether the known words of ``counts`` (word: occurrences) make at least ``share``
+        of all (``known / total >= share``), asking the dictionary about words it has not
+        answered yet only until the outcome is certain.
+
+        >>> KnownMemo(str.islower).reaches({"a": 3, "B": 1}, 0.75)
+        True
+        """
+        total = sum(counts.values())
+        if not total:
+            return False
+        known = pending = 0
+        unasked: list[tuple[str, int]] = []
+        for word, count in counts.items():
+            answer = self._answers.get(word)
+            if answer is None:
+                unasked.append((word, count))
+                pending += count
+            elif answer:
+                known += count
+        # Division by the same total keeps each test exact: the share only grows with known.
+        for word, count in unasked:
+            if known / total >= share or (known + pending) / total < share:
+                break
+            pending -= count
+            if self(word):
+                known += count
+        return known / total >= share
+
 
 @dataclass(eq=False)
 class HunspellDictionary:
@@ -214,6 +260,14 @@ class HunspellDictionary:
 
         Answered once per distinct word: Hunspell's answer depends on the word alone."""
         return self._known(word)
+
+    def known_count(self, words: list[str]) -> int:
+        """How many of ``words`` :meth:`known` accepts."""
+        return self._known.count(words)
+
+    def known_share_reaches(self, counts: Mapping[str, int], share: float) -> bool:
+        """Whether the words :meth:`known` accepts make at least ``share`` of ``counts``."""
+        return self._known.reaches(counts, share)
 
     def _spell(self, word: str) -> bool:
         try:

@@ -238,6 +238,12 @@ class _WordList:
         self._words: Mapping[str, int] = checker.word_frequency.dictionary
         self.known = KnownMemo(self._lookup)
 
+    def known_count(self, words: list[str]) -> int:
+        return self.known.count(words)
+
+    def known_share_reaches(self, counts: Mapping[str, int], share: float) -> bool:
+        return self.known.reaches(counts, share)
+
     def _lookup(self, word: str) -> bool:
         # ``checker.known`` is the list lookup of the lower-cased word plus a refusal of
         # numbers (what ``float()`` reads) and of single punctuation marks; a word of letters
@@ -304,8 +310,24 @@ def known_word_ratio(text: str, language: str) -> float | None:
     for piece in text_pieces(text):
         letters_only = [w for w in words_of(normalize_apostrophes(piece)) if w.isalpha()]
         words += len(letters_only)
-        known += sum(map(lookup.known, letters_only))
+        known += lookup.known_count(letters_only)
     return known / words if words else None
+
+
+def knows_share(text: str, language: str, share: float) -> bool:
+    """Whether ``language``'s dictionary knows at least ``share`` of ``text``'s words: the
+    answer of ``known_word_ratio(text, language) >= share``, with the dictionary asked only
+    until it is certain (a German word not seen before costs Hunspell about 0.3 ms); False
+    without a dictionary or without words.
+
+    >>> knows_share("The talks went on for hours.", "en", 0.85)
+    True
+    """
+    lookup = _lookup(_base_language(language))
+    if lookup is None:
+        return False
+    counts = {word: n for word, n in word_counter(text).items() if word.isalpha()}
+    return lookup.known_share_reaches(counts, share)
 
 
 def _base_language(language: str) -> str:
