@@ -694,6 +694,15 @@ def iter_misspellings(
     counts: Counter[str] = Counter()
     for word, count in written.items():
         counts[word.lower()] += count
+    def could_be_reported(word: str) -> bool:
+        """False for a capitalised word nothing could be reported for (with capitals inside,
+        or near no house form), so that a slow dictionary is not asked about it."""
+        if not word[0].isupper():
+            return True
+        if any(c.isupper() for c in word[1:]) or index is None or NAME_RULE not in rule_ids:
+            return False
+        return _near_name(word, index) is not None
+
     doubtful = {
         word
         for word in written
@@ -702,6 +711,8 @@ def iter_misspellings(
             or any(c.isdigit() for c in word)
             or word.isupper()
             or word_scripts(word) != {script}
+            # Hunspell costs up to a millisecond for a word: ask it only when it matters
+            or (hunspell and not could_be_reported(word))
             or _is_known(lookup, word, known)
         )
     }
