@@ -151,7 +151,13 @@ def test_share_reached_as_the_full_ratio_says(
         memo(word)
     total = sum(counts.values())
     known = sum(n for w, n in counts.items() if w in "aceg")
-    assert memo.reaches(counts, share) == (bool(total) and known / total >= share)
+    expected = bool(total) and known / total >= share
+    words = [w for w, n in counts.items() for _ in range(n)]
+    assert memo.reaches(words, share) == expected  # some words not answered yet
+    assert memo.reaches(counts, share) == expected
+    for word in words:
+        memo(word)
+    assert memo.reaches(words, share) == expected  # all answered before
 
 
 def test_share_stops_asking_once_certain() -> None:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -102,9 +103,9 @@ class WordLookup(Protocol):
         """How many of ``words`` :meth:`known` accepts."""
         ...
 
-    def known_share_reaches(self, counts: Mapping[str, int], share: float) -> bool:
+    def known_share_reaches(self, counts: Mapping[str, int] | list[str], share: float) -> bool:
         """Whether the words :meth:`known` accepts make at least ``share`` of ``counts``
-        (word: occurrences)."""
+        (word: occurrences, or the words one by one)."""
         ...
 
 
@@ -209,14 +210,19 @@ class KnownMemo:
             return sum(map(self, words))
         return sum(answers)  # type: ignore[arg-type]
 
-    def reaches(self, counts: Mapping[str, int], share: float) -> bool:
-        """Whether the known words of ``counts`` (word: occurrences) make at least ``share``
-        of all (``known / total >= share``), asking the dictionary about words it has not
-        answered yet only until the outcome is certain.
+    def reaches(self, counts: Mapping[str, int] | list[str], share: float) -> bool:
+        """Whether the known words of ``counts`` (word: occurrences, or the words one by one)
+        make at least ``share`` of all (``known / total >= share``), asking the dictionary
+        about words it has not answered yet only until the outcome is certain.
 
         >>> KnownMemo(str.islower).reaches({"a": 3, "B": 1}, 0.75)
         True
         """
+        if isinstance(counts, list):
+            answers = list(map(self._answers.get, counts))
+            if None not in answers:  # all answered before: the usual case
+                return bool(counts) and sum(answers) / len(counts) >= share  # type: ignore[arg-type]
+            counts = Counter(counts)
         total = sum(counts.values())
         if not total:
             return False
@@ -265,7 +271,7 @@ class HunspellDictionary:
         """How many of ``words`` :meth:`known` accepts."""
         return self._known.count(words)
 
-    def known_share_reaches(self, counts: Mapping[str, int], share: float) -> bool:
+    def known_share_reaches(self, counts: Mapping[str, int] | list[str], share: float) -> bool:
         """Whether the words :meth:`known` accepts make at least ``share`` of ``counts``."""
         return self._known.reaches(counts, share)
 

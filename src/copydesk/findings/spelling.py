@@ -241,7 +241,7 @@ class _WordList:
     def known_count(self, words: list[str]) -> int:
         return self.known.count(words)
 
-    def known_share_reaches(self, counts: Mapping[str, int], share: float) -> bool:
+    def known_share_reaches(self, counts: Mapping[str, int] | list[str], share: float) -> bool:
         return self.known.reaches(counts, share)
 
     def _lookup(self, word: str) -> bool:
@@ -326,8 +326,16 @@ def knows_share(text: str, language: str, share: float) -> bool:
     lookup = _lookup(_base_language(language))
     if lookup is None:
         return False
+    if len(text) <= _SHORT_TEXT:
+        words = [w for w in words_of(normalize_apostrophes(text)) if w.isalpha()]
+        return lookup.known_share_reaches(words, share)
+    # counted, not listed: a paragraph can be a whole one-line article
     counts = {word: n for word, n in word_counter(text).items() if word.isalpha()}
     return lookup.known_share_reaches(counts, share)
+
+
+# A text up to this long is looked at as a list of its words.
+_SHORT_TEXT = 1 << 16
 
 
 def _base_language(language: str) -> str:
@@ -694,6 +702,7 @@ def iter_misspellings(
     counts: Counter[str] = Counter()
     for word, count in written.items():
         counts[word.lower()] += count
+
     def could_be_reported(word: str) -> bool:
         """False for a capitalised word nothing could be reported for (with capitals inside,
         or near no house form), so that a slow dictionary is not asked about it."""
