@@ -96,7 +96,7 @@ def _ngram_candidates(text: str) -> list[str]:
     return grams
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8_192)
 def _word_grams(word: str, spaced: bool) -> tuple[str, ...]:
     """The n-grams langdetect's buffer yields over ``word`` (no space in it) from a fresh
     start, and over the space after it when ``spaced``: its ``NGram.add_char`` and the loop

@@ -177,13 +177,13 @@ def _try_letters(aff: Path) -> str:
 
 
 #: Words whose answer a loaded dictionary remembers; past this many it starts again (a
-#: German lookup costs about 0.1 ms, and news repeats its words: 7,300 distinct in the 116,000
-#: words of the WMT24 German MT).
-KNOWN_MEMO_SIZE = 200_000
+#: German lookup costs 0.1 to 1 ms, and news repeats its words: 7,300 distinct in the 116,000
+#: words of the WMT24 German MT). At most some 7 MB.
+KNOWN_MEMO_SIZE = 50_000
 
 
 #: Words whose spelling candidates a loaded dictionary remembers.
-CANDIDATES_MEMO_SIZE = 10_000
+CANDIDATES_MEMO_SIZE = 2_000
 
 
 class KnownMemo:
