@@ -68,6 +68,9 @@ def test_occurrences_are_the_matching_words_in_text_order(text: str, wanted: lis
     normalized = normalize_apostrophes(text)
     expected = [(s, e, w) for s, e, w in iter_words(text) if w in set(wanted)]
     assert list(occurrences(normalized, set(wanted))) == expected
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_words, "_PIECE", 3)  # searched in pieces of a few characters
+        assert list(occurrences(normalized, set(wanted))) == expected
 
 
 @settings(max_examples=300, deadline=None)

@@ -131,16 +131,18 @@ def occurrences(normalized: str, words: Collection[str]) -> Iterator[tuple[int, 
     for word in wanted:
         automaton.add_word(word, word)
     automaton.make_automaton()
-    size = len(normalized)
-    # A hit that is a whole word is not inside another word, so hits kept are disjoint and
-    # their order by end (the automaton's) is their order by start.
-    for last, word in automaton.iter(normalized):
-        start, end = last + 1 - len(word), last + 1
-        if (start and _in_word(normalized[start - 1])) or (
-            end < size and _in_word(normalized[end])
-        ):
-            continue
-        yield start, end, word
+    # In pieces cut after white space (no word is cut): the automaton copies what it searches
+    # at four bytes a character. A hit that is a whole word is not inside another word, so
+    # hits kept are disjoint and their order by end (the automaton's) is their order by start.
+    offset = 0
+    for piece in text_pieces(normalized):
+        size = len(piece)
+        for last, word in automaton.iter(piece):
+            start, end = last + 1 - len(word), last + 1
+            if (start and _in_word(piece[start - 1])) or (end < size and _in_word(piece[end])):
+                continue
+            yield offset + start, offset + end, word
+        offset += size
 
 
 # Text is tokenised in pieces of about this many characters, cut at white space (no word
