@@ -14,7 +14,6 @@ import re
 from array import array
 from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -134,18 +133,27 @@ def _detector_factory() -> None:
     detector_factory._factory = factory
 
 
+def _ranked(text: str) -> list[Any]:
+    """langdetect's ranked languages for ``text`` (its ``detect_langs``, seed fixed), computed
+    by :mod:`copydesk.ngram_detect`: the same numbers in a tenth of the time."""
+    from langdetect import detector_factory
+
+    from copydesk.ngram_detect import detect_langs
+
+    _detector_factory()
+    return detect_langs(text, detector_factory._factory)
+
+
 def detect_language(text: str) -> Language:
     """Detect the document language (ISO 639-1 code, lower case).
 
     >>> detect_language("The president met his counterpart in the city on Monday.").code
     'en'
     """
-    from langdetect import detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
-    _detector_factory()
     try:
-        ranked = detect_langs(text[:SAMPLE_CHARS])
+        ranked = _ranked(text[:SAMPLE_CHARS])
     except LangDetectException:
         return Language(code=UNDETERMINED, probability=None, method="langdetect")
     best = ranked[0]
@@ -365,6 +373,17 @@ def _script_runs(text: str, native: frozenset[str]) -> Iterator[tuple[int, int, 
         yield start, end, script, letters, words
 
 
+def _other_script_letters(text: str, native: frozenset[str]) -> re.Pattern[str] | None:
+    """A pattern matching the letters of ``text`` in a script not in ``native``, or None when
+    it has none."""
+    from copydesk.findings._words import letter_script
+
+    letters = sorted(c for c in set(text) if letter_script(c) not in (None, *native))
+    if not letters:
+        return None
+    return re.compile("[" + "".join(re.escape(c) for c in letters) + "]")
+
+
 def _is_long_run(script: str, letters: int, words: int) -> bool:
     if script in CJK_SCRIPTS:
         return letters >= MIN_CJK_LETTERS
@@ -375,12 +394,10 @@ def _is_long_run(script: str, letters: int, words: int) -> bool:
 
 def top_language(text: str) -> tuple[str, float] | None:
     """langdetect's most probable language for ``text`` and its probability (seed fixed)."""
-    from langdetect import detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
-    _detector_factory()
     try:
-        langs = detect_langs(text)
+        langs = _ranked(text)
     except LangDetectException:
         return None  # nothing to go on (digits and punctuation only)
     if not langs:
@@ -389,12 +406,12 @@ def top_language(text: str) -> tuple[str, float] | None:
     return base_language(str(top.lang)), float(top.prob)
 
 
-@cache
 def _dictionary(language: str) -> Container[str]:
-    """pyspellchecker's word list for ``language`` (lower case), loaded once."""
-    from spellchecker import SpellChecker
+    """pyspellchecker's word list for ``language`` (lower case): the spelling checker's one
+    load of it (and its disk-cache entry), not a second one."""
+    from copydesk.findings.spelling import word_counts
 
-    return SpellChecker(language=language, distance=1).word_frequency.dictionary
+    return word_counts(language)
 
 
 def _english_runs(paragraph: str, language: str) -> Iterator[tuple[int, int, int, int, int]]:
@@ -462,7 +479,7 @@ def _phrases(paragraph: str, language: str) -> Iterator[ForeignSpan]:
         ):
             continue
         run = paragraph[start:end]
-        letters = sum(c.isalpha() for c in run)
+        letters = sum(map(str.isalpha, run))
         if letters < MIN_PHRASE_LETTERS or _is_title(run, _dictionary(language)):
             continue
         top = top_language(run)
@@ -483,18 +500,16 @@ def reads_as(text: str, language: str) -> bool:
     >>> reads_as("The talks went on for hours.", "en"), reads_as("Die Gespräche dauerten.", "en")
     (True, False)
     """
-    from copydesk.findings.spelling import known_word_ratio
+    from copydesk.findings.spelling import knows_share
 
-    ratio = known_word_ratio(text, language)
-    return ratio is not None and ratio >= SAME_LANGUAGE_KNOWN_RATIO
+    return knows_share(text, language, SAME_LANGUAGE_KNOWN_RATIO)
 
 
 def _foreign_paragraph(paragraph: str, language: str) -> ForeignSpan | None:
     """The paragraph as a span in another language, or None (offsets in the paragraph)."""
-    letters = sum(c.isalpha() for c in paragraph)
     # maxsplit: the count matters only up to the minimum, and the list stays short
     words = len(paragraph.split(maxsplit=MIN_PARAGRAPH_WORDS))
-    if letters < MIN_PARAGRAPH_LETTERS or words < MIN_PARAGRAPH_WORDS:
+    if words < MIN_PARAGRAPH_WORDS or not _has_letters(paragraph, MIN_PARAGRAPH_LETTERS):
         return None
     # langdetect costs milliseconds per paragraph; a paragraph whose words the
     # article language's dictionary nearly all knows is in that language.
@@ -506,7 +521,24 @@ def _foreign_paragraph(paragraph: str, language: str) -> ForeignSpan | None:
     detected, probability = top
     if same_language(detected, language) or probability < MIN_PROBABILITY:
         return None
+    letters = sum(map(str.isalpha, paragraph))
     return ForeignSpan(0, len(paragraph), detected, "paragraph", "", words, letters, probability)
+
+
+def _has_letters(text: str, least: int) -> bool:
+    """Whether ``text`` has at least ``least`` letters, counted only as far as needed.
+
+    >>> _has_letters("1 2 3 abc", 3), _has_letters("1 2 3 abc", 4)
+    (True, False)
+    """
+    if least <= 0:
+        return True
+    found = 0
+    for at in range(0, len(text) if len(text) >= least else 0, 4 * least):
+        found += sum(map(str.isalpha, text[at : at + 4 * least]))
+        if found >= least:
+            return True
+    return False
 
 
 def _script_spans(paragraph: str, native: frozenset[str]) -> Iterator[ForeignSpan | None]:
@@ -542,10 +574,17 @@ def foreign_spans(text: str, language: str) -> list[ForeignSpan]:
     """
     lang = base_language(language)
     native = LANGUAGE_SCRIPTS.get(lang)
+    # A run of another script starts at a letter of one: a paragraph without such a letter has
+    # none, and the letters are told by a search instead of a look at each character.
+    other_script = _other_script_letters(text, native) if native is not None else None
     spans: list[ForeignSpan] = []
     for p_start, p_end in paragraphs(text):
         paragraph = text[p_start:p_end]
-        runs = list(_script_spans(paragraph, native)) if native is not None else []
+        runs = (
+            list(_script_spans(paragraph, native))
+            if native is not None and other_script is not None and other_script.search(paragraph)
+            else []
+        )
         # A paragraph with a long run of another script is not read as a whole: langdetect
         # reads a Russian paragraph holding a Latin name as Bulgarian.
         found = [run for run in runs if run is not None]

@@ -33,7 +33,13 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from copydesk.findings._words import fold_accents, iter_words, word_scripts
+from copydesk.findings._words import (
+    fold_accents,
+    normalize_apostrophes,
+    occurrences,
+    word_counter,
+    word_scripts,
+)
 from copydesk.findings.checker import FindContext, RuleFileChecker, rule_file_rules
 from copydesk.findings.spelling import dictionary_knows
 from copydesk.inflection import is_cyrillic
@@ -69,29 +75,43 @@ _FIELDS = frozenset({"word", "count", "other", "other_count"})
 _RULE_FILE = Path(__file__).with_name("consistency.yaml")
 
 
-def _is_name(word: str, language: str, known: Collection[str]) -> bool:
+def _may_be_name(word: str, known: Collection[str]) -> bool:
+    """The tests of :func:`_is_name` that need no dictionary."""
     if len(word) < MIN_LETTERS or not word[0].isupper() or not word.isalpha():
         return False
     if any(c.isupper() for c in word[1:]) or word_scripts(word) not in _SCRIPTS:
         return False
-    lower = word.lower()
-    if lower in known:
-        return False
-    return not (dictionary_knows(lower, language) or dictionary_knows(word, language))
+    return word.lower() not in known
+
+
+def _is_name(word: str, language: str, known: Collection[str]) -> bool:
+    # the word as written first: Hunspell knows a German noun capitalised only, and an
+    # unknown string is its slowest lookup
+    return _may_be_name(word, known) and not (
+        dictionary_knows(word, language) or dictionary_knows(word.lower(), language)
+    )
+
+
+def _key(word: str) -> str:
+    """The transliteration key spellings of one name share."""
+    return skeleton(fold_accents(word))
 
 
 def _occurrences(
-    text: str, language: str, known: Collection[str]
+    text: str, language: str, known: Collection[str], paired: bool = False
 ) -> dict[str, list[tuple[int, int]]]:
-    """Each name spelling of ``text`` and where it occurs."""
-    decided: dict[str, bool] = {}
+    """Each name spelling of ``text`` and where it occurs (in the order of first use); with
+    ``paired``, only the names that share their key with another word that may be a name
+    (the only ones a finding can name)."""
+    # each distinct word decided once, then the text searched for the names only
+    words = [word for word in word_counter(text) if _may_be_name(word, known)]
+    if paired:
+        keys = Counter(map(_key, words))
+        words = [word for word in words if keys[_key(word)] > 1]
+    names = {word for word in words if _is_name(word, language, known)}
     found: dict[str, list[tuple[int, int]]] = {}
-    for start, end, word in iter_words(text):
-        is_name = decided.get(word)
-        if is_name is None:
-            is_name = decided[word] = _is_name(word, language, known)
-        if is_name:
-            found.setdefault(word, []).append((start, end))
+    for start, end, word in occurrences(normalize_apostrophes(text), names):
+        found.setdefault(word, []).append((start, end))
     return found
 
 
@@ -131,7 +151,7 @@ def _one_name(a: str, b: str) -> bool:
 def _groups(spellings: Iterable[str]) -> list[list[str]]:
     by_key: dict[str, list[str]] = {}
     for word in spellings:
-        by_key.setdefault(skeleton(fold_accents(word)), []).append(word)
+        by_key.setdefault(_key(word), []).append(word)
     return [words for words in by_key.values() if len(words) > 1]
 
 
@@ -140,7 +160,7 @@ def iter_inconsistent_names(
 ) -> Iterator[Finding]:
     """The ``consistency.name-spelling`` findings of ``text``, in text order."""
     rule = rule_file_rules(_RULE_FILE, _FIELDS)[NAME_RULE]
-    found = _occurrences(text, language, known)
+    found = _occurrences(text, language, known, paired=True)
     findings: list[Finding] = []
     for words in _groups(found):
         # the most used spelling (the first used, on a tie) is the one the others differ from

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from copydesk.findings._words import text_pieces
 from copydesk.model import SEVERITIES, Finding
 from copydesk.scores.base import MQMScore
 
@@ -27,7 +28,9 @@ PUNCTUATION_CATEGORY = "Fluency/Punctuation"
 #: Signature of the weighting, recorded with every MQM score.
 SIGNATURE = "mqm|crit:25|maj:5|min:1|min-punct:0.1|words:ws-alnum|per:100"
 
-_WORD_RE = re.compile(r"\S+")
+# A whitespace-separated token with a letter or digit in it (``[^\W_]``: str.isalnum), matched
+# from its start only: the look-behind and the possessive run keep it linear.
+_WORD_RE = re.compile(r"(?<!\S)(?:[^\s\w]|_)*+[^\W_]\S*")
 
 
 def count_words(text: str) -> int:
@@ -38,7 +41,7 @@ def count_words(text: str) -> int:
     >>> count_words("Putin said — twice — that 6.5 billion…")
     6
     """
-    return sum(1 for m in _WORD_RE.finditer(text) if any(c.isalnum() for c in m.group()))
+    return sum(len(_WORD_RE.findall(piece)) for piece in text_pieces(text))
 
 
 def finding_weight(finding: Finding) -> float:
