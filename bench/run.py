@@ -18,7 +18,8 @@ Rows, each measured in this run:
 - glossary matching of the same text at 100 and at the large size: the Aho-Corasick matcher
   against flashtext (``KeywordProcessor``) and a loop of one regular expression per form;
   the loop at the large size is timed over its first 1,000 forms and scaled (said in the row);
-- the ``clean-inbox`` flow against the core alone (``bench/bench_inbox.py``, its own process);
+- the ``clean-inbox`` flow against the core alone (``bench/bench_inbox.py``, its own process):
+  wall times, and CPU times with the Prefect server's (less disturbed by other jobs);
 - peak resident memory of ``copydesk check --format json`` at 1 and 10 MB
   (:func:`bench_scale.peak_run`), and the ratio between sizes;
 - Dask with 2 workers against the flow in-process (``bench/bench_inbox.py --dask-workers 2``);
@@ -256,6 +257,10 @@ def bench_glossary(plan: Plan, work: Path) -> Iterator[Row]:
 
 
 _RATIO = re.compile(r"^ratio flow / core: ([0-9.]+)$", re.MULTILINE)
+_CPU_RATIO = re.compile(r"^ratio flow / core, CPU time \(with the server's\): ([0-9.]+)$", re.M)
+_CPU = re.compile(
+    r"^(core: clean\(\) in a loop|clean-inbox flow)\s+[0-9.]+\s+[0-9.]+\s+([0-9.]+)$", re.M
+)
 _DASK = re.compile(r"^ratio dask \(2 workers\) / in-process flow: ([0-9.]+)$", re.MULTILINE)
 _TIMES = re.compile(
     r"^(core: clean\(\) in a loop|clean-inbox flow|clean-inbox on dask)\s+([0-9.]+)", re.MULTILINE
@@ -283,6 +288,13 @@ def bench_inbox(counts: list[int], dask: bool) -> Iterator[Row]:
             f"clean-inbox flow vs core alone, {count:,} seed-size articles (s)",
             times.get("clean-inbox flow", "?"), times.get("core: clean() in a loop", "?"),
             ratio.group(1) if ratio else "?",
+        )  # fmt: skip
+        cpu, cpu_ratio = dict(_CPU.findall(out)), _CPU_RATIO.search(out)
+        yield Row(
+            f"clean-inbox flow vs core alone, {count:,} articles, CPU time with the Prefect"
+            " server's (s)",
+            cpu.get("clean-inbox flow", "?"), cpu.get("core: clean() in a loop", "?"),
+            cpu_ratio.group(1) if cpu_ratio else "?",
         )  # fmt: skip
         if with_dask:
             found = _DASK.search(out)

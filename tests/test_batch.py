@@ -33,7 +33,12 @@ from copydesk.batch.manifest import (
 )
 from copydesk.batch.model import Outcome, Planned
 from copydesk.batch.plan import check_folders, check_pattern, chunked, plan_articles
-from copydesk.batch.process import process_article, process_articles, process_chunk
+from copydesk.batch.process import (
+    process_article,
+    process_articles,
+    process_chunk,
+    sync_file_system,
+)
 from copydesk.batch.publish import article_reports
 from copydesk.batch.quarantine import error_report_path
 from copydesk.batch.summary import (
@@ -53,6 +58,7 @@ from copydesk.output import (
     output_stem,
     sweep_temp_files,
     write_files_atomically,
+    write_output_set,
     write_outputs,
 )
 from copydesk.pipeline import Settings, clean, default_settings
@@ -721,3 +727,56 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return status.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_set_written_without_fsync_has_the_same_bytes_and_hashes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    result = clean(load_bytes(SEED.read_bytes(), SEED.name), settings)
+    durable = write_output_set(result, tmp_path / "durable", "a")
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd))
+    quick = write_output_set(result, tmp_path / "quick", "a", durable=False)
+    assert synced == []  # neither the files nor the folder
+    write_output_set(result, tmp_path / "again", "a")
+    assert len(synced) == len(OUTPUT_SUFFIXES) + 1  # each file, then the folder
+    assert [(p.name, h) for p, h in durable.items()] == [(p.name, h) for p, h in quick.items()]
+    for path in quick:
+        assert path.read_bytes() == (tmp_path / "durable" / path.name).read_bytes()
+
+
+def test_a_chunk_is_flushed_to_disk_before_the_manifest_records_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    import copydesk.batch.process
+
+    inbox = make_inbox(tmp_path / "inbox", 3, {"empty.txt": b""})
+    outbox, quarantine = tmp_path / "out", tmp_path / "q"
+    events: list[str] = []
+    real_sync, real_record = sync_file_system, copydesk.batch.process.record_outcomes
+
+    def sync(folder: Path) -> None:
+        events.append(f"sync {folder.name}")
+        real_sync(folder)
+
+    def record(folder: Path, outcomes: list[Outcome], key: str) -> dict[str, Any]:
+        on_disk = {o.stem for o in outcomes if (folder / f"{o.stem}.report.json").exists()}
+        events.append(f"record {len(on_disk)} of {len(outcomes)}")
+        return real_record(folder, outcomes, key)
+
+    monkeypatch.setattr(copydesk.batch.process, "sync_file_system", sync)
+    monkeypatch.setattr(copydesk.batch.process, "record_outcomes", record)
+    monkeypatch.setattr(os, "fsync", lambda fd: events.append("fsync"))
+    plan = plan_articles(inbox, "*.txt", outbox, {}, settings.key())
+    outcomes = process_chunk(plan.todo, settings, outbox, quarantine)
+    assert sorted(o.status for o in outcomes) == ["cleaned", "cleaned", "cleaned", "quarantined"]
+    # empty.txt's error report is written durably (the file, then the folder); the cleaned
+    # articles' outputs are not, until one sync of the outbox before they are recorded; then
+    # the manifest's own file and folder.
+    assert events == ["fsync", "fsync", "sync out", "record 3 of 4", "fsync", "fsync"]
+    assert set(read_manifest_file(outbox)) == {"story-0000", "story-0001", "story-0002"}
+
+
+def test_sync_file_system_accepts_a_missing_folder(tmp_path: Path) -> None:
+    sync_file_system(tmp_path)
+    sync_file_system(tmp_path / "gone")  # falls back to a sync of every file system

@@ -15,14 +15,21 @@ same outbox at once: it claims each article (:func:`copydesk.batch.manifest.clai
 skips one that another run cleaned meanwhile ("unchanged"), cleans the others, and merges
 their records into the manifest before it lets them go
 (:func:`copydesk.batch.manifest.record_outcomes`). An article is never cleaned twice by
-overlapping runs, and no run's record is lost.
+overlapping runs, and no run's record is lost. Its articles' outputs are written without an
+``fsync`` each (five per article, about 3 ms each on ext4: more than half of what a batch
+adds to cleaning); one :func:`sync_file_system` makes a group of them durable before the
+manifest records them, so a record on disk always names outputs on disk, and outputs lost
+to a power cut before that are not recorded (their articles are cleaned again).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
+import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from copydesk.batch.manifest import (
@@ -40,19 +47,27 @@ from copydesk.model import Result
 from copydesk.output import article_stem, failure_reason, write_output_set
 from copydesk.pipeline import Settings, clean
 
-__all__ = ["CLAIMS_AT_ONCE", "process_article", "process_articles", "process_chunk"]
+__all__ = [
+    "CLAIMS_AT_ONCE",
+    "process_article",
+    "process_articles",
+    "process_chunk",
+    "sync_file_system",
+]
 
 #: Articles claimed (one open file each) and recorded together within a chunk.
 CLAIMS_AT_ONCE = 50
 
 
 def process_article(
-    planned: Planned, settings: Settings, outbox: Path, quarantine: Path
+    planned: Planned, settings: Settings, outbox: Path, quarantine: Path, durable: bool = True
 ) -> Outcome:
     """Clean one inbox file into the outbox, or quarantine it with the reason.
 
     Never raises for the article's sake: any error reading, cleaning or writing it
-    quarantines it; a file that changes meanwhile is left for the next run.
+    quarantines it; a file that changes meanwhile is left for the next run. ``durable=False``
+    writes the outputs without ``fsync``: the caller syncs them (:func:`sync_file_system`)
+    before it records them.
     """
     path = Path(planned.path)
     name, stem = display_name(path.name), article_stem(path.name)
@@ -76,7 +91,7 @@ def process_article(
             return outcome
         digest = article_hash(data, path.name, settings.source_dir)
         result = clean(load_bytes(data, name, max_mb=settings.max_mb), settings)
-        outputs = write_output_set(result, outbox, stem)
+        outputs = write_output_set(result, outbox, stem, durable=durable)
     except Exception as exc:  # one bad article must never stop the batch
         if (outcome := moved()) is not None:
             return outcome
@@ -108,9 +123,11 @@ def process_article(
     )
 
 
-def _process_one(article: Planned, settings: Settings, outbox: Path, quarantine: Path) -> Outcome:
+def _process_one(
+    article: Planned, settings: Settings, outbox: Path, quarantine: Path, durable: bool = True
+) -> Outcome:
     try:
-        return process_article(article, settings, outbox, quarantine)
+        return process_article(article, settings, outbox, quarantine, durable)
     except Exception as exc:  # a fault outside the article's own steps: left in place
         name = display_name(Path(article.path).name)
         return Outcome(name, "failed", reason=failure_reason(exc))
@@ -162,7 +179,7 @@ def _claimed(
         return Outcome(name, "vanished", stem=stem)
     if digest := _done_meanwhile(article, view, key, settings):
         return Outcome(name, "unchanged", digest, stem=stem)
-    return _process_one(article, settings, *folders)
+    return _process_one(article, settings, *folders, durable=False)
 
 
 def process_chunk(
@@ -192,10 +209,46 @@ def process_chunk(
                     continue
                 done.append(_claimed(article, held, settings, key, view, folders))
                 by_path[article.path] = done[-1]
-            record_outcomes(outbox, done, key)
+            _record_synced(outbox, done, key)
     for article in waiting:
         with claim_article(Path(article.path), wait=True) as held:
             outcome = _claimed(article, held, settings, key, view, folders)
-            record_outcomes(outbox, [outcome], key)
+            _record_synced(outbox, [outcome], key)
         by_path[article.path] = outcome
     return [by_path[article.path] for article in order]
+
+
+def _record_synced(outbox: Path, outcomes: list[Outcome], key: str) -> None:
+    """Flush the outcomes' outputs to disk, then record them in the manifest."""
+    if any(o.status == "cleaned" for o in outcomes):
+        sync_file_system(outbox)
+    record_outcomes(outbox, outcomes, key)
+
+
+def sync_file_system(folder: Path) -> None:
+    """Flush what was written to the file system of ``folder`` to disk: Linux's ``syncfs``
+    (one journal commit for many files), else ``sync``."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        os.sync()
+        return
+    try:
+        syncfs = _syncfs()
+        if syncfs is None or syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        syncfs: Callable[[int], int] = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    return syncfs
