@@ -50,10 +50,12 @@ def _same(a: Any, b: Any, where: str) -> None:
 @pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
 def test_both_parsers_give_the_same_data_and_positions() -> None:
     assert len(DATA_FILES) > 20
+    fast_loader, pure_loader = _yaml._loaders()
+    assert pure_loader.__mro__[1] is yaml.SafeLoader and fast_loader is not pure_loader
     for path in DATA_FILES:
         text = path.read_text(encoding="utf-8")
-        pure = yaml.load(text, Loader=_yaml._LineLoader)
-        fast = yaml.load(text, Loader=_yaml._FastLineLoader)
+        pure = yaml.load(text, Loader=pure_loader)
+        fast = yaml.load(text, Loader=fast_loader)
         _same(pure, fast, str(path.relative_to(ROOT)))
 
 
