@@ -262,8 +262,11 @@ _CPU = re.compile(
     r"^(core: clean\(\) in a loop|clean-inbox flow)\s+[0-9.]+\s+[0-9.]+\s+([0-9.]+)$", re.M
 )
 _DASK = re.compile(r"^ratio dask \(2 workers\) / in-process flow: ([0-9.]+)$", re.MULTILINE)
+_FILES_RATIO = re.compile(r"^ratio flow / \(core \+ files\): ([0-9.]+)$", re.MULTILINE)
 _TIMES = re.compile(
-    r"^(core: clean\(\) in a loop|clean-inbox flow|clean-inbox on dask)\s+([0-9.]+)", re.MULTILINE
+    r"^(core: clean\(\) in a loop|core \+ write_outputs\(\)|clean-inbox flow|clean-inbox on dask)"
+    r"\s+([0-9.]+)",
+    re.MULTILINE,
 )
 
 
@@ -278,31 +281,32 @@ def _inbox(count: int, dask: bool) -> str:
     return done.stdout
 
 
+def _found(pattern: re.Pattern[str], out: str) -> str:
+    match = pattern.search(out)
+    return match.group(1) if match else "?"
+
+
 def bench_inbox(counts: list[int], dask: bool) -> Iterator[Row]:
     for i, count in enumerate(counts):
         with_dask = dask and i == 0
         out = _inbox(count, with_dask)
-        times = dict(_TIMES.findall(out))
-        ratio = _RATIO.search(out)
-        yield Row(
-            f"clean-inbox flow vs core alone, {count:,} seed-size articles (s)",
-            times.get("clean-inbox flow", "?"), times.get("core: clean() in a loop", "?"),
-            ratio.group(1) if ratio else "?",
-        )  # fmt: skip
-        cpu, cpu_ratio = dict(_CPU.findall(out)), _CPU_RATIO.search(out)
-        yield Row(
-            f"clean-inbox flow vs core alone, {count:,} articles, CPU time with the Prefect"
-            " server's (s)",
-            cpu.get("clean-inbox flow", "?"), cpu.get("core: clean() in a loop", "?"),
-            cpu_ratio.group(1) if cpu_ratio else "?",
-        )  # fmt: skip
+        times, cpu = dict(_TIMES.findall(out)), dict(_CPU.findall(out))
+        flow, core = "clean-inbox flow", "core: clean() in a loop"
+        rows = [
+            (f"clean-inbox flow vs core alone, {count:,} seed-size articles (s)",
+             times, flow, core, _RATIO),
+            (f"clean-inbox flow vs core + the same output files, {count:,} articles (s)",
+             times, flow, "core + write_outputs()", _FILES_RATIO),
+            (f"clean-inbox flow vs core alone, {count:,} articles, CPU time with the Prefect"
+             " server's (s)", cpu, flow, core, _CPU_RATIO),
+        ]  # fmt: skip
         if with_dask:
-            found = _DASK.search(out)
-            yield Row(
-                f"clean-inbox on Dask, 2 workers, vs in-process flow, {count:,} articles (s)",
-                times.get("clean-inbox on dask", "?"), times.get("clean-inbox flow", "?"),
-                found.group(1) if found else "?",
+            rows.append(
+                (f"clean-inbox on Dask, 2 workers, vs in-process flow, {count:,} articles (s)",
+                 times, "clean-inbox on dask", flow, _DASK)
             )  # fmt: skip
+        for measure, figures, ours, theirs, ratio in rows:
+            yield Row(measure, figures.get(ours, "?"), figures.get(theirs, "?"), _found(ratio, out))
 
 
 def bench_memory(sizes: list[float], work: Path) -> Iterator[Row]:

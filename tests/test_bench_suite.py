@@ -17,6 +17,7 @@ GROUPS = (
     "vs flashtext",
     "vs a loop of one regex per form",
     "clean-inbox flow vs core alone",
+    "clean-inbox flow vs core + the same output files",
     "peak memory, check --format json",
     "rules over their time budget",
 )
