@@ -116,3 +116,25 @@ def test_suggest_only_reports_each_fix_once(settings: Settings) -> None:
          "en.script.arabic-comma"]
     )  # fmt: skip
     assert not [f for f in result.findings if f.rule.startswith("en.script.")]
+
+
+def test_a_suggestion_after_an_applied_change_is_reported_once() -> None:
+    """Edits index the input and findings the cleaned text: a suggested fix behind a change
+    that shortened the text (as an editor's review or the false-alarm memory leaves it) is
+    still recognised in its rule's finding."""
+    from dataclasses import replace
+
+    from copydesk.edits import apply_edits
+    from copydesk.pipeline import default_settings, find_and_score
+
+    settings = default_settings(suggest_only=True)
+    text = "In Sotchi, fighters entered «the town» on Monday."
+    edits = [
+        replace(e, applied=e.rule == "places.sochi")
+        for e in clean(text, settings, language="en").edits
+    ]
+    assert sorted(e.rule for e in edits if not e.applied) == ["en.script.guillemets"] * 2
+    cleaned = apply_edits(text, edits)
+    assert cleaned == "In Sochi, fighters entered «the town» on Monday."
+    findings, _, _ = find_and_score(text, cleaned, edits, "en", settings, [])
+    assert not [f for f in findings if f.rule.startswith("en.script.")]

@@ -140,6 +140,22 @@ def _moved(spans: Sequence[ForeignSpan], edits: Sequence[Edit]) -> list[ForeignS
     return moved
 
 
+def _pending_suggestions(edits: Sequence[Edit]) -> set[tuple[str, int, int]]:
+    """(rule, start, end) of each suggestion still pending, at its place in the cleaned text.
+
+    Edits index the input; the applied ones before a suggestion move it by what they add or
+    remove (edits never overlap, and an insertion sorts before what starts where it is).
+    """
+    pending: set[tuple[str, int, int]] = set()
+    shift = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.applied:
+            shift += len(edit.after) - (edit.end - edit.start)
+        elif not edit.rejected:
+            pending.add((edit.rule, edit.start + shift, edit.end + shift))
+    return pending
+
+
 def _suggested(edit: Edit) -> Edit:
     return replace(edit, applied=False)
 
@@ -369,7 +385,7 @@ def find_and_score(
     of ``cleaned`` in another language (None: found here); ``source`` the source text aligned
     with ``cleaned``.
     """
-    suggested = {(e.rule, e.start, e.end) for e in edits if not e.applied and not e.rejected}
+    suggested = _pending_suggestions(edits)
     if foreign is None:
         foreign = foreign_spans(cleaned, language) if language != UNDETERMINED else []
     findings = _find(cleaned, language, settings, notes, suggested, foreign, source, cap)
