@@ -278,6 +278,17 @@ def test_cli_import_and_export(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "3 entries written" in proc.stdout
     assert target.read_text(encoding="utf-8") == export_glossary(load_glossary(out), "tbx").text
+    # A pair file's languages are named like an article's: a region or capitals name the
+    # language's forms.
+    pairs = {}
+    for langs in (("en", "de"), ("EN", "de-DE")):
+        pairs[langs] = tmp_path / f"{langs[1]}.csv"
+        proc = run("glossary", "export", "--glossary", str(out), "--format", "csv",
+                   "--source-lang", langs[0], "--target-lang", langs[1],
+                   "--output", str(pairs[langs]))  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+    plain, regional = (path.read_text(encoding="utf-8") for path in pairs.values())
+    assert plain == regional and plain.count("\n") >= 1
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
@@ -291,4 +302,4 @@ def test_cli_bad_file_is_one_error_line_and_writes_nothing(tmp_path: Path) -> No
     assert not out.exists()
     proc = run("glossary", "export", "--format", "csv", "--source-lang", "english",
                "--output", str(tmp_path / "x.csv"))  # fmt: skip
-    assert proc.returncode == 2 and "not a language code" in proc.stderr
+    assert proc.returncode == 2 and "a language code such as 'en'" in proc.stderr

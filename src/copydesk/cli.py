@@ -24,8 +24,14 @@ from copydesk._version import __version__
 from copydesk.errors import CopydeskError, InputError
 from copydesk.load import display_name, load_bytes, load_path, read_limited
 from copydesk.model import SEVERITIES, Result, severity_rank
+from copydesk.options import (
+    language_code_option,
+    output_option,
+    settings_options,
+    settings_spec,
+    source_option,
+)
 from copydesk.options import language_option as _language_option
-from copydesk.options import output_option, settings_options, settings_spec, source_option
 
 if TYPE_CHECKING:
     from copydesk.settings import Settings
@@ -365,19 +371,6 @@ def glossary_lint(glossary_dir: str | None) -> int:
     return ExitStatus.FINDINGS if problems else ExitStatus.OK
 
 
-def _language_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A language option's value in lower case; anything but a code such as ``en`` is refused."""
-    if value is None:
-        return None
-    import re
-
-    code = value.strip().lower()
-    if not re.fullmatch(r"[a-z]{2,3}", code):
-        msg = f"{value!r} is not a language code such as 'en'"
-        raise click.BadParameter(msg, ctx=ctx, param=param)
-    return code
-
-
 _GLOSSARY_FORMAT = click.option(
     "--format",
     "fmt",
@@ -386,10 +379,10 @@ _GLOSSARY_FORMAT = click.option(
     help="TBX-Basic; CSV (Google term sets, or DeepL/Google pairs); TSV (DeepL/Google pairs).",
 )
 _SOURCE_LANG = click.option(
-    "--source-lang", callback=_language_code, help="Language of a pair file's first column."
+    "--source-lang", callback=language_code_option, help="Language of a pair file's first column."
 )
 _TARGET_LANG = click.option(
-    "--target-lang", callback=_language_code, help="Language of a pair file's second column."
+    "--target-lang", callback=language_code_option, help="Language of a pair file's second column."
 )
 
 

@@ -40,16 +40,29 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
         raise click.BadParameter(msg) from None
 
 
-def language_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
+def _checked_language(value: str) -> str:
+    """The language code of ``value`` (``pt-BR`` -> ``pt``); a usage error if it is none."""
     from copydesk.langid import language_code
 
     try:
-        language_code(value)
+        return language_code(value)
     except InputError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def language_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """An article language option: checked, and kept as given (``pt-BR`` names a region)."""
+    if value is not None:
+        _checked_language(value)
     return value
+
+
+def language_code_option(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
+    """A language option naming glossary forms: checked, and given as its code (``pt-BR`` ->
+    ``pt``, ``EN`` -> ``en``), the key the glossary's forms use."""
+    return None if value is None else _checked_language(value)
 
 
 _OPTIONS = (
