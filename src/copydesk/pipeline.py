@@ -124,36 +124,43 @@ def _span_index(spans: Sequence[ForeignSpan]) -> SpanIndex:
     return SpanIndex((s.start, s.end) for s in spans)
 
 
-def _moved(spans: Sequence[ForeignSpan], edits: Sequence[Edit]) -> list[ForeignSpan]:
-    """``spans`` of the input at their place in the text the applied ``edits`` make.
+class _Shifts:
+    """Where a span of the input lands in the text the applied edits make.
 
-    No applied edit touches a span (they were left out), so each span moves by what the
-    edits before it add or take away.
+    Edits never overlap, so a span moves by what the applied edits before it add or take
+    away; an applied insertion where a span starts comes before it, as in
+    :func:`~copydesk.edits.apply_edits`.
     """
-    applied = sorted((e.start, len(e.after) - (e.end - e.start)) for e in edits if e.applied)
-    starts = [start for start, _ in applied]
-    shifts = [0, *itertools.accumulate(delta for _, delta in applied)]
+
+    def __init__(self, edits: Sequence[Edit]) -> None:
+        applied = sorted(
+            (e.start, e.end, len(e.after) - (e.end - e.start)) for e in edits if e.applied
+        )
+        self._keys = [(start, end) for start, end, _ in applied]
+        self._shifts = [0, *itertools.accumulate(delta for _, _, delta in applied)]
+
+    def move(self, start: int, end: int) -> tuple[int, int]:
+        shift = self._shifts[bisect.bisect_left(self._keys, (start, end))]
+        return start + shift, end + shift
+
+
+def _moved(spans: Sequence[ForeignSpan], edits: Sequence[Edit]) -> list[ForeignSpan]:
+    """``spans`` of the input at their place in the text the applied ``edits`` make (no
+    applied edit touches a span: they were left out)."""
+    shifts = _Shifts(edits)
     moved = []
     for span in spans:
-        shift = shifts[bisect.bisect_left(starts, span.start)]
-        moved.append(replace(span, start=span.start + shift, end=span.end + shift))
+        start, end = shifts.move(span.start, span.end)
+        moved.append(replace(span, start=start, end=end))
     return moved
 
 
 def _pending_suggestions(edits: Sequence[Edit]) -> set[tuple[str, int, int]]:
-    """(rule, start, end) of each suggestion still pending, at its place in the cleaned text.
-
-    Edits index the input; the applied ones before a suggestion move it by what they add or
-    remove (edits never overlap, and an insertion sorts before what starts where it is).
-    """
-    pending: set[tuple[str, int, int]] = set()
-    shift = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        if edit.applied:
-            shift += len(edit.after) - (edit.end - edit.start)
-        elif not edit.rejected:
-            pending.add((edit.rule, edit.start + shift, edit.end + shift))
-    return pending
+    """(rule, start, end) of each suggestion still pending, at its place in the cleaned text."""
+    shifts = _Shifts(edits)
+    return {
+        (e.rule, *shifts.move(e.start, e.end)) for e in edits if not e.applied and not e.rejected
+    }
 
 
 def _suggested(edit: Edit) -> Edit:
