@@ -90,9 +90,10 @@ def precision(path: Path, show: str | None) -> None:
             print(f"{path.name}\t{rule}\tfindings 0")
 
 
-def false_alarms(path: Path, show: str | None) -> None:
+def human_pairs(path: Path) -> Iterator[tuple[str, str, str, str]]:
+    """(source, human translation, source language, target language) of each distinct pair:
+    the target of a reference file, else each row's reference."""
     seen: set[tuple[str, str]] = set()
-    alarms = Counter[str]()
     for row in rows(path):
         human = row["target"] if path.stem.endswith(("_ref", "_refA")) else row.get("reference")
         pair = (row["source"], human or "")
@@ -100,12 +101,20 @@ def false_alarms(path: Path, show: str | None) -> None:
             continue
         seen.add(pair)
         source_lang, target_lang = row["lp"].split("-")
-        for finding in findings(pair[0], pair[1], source_lang, target_lang):
+        yield pair[0], pair[1], source_lang, target_lang
+
+
+def false_alarms(path: Path, show: str | None) -> None:
+    references = 0
+    alarms = Counter[str]()
+    for source, human, source_lang, target_lang in human_pairs(path):
+        references += 1
+        for finding in findings(source, human, source_lang, target_lang):
             alarms[finding.rule] += 1
             if show == finding.rule:
-                print(f"  {finding.text!r}: {finding.message}\n     reference: {pair[1][:300]}")
+                print(f"  {finding.text!r}: {finding.message}\n     reference: {human[:300]}")
     figures = ", ".join(f"{rule} {alarms[rule]}" for rule in RULES)
-    print(f"{path.name}\treferences {len(seen)}\tfalse alarms: {figures}")
+    print(f"{path.name}\treferences {references}\tfalse alarms: {figures}")
 
 
 def unannotated(path: Path) -> None:
@@ -131,25 +140,18 @@ def _changed(text: str) -> tuple[str, int, int] | None:
 
 def recall(path: Path) -> None:
     """How often a changed number of a human translation is reported."""
-    seen: set[tuple[str, str]] = set()
     changed = caught = 0
-    for row in rows(path):
-        human = row["target"] if path.stem.endswith(("_ref", "_refA")) else row.get("reference")
-        pair = (row["source"], human or "")
-        if not pair[1] or pair in seen:
+    for source, human, source_lang, target_lang in human_pairs(path):
+        if findings(source, human, source_lang, target_lang):
             continue
-        seen.add(pair)
-        source_lang, target_lang = row["lp"].split("-")
-        if findings(pair[0], pair[1], source_lang, target_lang):
-            continue
-        edit = _changed(pair[1])
+        edit = _changed(human)
         if edit is None:
             continue
         text, start, end = edit
         changed += 1
         caught += any(
             f.rule in (MISMATCH_RULE, ADDED_RULE) and f.start < end and start < f.end
-            for f in findings(pair[0], text, source_lang, target_lang)
+            for f in findings(source, text, source_lang, target_lang)
         )
     share = f"{caught / changed:.2f}" if changed else "-"
     print(f"{path.name}\tchanged {changed}\tcaught {caught}\trecall {share}")
