@@ -46,6 +46,24 @@ pytestmark = pytest.mark.slow
 WAIT = 90.0
 
 
+def _read(request: urllib.request.Request | str) -> Any:
+    """The JSON answer to ``request``. The server answers 503 when its database is busy and
+    the request was rolled back; like Prefect's own client, ask again a few times."""
+    for attempt in range(4):
+        try:
+            return _open(request)
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    return _open(request)
+
+
+def _open(request: urllib.request.Request | str) -> Any:
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
 def _post(api_url: str, path: str, body: dict[str, Any]) -> Any:
     request = urllib.request.Request(
         f"{api_url}{path}",
@@ -53,13 +71,11 @@ def _post(api_url: str, path: str, body: dict[str, Any]) -> Any:
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
+    return _read(request)
 
 
 def _get(api_url: str, path: str) -> Any:
-    with urllib.request.urlopen(f"{api_url}{path}", timeout=10) as response:
-        return json.load(response)
+    return _read(f"{api_url}{path}")
 
 
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
