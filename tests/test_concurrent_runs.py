@@ -35,7 +35,8 @@ from copydesk.batch.plan import (
     vanished_names,
 )
 from copydesk.batch.process import process_chunk
-from copydesk.pipeline import default_settings
+from copydesk.batch.summary import batch_summary_markdown
+from copydesk.pipeline import Settings, default_settings
 
 from .conftest import ROOT, SEED
 from .test_batch import GLOSSARY, planned
@@ -242,3 +243,81 @@ def test_folders_are_made_absolute_before_planning(
     inbox, outbox, quarantine = absolute_folders("in", None, "q")
     assert inbox == str(tmp_path / "in") and outbox == str(tmp_path / "outbox")
     assert quarantine == str(tmp_path / "q")
+
+
+def two_desks(folder: Path) -> tuple[str, str]:
+    """Two inboxes in ``folder`` whose wires name a file alike, with different texts."""
+    desks = ("inbox-ar", "inbox-ru")
+    for desk in desks:
+        (folder / desk).mkdir()
+        (folder / desk / "wire-001.txt").write_text(f"Filed by {desk} in Sotchi.\n", "utf-8")
+    return desks
+
+
+def _one_run(inbox: Path, settings: Settings) -> tuple[list[Outcome], list[Outcome]]:
+    """Plan the inbox into its default outbox, then clean its chunk: (refused, cleaned)."""
+    folders = absolute_folders(str(inbox), None, None)
+    inbox_dir, outbox, quarantine = map(Path, folders)
+    plan = plan_articles(inbox_dir, "*.txt", outbox, read_manifest_file(outbox), settings.key())
+    return plan.refused, process_chunk(plan.todo, settings, outbox, quarantine)
+
+
+def test_a_stem_another_inbox_cleaned_is_left_in_its_inbox(tmp_path: Path) -> None:
+    # Two desks' inboxes in one folder share the default outbox, and both wires number
+    # their files alike: the second must not overwrite the first's outputs.
+    settings = default_settings(glossary_dir=GLOSSARY)
+    two_desks(tmp_path)
+    outbox = tmp_path / "outbox"
+
+    refused, done = _one_run(tmp_path / "inbox-ar", settings)
+    assert refused == [] and [o.status for o in done] == ["cleaned"]
+    first = {p.name: p.read_bytes() for p in outbox.glob("wire-001.*")}
+    assert b"inbox-ar" in first["wire-001.clean.txt"]
+    assert read_manifest_file(outbox)["wire-001"]["inbox"] == str(tmp_path / "inbox-ar")
+
+    refused, done = _one_run(tmp_path / "inbox-ru", settings)
+    assert done == [] and [(o.name, o.status) for o in refused] == [("wire-001.txt", "refused")]
+    assert f"from the inbox {tmp_path / 'inbox-ar'}" in refused[0].reason
+    assert "own outbox" in refused[0].reason
+    assert {p.name: p.read_bytes() for p in outbox.glob("wire-001.*")} == first
+    assert (tmp_path / "inbox-ru" / "wire-001.txt").exists()  # left in place
+    markdown = batch_summary_markdown("inbox-ru", "outbox", "q", "k", refused, [])
+    assert "Left in the inbox" in markdown and "give each inbox its own outbox" in markdown
+
+    # The first inbox's own run still skips its article as done.
+    assert _one_run(tmp_path / "inbox-ar", settings) == ([], [])
+
+
+def test_a_stem_recorded_by_another_inbox_after_planning_is_left_too(tmp_path: Path) -> None:
+    settings = default_settings(glossary_dir=GLOSSARY)
+    plans = {
+        desk: plan_articles(tmp_path / desk, "*.txt", tmp_path / "outbox", {}, "k")
+        for desk in two_desks(tmp_path)
+    }
+    outbox, quarantine = tmp_path / "outbox", tmp_path / "quarantine"
+    process_chunk(plans["inbox-ar"].todo, settings, outbox, quarantine)
+    first = {p.name: p.read_bytes() for p in outbox.glob("wire-001.*")}
+    [late] = process_chunk(plans["inbox-ru"].todo, settings, outbox, quarantine)
+    assert late.status == "refused" and str(tmp_path / "inbox-ar") in late.reason
+    assert {p.name: p.read_bytes() for p in outbox.glob("wire-001.*")} == first
+    assert read_manifest_file(outbox)["wire-001"]["inbox"] == str(tmp_path / "inbox-ar")
+
+
+def test_a_stem_of_a_removed_inbox_or_an_older_record_is_free(tmp_path: Path) -> None:
+    settings = default_settings(glossary_dir=GLOSSARY)
+    two_desks(tmp_path)
+    outbox = tmp_path / "outbox"
+    _one_run(tmp_path / "inbox-ar", settings)
+    # A record written before records named their inbox belongs to no other inbox.
+    records = read_manifest_file(outbox)
+    del records["wire-001"]["inbox"]
+    write_manifest_file(outbox, records)
+    refused, done = _one_run(tmp_path / "inbox-ru", settings)
+    assert refused == [] and [o.status for o in done] == ["cleaned"]
+    assert read_manifest_file(outbox)["wire-001"]["inbox"] == str(tmp_path / "inbox-ru")
+    # An inbox moved away (renamed, removed) no longer holds its stems.
+    (tmp_path / "inbox-ru").rename(tmp_path / "inbox-ru-2025")
+    (tmp_path / "inbox-ar" / "wire-001.txt").write_text("Filed again in Sotchi.\n", "utf-8")
+    refused, done = _one_run(tmp_path / "inbox-ar", settings)
+    assert refused == [] and [o.status for o in done] == ["cleaned"]
+    assert b"Filed again" in (outbox / "wire-001.clean.txt").read_bytes()

@@ -422,10 +422,19 @@ def test_the_inbox_flow_does_what_the_library_does(
             spec=SettingsSpec(glossary_dir=str(GLOSSARY), rules_dir=rules),
         )
         assert theirs["settings"] == ours["settings"] == settings.key()
+
+        # the manifest and the outcomes name each article's inbox: the same but for the root
+        def moved(value: Any) -> Any:
+            return json.loads(json.dumps(value).replace(str(by_flow), str(by_library)))
+
         for field in ("cleaned", "quarantined", "left", "skipped", "outcomes"):
-            assert theirs[field] == ours[field], (run, field)
+            assert moved(theirs[field]) == ours[field], (run, field)
         for folder in ("inbox", "outbox", "quarantine", "outside"):
-            assert _files(by_flow / folder) == _files(by_library / folder), (run, folder)
+            files = {
+                name: data.replace(os.fsencode(by_flow), os.fsencode(by_library))
+                for name, data in _files(by_flow / folder).items()
+            }
+            assert files == _files(by_library / folder), (run, folder)
         assert sorted(theirs["reports"]) == ours["cleaned"]
         summary = batch_summary_markdown(
             str(by_flow / "inbox"),

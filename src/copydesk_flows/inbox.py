@@ -22,7 +22,9 @@ Contract:
   folder separator or ``..`` is refused, and a symbolic link to outside the inbox is not
   followed (it is left in place, with the reason). Files whose stems clash (``a.txt`` and
   ``a.md`` would share ``a.*``) are both left in place with the reason, never overwritten
-  one by the other. The outbox and the quarantine must be outside the inbox and apart;
+  one by the other; so is an article whose stem's outputs in a shared outbox came from
+  another inbox (two inboxes in one folder share the default outbox; the manifest records
+  each article's inbox). The outbox and the quarantine must be outside the inbox and apart;
   otherwise the run is refused before it starts. Undecodable bytes of a file name are
   shown as ``\\xNN`` in reports and artifacts; long names are shortened with a hash to fit
   the file system (:func:`copydesk.output.output_paths`). What was left in place is listed

@@ -3,7 +3,8 @@
 Contract: ``OUTBOX/.copydesk-manifest.json`` (:data:`MANIFEST_NAME`) holds
 ``{"version": 2, "articles": {STEM: record}}``; a record keeps the SHA-256 of the bytes
 cleaned (:func:`content_hash`), the settings key (``Settings.key()``), the printable source
-name and the SHA-256 of each output by file name. Reading never fails a run: a missing,
+name, the SHA-256 of each output by file name and the absolute inbox folder the article
+came from. Reading never fails a run: a missing,
 unreadable or other-version manifest reads as empty, and a record that is not a mapping of
 those fields is dropped (its article is cleaned again). Writing is atomic
 (:func:`copydesk.output.write_files_atomically`). :func:`prepare_outbox` sweeps the
@@ -21,6 +22,12 @@ outbox; two runs of one inbox may overlap) lose no record and clean no article t
   other), and every claimed article is checked against the manifest as it is on disk
   then (:class:`ManifestView`): one that another run cleaned meanwhile is not cleaned again.
 
+* Two inboxes' articles that share a stem never share its outputs: the stem belongs to the
+  inbox that recorded it while that inbox exists (:func:`other_inbox`); the other's article
+  is left in its inbox with the reason, at planning and again when claimed. Two runs that
+  clean such a pair for the first time at the same moment end with the outputs and record
+  of one of them, consistent; the other article is left in place at its next run.
+
 The kernel drops every lock when its holder dies, even by SIGKILL.
 """
 
@@ -36,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.batch.model import Outcome
+from copydesk.load import display_name
 from copydesk.output import file_sha256, output_paths, sweep_temp_files, write_files_atomically
 
 __all__ = [
@@ -46,12 +54,14 @@ __all__ = [
     "content_hash",
     "is_done",
     "manifest_record",
+    "other_inbox",
     "outbox_lock",
     "outputs_intact",
     "prepare_outbox",
     "read_manifest_file",
     "record_cleaned",
     "record_outcomes",
+    "shared_stem_reason",
     "write_manifest_file",
 ]
 
@@ -93,12 +103,40 @@ def article_hash(data: bytes, name: str, source_dir: Path | None = None) -> str:
 
 def manifest_record(outcome: Outcome, key: str) -> dict[str, Any]:
     """What the manifest keeps of a cleaned article."""
-    return {
+    record = {
         "sha256": outcome.sha256,
         "settings": key,
         "source": outcome.name,
         "outputs": dict(outcome.outputs),
     }
+    if outcome.inbox:
+        record["inbox"] = outcome.inbox
+    return record
+
+
+def other_inbox(record: dict[str, Any] | None, inbox: Path) -> str | None:
+    """The other inbox whose article the outputs of ``record``'s stem are, else None.
+
+    Two inboxes in one folder share the default outbox, and their articles may share a
+    stem: the first inbox to record a stem keeps its outputs while that inbox exists (a
+    record of an inbox since moved or removed, or one written before records named their
+    inbox, belongs to no other inbox).
+
+    >>> other_inbox({"inbox": "/srv/in-ar"}, Path("/srv/in-ar")) is None
+    True
+    """
+    folder = record.get("inbox") if record is not None else None
+    if not isinstance(folder, str) or not folder or folder == str(inbox):
+        return None
+    return folder if Path(folder).is_dir() else None
+
+
+def shared_stem_reason(name: str, stem: str, folder: str) -> str:
+    """Why an article is left in its inbox: its stem's outputs are another inbox's."""
+    return (
+        f"{name}: the outbox already holds {display_name(stem)}.* from the inbox "
+        f"{display_name(folder)}; give each inbox its own outbox"
+    )
 
 
 def record_cleaned(manifest: Manifest, outcomes: Iterable[Outcome], key: str) -> None:

@@ -48,6 +48,9 @@ class Outcome:
     categories: dict[str, int] = field(default_factory=dict)  # findings per category
     # name spellings the glossary lacks -> count (the summary lists those differing across articles)
     names: dict[str, int] = field(default_factory=dict)
+    # the absolute folder the article was cleaned from (the manifest records it, so that an
+    # outbox shared by two inboxes keeps each stem's outputs to one of them)
+    inbox: str = ""
 
 
 @dataclass(frozen=True, slots=True)

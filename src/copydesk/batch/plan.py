@@ -6,7 +6,10 @@ Contract:
   folder separator or ``..`` is refused. Hidden files are never candidates, and a symbolic
   link to outside the inbox is not followed (it is refused, with the reason).
 * Files whose stems clash (``a.txt`` and ``a.md`` would share ``a.*``) are both refused
-  with the reason, never overwritten one by the other.
+  with the reason, never overwritten one by the other. So is a file whose stem's outputs
+  in a shared outbox were cleaned from another inbox that still exists
+  (:func:`~copydesk.batch.manifest.other_inbox`: two inboxes in one folder share the
+  default outbox); the manifest records each article's inbox (:func:`article_inbox`).
 * An article is done, and skipped, when its bytes and the settings key match its manifest
   record and every output has the SHA-256 recorded for it (a damaged output is rebuilt).
   A file that changes while it is hashed, that cannot be read, or that is over the size
@@ -28,7 +31,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from copydesk.batch.manifest import Manifest, article_hash, is_done
+from copydesk.batch.manifest import (
+    Manifest,
+    article_hash,
+    is_done,
+    other_inbox,
+    shared_stem_reason,
+)
 from copydesk.batch.model import Outcome, Plan, Planned
 from copydesk.errors import CopydeskError, InputError
 from copydesk.load import display_name, max_size_mb
@@ -39,6 +48,7 @@ T = TypeVar("T")
 __all__ = [
     "BatchError",
     "absolute_folders",
+    "article_inbox",
     "check_folders",
     "check_not_all_vanished",
     "check_pattern",
@@ -199,6 +209,12 @@ def plan_articles(
         before = file_stamp(path)
         if before is None:
             continue  # vanished
+        stem = article_stem(path.name)
+        record = manifest.get(stem)
+        if (other := other_inbox(record, article_inbox(path))) is not None:
+            reason = shared_stem_reason(display_name(path.name), stem, other)
+            clashes.append(Outcome(display_name(path.name), "refused", stem=stem, reason=reason))
+            continue
         planned = Planned(str(path), *before)
         if planned.size > max_size_mb() * 1_000_000:
             todo.append(planned)  # not read whole to hash it: cleaning refuses it by its size
@@ -208,14 +224,17 @@ def plan_articles(
         except OSError:
             todo.append(planned)
             continue
-        stem = article_stem(path.name)
-        record = manifest.get(stem)
         done = file_stamp(path) == before and is_done(record, key, digest, outbox, stem)
         if done:
             skipped.append(display_name(path.name))
         else:
             todo.append(planned)
     return Plan(todo, skipped, refused + clashes)
+
+
+def article_inbox(path: str | os.PathLike[str]) -> Path:
+    """The absolute folder of an inbox file, as the manifest records it."""
+    return Path(os.path.abspath(path)).parent
 
 
 def chunked(items: Sequence[T], size: int) -> list[list[T]]:

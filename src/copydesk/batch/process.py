@@ -37,10 +37,12 @@ from copydesk.batch.manifest import (
     article_hash,
     claim_article,
     is_done,
+    other_inbox,
     record_outcomes,
+    shared_stem_reason,
 )
 from copydesk.batch.model import Outcome, Planned
-from copydesk.batch.plan import chunked, file_stamp
+from copydesk.batch.plan import article_inbox, chunked, file_stamp
 from copydesk.batch.quarantine import quarantine_article, release_article
 from copydesk.load import display_name, load_bytes, max_size_mb, read_regular_file
 from copydesk.model import Result
@@ -120,6 +122,7 @@ def process_article(
         outputs={p.name: h for p, h in outputs.items()},
         categories=dict(sorted(Counter(f.category for f in result.findings).items())),
         names=_name_spellings(result, settings),
+        inbox=str(article_inbox(path)),
     )
 
 
@@ -177,6 +180,9 @@ def _claimed(
     name, stem = display_name(path.name), article_stem(path.name)
     if held is None:
         return Outcome(name, "vanished", stem=stem)
+    # another inbox may have recorded this stem since this run planned
+    if (other := other_inbox(view.record(stem), article_inbox(path))) is not None:
+        return Outcome(name, "refused", stem=stem, reason=shared_stem_reason(name, stem, other))
     if digest := _done_meanwhile(article, view, key, settings):
         return Outcome(name, "unchanged", digest, stem=stem)
     return _process_one(article, settings, *folders, durable=False)
