@@ -89,15 +89,10 @@ def render(result: Result, fmt: str) -> Iterable[str]:
 
 def _echo_pieces(pieces: Iterable[str], batch: int = 1 << 20) -> None:
     """Write text pieces to stdout in batches of about ``batch`` characters."""
-    buffer: list[str] = []
-    size = 0
-    for piece in pieces:
-        buffer.append(piece)
-        size += len(piece)
-        if size >= batch:
-            click.echo("".join(buffer), nl=False)
-            buffer, size = [], 0
-    click.echo("".join(buffer), nl=False)
+    from copydesk.report import joined_batches
+
+    for text in joined_batches(pieces, batch):
+        click.echo(text, nl=False)
 
 
 #: Commands of other packages, as ``module:attribute``, imported only when they are used.

@@ -64,10 +64,20 @@ class Edit:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of an edit (see docs/report-schema.md)."""
-        data = asdict(self)
-        del data["rejected"]  # said by ``status``
-        data["status"] = self.status
-        return data
+        # The fields one by one, as ``asdict`` gives them (they are all str, int, bool or
+        # None), without its deep copies: a report has one dict per edit.
+        return {
+            "start": self.start,
+            "end": self.end,
+            "before": self.before,
+            "after": self.after,
+            "rule": self.rule,
+            "category": self.category,
+            "applied": self.applied,
+            "note": self.note,
+            "source": self.source,
+            "status": self.status,  # says ``rejected`` too
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +112,23 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of a finding (see docs/report-schema.md)."""
-        # ``suggestion`` keeps its place (schema 1.0) before the fields that schema 1.1 added.
-        items = list(asdict(self).items())
-        at = [key for key, _ in items].index("replacement")
-        return dict([*items[:at], ("suggestion", self.suggestion), *items[at:]])
+        # The fields one by one, without ``asdict``'s deep copies (they are all str, int or
+        # None); ``suggestion`` keeps its place (schema 1.0) before the fields that schema
+        # 1.1 added.
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "replacement": self.replacement,
+            "advice": self.advice,
+            "source": self.source,
+            "link": self.link,
+        }
 
 
 @dataclass(frozen=True, slots=True)

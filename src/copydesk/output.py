@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from copydesk.load import display_name
 from copydesk.model import Result
-from copydesk.report import iter_json, render_markdown
+from copydesk.report import iter_json, joined_batches, render_markdown
 from copydesk.report_html import render_html
 
 if TYPE_CHECKING:
@@ -97,6 +97,17 @@ class _Transaction:
     staged: list[tuple[Path, Path]] = field(default_factory=list)  # (temporary, final)
     backups: dict[Path, Path] = field(default_factory=dict)  # final -> backup
     replaced: list[Path] = field(default_factory=list)
+    new_mode: int | None = None  # new_file_mode(), read once per set
+
+    def mode_for(self, path: Path) -> int:
+        """The mode of ``path``'s temporary: the mode of the file it replaces, else a new
+        file's."""
+        try:
+            return os.stat(path).st_mode & 0o7777
+        except FileNotFoundError:
+            if self.new_mode is None:
+                self.new_mode = new_file_mode()
+            return self.new_mode
 
     def new_temp(self, folder: Path) -> tuple[int, Path]:
         """A new locked temporary file in ``folder``; retried if a sweep took it first."""
@@ -113,11 +124,7 @@ class _Transaction:
         """Write ``pieces`` to a new temporary for ``path``; returns their SHA-256."""
         fd, tmp = self.new_temp(path.parent)
         self.staged.append((tmp, path))
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = new_file_mode()
-        os.fchmod(fd, mode)
+        os.fchmod(fd, self.mode_for(path))
         digest = hashlib.sha256()
         for data in pieces:
             digest.update(data)
@@ -179,7 +186,10 @@ class _Transaction:
                     os.replace(backup, path)
 
     def close(self) -> None:
-        for tmp, _path in self.staged:
+        renamed = set(self.replaced)  # their temporaries are gone already
+        for tmp, path in self.staged:
+            if path in renamed:
+                continue
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         for backup in self.backups.values():
@@ -205,6 +215,10 @@ def _fsync_folder(folder: Path) -> None:
 Content = str | bytes | Callable[[], str | Iterable[str]]
 
 
+#: Characters gathered before a write: a report rendered in many pieces takes a few writes.
+_WRITE_CHUNK = 1 << 16
+
+
 def _pieces(content: Content) -> Iterator[bytes]:
     # The article's own line endings are kept byte for byte: no newline translation.
     rendered = content() if callable(content) else content
@@ -213,8 +227,8 @@ def _pieces(content: Content) -> Iterator[bytes]:
     elif isinstance(rendered, str):
         yield rendered.encode("utf-8")
     else:
-        for piece in rendered:
-            yield piece.encode("utf-8")
+        for text in joined_batches(rendered, _WRITE_CHUNK):
+            yield text.encode("utf-8")
 
 
 def write_files_atomically(
@@ -230,9 +244,12 @@ def write_files_atomically(
     """
     transaction = _Transaction(durable=durable)
     hashes: dict[Path, str] = {}
+    made: set[Path] = set()  # one mkdir per folder, not per file
     try:
         for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
             hashes[path] = transaction.stage(path, _pieces(content))
         try:
             transaction.commit()

@@ -46,6 +46,10 @@ def escape_markdown(text: str) -> str:
     >>> escape_markdown("*bold* <b>x</b> | a_b")
     '\\\\*bold\\\\* \\\\<b\\\\>x\\\\</b\\\\> \\\\| a\\\\_b'
     """
+    # Most text has nothing to escape: two searches cost less than two substitutions (and
+    # than one search for either pattern, which the regex engine cannot skip ahead in).
+    if _MD_SPECIAL.search(text) is None and _MD_LINE_START.search(text) is None:
+        return text
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
     # A list marker or heading underline at a line start: escape its punctuation ("1\\.").
     return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), escaped)
@@ -57,7 +61,8 @@ def escape_markdown_line(text: str) -> str:
     >>> escape_markdown_line("a\\n# b|c")
     'a \\\\# b\\\\|c'
     """
-    return escape_markdown(_LINE_BREAKS.sub(" ", text))
+    # Every line break is a control or separator character, which str.isprintable() refuses.
+    return escape_markdown(text if text.isprintable() else _LINE_BREAKS.sub(" ", text))
 
 
 def code_cell(text: str) -> str:
@@ -103,6 +108,21 @@ def visible(text: str) -> str:
     >>> visible("a\\u200bb")
     'a⟨U+200B⟩b'
     """
+    # Most text has nothing to show: str.isprintable() is False for every character of
+    # Cc, Cf, Zl and Zp (from the same Unicode database), so no per-character loop.
+    if "\u0640" not in text and _printable_or_blank(text):
+        return text
+    return _visible_each(text)
+
+
+def _printable_or_blank(text: str) -> bool:
+    """Whether every character of ``text`` is printable (``str.isprintable``), a line
+    break or a tab."""
+    return text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable()
+
+
+def _visible_each(text: str) -> str:
+    """:func:`visible` character by character: its definition."""
     out = []
     for c in text:
         if c in "\n\t ":
@@ -214,8 +234,7 @@ def iter_json(result: Result, texts: Mapping[str, Iterable[str]] | None = None) 
         yield f',\n  "{key}": ['
         separator = "\n"
         for item in items:
-            piece = json.dumps(item.to_dict(), ensure_ascii=False, indent=2)
-            yield separator + "    " + piece.replace("\n", "\n    ")
+            yield separator + _json_item(item.to_dict())
             separator = ",\n"
         yield "]" if separator == "\n" else "\n  ]"
     for key, text in (("input", result.input), ("cleaned", result.cleaned)):
@@ -225,6 +244,42 @@ def iter_json(result: Result, texts: Mapping[str, Iterable[str]] | None = None) 
             yield json.dumps(piece, ensure_ascii=False)[1:-1]
         yield '"'
     yield "\n}\n"
+
+
+_FLAT_ITEM_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": "))
+
+
+def _json_item(data: dict[str, Any]) -> str:
+    """``data`` as an item of a list in the report: ``json.dumps(data, indent=2)`` indented
+    by four spaces."""
+    if data and all(
+        value is None or isinstance(value, (str, int, float)) for value in data.values()
+    ):
+        # A flat dict, as every edit and finding is: the C encoder (which json uses only
+        # without ``indent``) writes the same text, with the line breaks as separators.
+        flat = _FLAT_ITEM_ENCODER.encode(data)
+        return "    {\n      " + flat[1:-1] + "\n    }"
+    piece = json.dumps(data, ensure_ascii=False, indent=2)
+    return "    " + piece.replace("\n", "\n    ")
+
+
+def joined_batches(pieces: Iterable[str], size: int) -> Iterator[str]:
+    """``pieces`` joined into batches of about ``size`` characters (each piece whole), to
+    write a report rendered in pieces in a few writes.
+
+    >>> list(joined_batches(["ab", "c", "de", "f"], 3))
+    ['abc', 'def']
+    """
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
 
 
 #: Characters of a text escaped at a time: a long article never has a second copy whole.
@@ -598,6 +653,7 @@ __all__ = [
     "escape_markdown_line",
     "findings_table",
     "iter_json",
+    "joined_batches",
     "line_col",
     "markdown_head",
     "render_json",
