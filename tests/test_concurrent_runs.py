@@ -19,9 +19,13 @@ from pathlib import Path
 
 import pytest
 
+import copydesk.batch.manifest as manifest_module
 from copydesk.batch.manifest import (
+    JOURNAL_NAME,
+    MANIFEST_NAME,
     ManifestView,
     claim_article,
+    manifest_record,
     read_manifest_file,
     record_outcomes,
     write_manifest_file,
@@ -321,3 +325,62 @@ def test_a_stem_of_a_removed_inbox_or_an_older_record_is_free(tmp_path: Path) ->
     refused, done = _one_run(tmp_path / "inbox-ar", settings)
     assert refused == [] and [o.status for o in done] == ["cleaned"]
     assert b"Filed again" in (outbox / "wire-001.clean.txt").read_bytes()
+
+
+def _cleaned(stem: str, digest: str = "00") -> Outcome:
+    return Outcome(f"{stem}.txt", "cleaned", digest, stem=stem, outputs={f"{stem}.clean.txt": "0"})
+
+
+def test_records_go_to_a_journal_folded_once_it_outgrows_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outbox = tmp_path / "outbox"
+    monkeypatch.setattr(manifest_module, "JOURNAL_FOLD_BYTES", 600)  # about 5 lines
+    record_outcomes(outbox, [_cleaned(f"s{i}") for i in range(3)], "k")
+    journal, base = outbox / JOURNAL_NAME, outbox / MANIFEST_NAME
+    assert journal.exists() and not base.exists()  # appended, nothing rewritten
+    record_outcomes(outbox, [_cleaned("s1", "11")], "k")  # a later line overrides
+    assert read_manifest_file(outbox)["s1"]["sha256"] == "11"
+    for i in range(3, 12):  # past the fold size: one manifest, no journal
+        record_outcomes(outbox, [_cleaned(f"s{i}")], "k")
+    records = read_manifest_file(outbox)
+    assert sorted(records) == sorted(f"s{i}" for i in range(12))
+    assert records["s1"]["sha256"] == "11"
+    stored = json.loads(base.read_text(encoding="utf-8"))["articles"]
+    assert len(stored) >= 5 and all(stored[stem] == records[stem] for stem in stored)
+    # From then on the journal grows up to the manifest's size before the next fold.
+    size = base.stat().st_size
+    record_outcomes(outbox, [_cleaned("t0")], "k")
+    assert journal.stat().st_size < size and base.stat().st_size == size
+
+
+def test_a_journal_line_cut_short_by_a_crash_is_never_a_record(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    record_outcomes(outbox, [_cleaned("a")], "k")
+    journal = outbox / JOURNAL_NAME
+    whole = journal.read_bytes()
+    with journal.open("ab") as f:  # a power cut in the middle of the next append
+        f.write(whole[: len(whole) // 2].replace(b'"a"', b'"b"'))
+    assert sorted(read_manifest_file(outbox)) == ["a"]
+    view = ManifestView(outbox)
+    assert view.record("b") is None
+    record_outcomes(outbox, [_cleaned("c")], "k")  # begins on a line of its own
+    assert sorted(read_manifest_file(outbox)) == ["a", "c"]
+    assert view.record("c") is not None and view.record("b") is None
+    journal.write_bytes(journal.read_bytes() + b"[1, 2]\n{not json\n")  # damage: skipped
+    assert sorted(read_manifest_file(outbox)) == ["a", "c"]
+
+
+def test_the_view_reads_the_journal_as_it_grows_and_a_rewrite_whole(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    write_manifest_file(outbox, {"a": manifest_record(_cleaned("a"), "k")})
+    view = ManifestView(outbox)
+    assert view.record("a") is not None and view.record("b") is None
+    record_outcomes(outbox, [_cleaned("b")], "k")
+    assert view.record("b") is not None
+    # A rewrite (an older tool, or a maintainer) folds the journal in: the view follows it.
+    write_manifest_file(outbox, {"z": manifest_record(_cleaned("z"), "k")})
+    assert not (outbox / JOURNAL_NAME).exists()
+    assert view.record("b") is None and view.record("z") is not None
+    record_outcomes(outbox, [_cleaned("y")], "k")
+    assert view.record("y") is not None and view.record("z") is not None

@@ -42,7 +42,7 @@ KILLS = int(os.environ.get("COPYDESK_FAULT_KILLS", "2"))
 ARTICLES = int(os.environ.get("COPYDESK_FAULT_ARTICLES", "300"))
 SEED = int(os.environ.get("COPYDESK_FAULT_SEED", str(time.time_ns() % 10_000)))
 GLOSSARY = FIXTURES / "glossary"
-MANIFEST = ".copydesk-manifest.json"
+MANIFESTS = (".copydesk-manifest.json", ".copydesk-manifest.log")  # the manifest, its journal
 LINES = [
     "He flew to Sotchi on Monday.",
     "The talks in Idleb went on late.",
@@ -83,7 +83,7 @@ def _hashes(folder: Path) -> dict[str, str]:
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest()
         for p in folder.iterdir()
-        if p.name != MANIFEST
+        if p.name not in MANIFESTS
     }
 
 

@@ -28,7 +28,13 @@ import pytest
 pytest.importorskip("prefect")
 
 from copydesk.batch.fit import ARTIFACT_LIMIT, artifact_key, artifact_page, fit_markdown
-from copydesk.batch.manifest import MANIFEST_NAME, manifest_record, write_manifest_file
+from copydesk.batch.manifest import (
+    JOURNAL_NAME,
+    MANIFEST_NAME,
+    manifest_record,
+    read_manifest_file,
+    write_manifest_file,
+)
 from copydesk.batch.summary import batch_summary_markdown
 from copydesk.errors import InputError
 from copydesk.output import OUTPUT_SUFFIXES
@@ -290,9 +296,8 @@ def test_inbox_resumes_after_a_crash(prefect_harness: None, tmp_path: Path, rule
     assert result["skipped"] == names[:3] and result["cleaned"] == names[3:]
     assert not list(outbox.glob("*.tmp")) and not list(outbox.glob(".*.tmp"))
     expected = sorted(n.removesuffix(".txt") + s for n in names for s in OUTPUT_SUFFIXES)
-    assert outputs_of(outbox) == sorted([*expected, MANIFEST_NAME])
-    manifest = json.loads((outbox / MANIFEST_NAME).read_text(encoding="utf-8"))
-    assert sorted(manifest["articles"]) == [n.removesuffix(".txt") for n in names]
+    assert [n for n in outputs_of(outbox) if n not in (MANIFEST_NAME, JOURNAL_NAME)] == expected
+    assert sorted(read_manifest_file(outbox)) == [n.removesuffix(".txt") for n in names]
 
 
 def test_inbox_of_200_with_3_bad_files(prefect_harness: None, tmp_path: Path, rules: str) -> None:
@@ -349,10 +354,8 @@ def test_inbox_survives_hostile_names_and_damage(
     assert "a.md and a.txt would share" in summary
 
     (outbox / "story-0000.report.json").write_bytes(b"")  # damaged after the run
-    manifest_path = outbox / MANIFEST_NAME
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["articles"]["story-0001"] = None  # a record that is not a mapping
-    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    # a record that is not a mapping
+    write_manifest_file(outbox, {**read_manifest_file(outbox), "story-0001": None})  # type: ignore[dict-item]
     second = clean_inbox(**params, pattern="*")
     assert second["cleaned"] == ["story-0000.txt", "story-0001.txt"]
     assert (outbox / "story-0000.report.json").stat().st_size > 0

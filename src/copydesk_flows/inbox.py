@@ -2,7 +2,8 @@
 
 Contract:
 
-* **Skip what is done.** ``OUTBOX/.copydesk-manifest.json`` records, per article stem, the
+* **Skip what is done.** ``OUTBOX/.copydesk-manifest.json`` (with its journal of records
+  added since, :mod:`copydesk.batch.manifest`) records, per article stem, the
   SHA-256 of the bytes that were cleaned, the settings key (``Settings.key()``: copydesk
   version, glossary and rule hashes, house style, mode, date) and the SHA-256 of each
   output. An article whose bytes and settings key match its record, and whose outputs all

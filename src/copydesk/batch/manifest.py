@@ -4,18 +4,24 @@ Contract: ``OUTBOX/.copydesk-manifest.json`` (:data:`MANIFEST_NAME`) holds
 ``{"version": 2, "articles": {STEM: record}}``; a record keeps the SHA-256 of the bytes
 cleaned (:func:`content_hash`), the settings key (``Settings.key()``), the printable source
 name, the SHA-256 of each output by file name and the absolute inbox folder the article
-came from. Reading never fails a run: a missing,
-unreadable or other-version manifest reads as empty, and a record that is not a mapping of
-those fields is dropped (its article is cleaned again). Writing is atomic
-(:func:`copydesk.output.write_files_atomically`). :func:`prepare_outbox` sweeps the
-temporary files a killed run left before the manifest is read.
+came from. Records added since are appended to the journal ``OUTBOX/.copydesk-manifest.log``
+(:data:`JOURNAL_NAME`, one ``{"stem": STEM, "record": record}`` per line, a later line
+overriding an earlier one), so that recording a chunk costs the chunk, not the whole
+outbox (rewriting a manifest of 10,000 records took 0.18 s a chunk); once the journal
+outgrows the manifest it is folded into it (:func:`write_manifest_file`). Reading never
+fails a run: a missing, unreadable or other-version manifest reads as empty, and a record
+or journal line that is not a mapping of those fields is dropped (its article is cleaned
+again). Writing the manifest is atomic (:func:`copydesk.output.write_files_atomically`);
+a journal line is appended whole and flushed to disk, and a line cut short by a crash is
+never read as a record. :func:`prepare_outbox` sweeps the temporary files a killed run left
+before the manifest is read.
 
 Concurrent runs into one outbox (two inboxes in one folder share the default sibling
 outbox; two runs of one inbox may overlap) lose no record and clean no article twice:
 
-* :func:`record_outcomes` merges a chunk's records into the manifest on disk under an
-  exclusive ``flock`` on the outbox folder itself (read, merge, write; no lock file), so a
-  run never writes back a stale copy over another run's records.
+* :func:`record_outcomes` appends a chunk's records to the journal, and folds the journal
+  into the manifest, under an exclusive ``flock`` on the outbox folder itself (no lock
+  file), so a run never writes back a stale copy over another run's records.
 * :func:`claim_articles` holds an exclusive ``flock`` on each article's own inbox file
   while it is cleaned and recorded; an article another run holds is waited for only after
   the chunk's own claims are released (one at a time, so no two runs can wait on each
@@ -47,6 +53,7 @@ from copydesk.load import display_name
 from copydesk.output import file_sha256, output_paths, sweep_temp_files, write_files_atomically
 
 __all__ = [
+    "JOURNAL_NAME",
     "MANIFEST_NAME",
     "MANIFEST_VERSION",
     "ManifestView",
@@ -67,6 +74,11 @@ __all__ = [
 
 MANIFEST_NAME = ".copydesk-manifest.json"
 MANIFEST_VERSION = 2
+JOURNAL_NAME = ".copydesk-manifest.log"
+
+#: The journal is folded into the manifest once it is larger than the manifest and than
+#: this: the rewrites then cost a constant per record, whatever the outbox holds.
+JOURNAL_FOLD_BYTES = 1 << 20
 
 #: A manifest's records by article stem.
 Manifest = dict[str, dict[str, Any]]
@@ -156,11 +168,39 @@ def _valid_record(record: object) -> bool:
 
 
 def read_manifest_file(outbox: Path) -> Manifest:
-    """The manifest's valid records by stem; empty when there is none or it is unreadable.
+    """The manifest's valid records by stem, with the journal's applied; empty when there is
+    none or it is unreadable.
 
     A record that is not a mapping of the expected fields is dropped (its article is
     cleaned again), so a damaged manifest never stops a run.
     """
+    with _reading(outbox):
+        return _read_all(outbox)
+
+
+def _read_all(outbox: Path) -> Manifest:
+    records = _read_base(outbox)
+    _replay(records, _read_journal(outbox)[0])
+    return records
+
+
+@contextlib.contextmanager
+def _reading(outbox: Path) -> Iterator[None]:
+    """Hold a shared ``flock`` on the outbox folder, if it exists, meanwhile: the manifest
+    and the journal are then read as one writer left them both."""
+    try:
+        fd = os.open(outbox, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _read_base(outbox: Path) -> Manifest:
     try:
         data = json.loads((outbox / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -173,10 +213,64 @@ def read_manifest_file(outbox: Path) -> Manifest:
     return {stem: record for stem, record in articles.items() if _valid_record(record)}
 
 
+def _read_journal(outbox: Path, start: int = 0) -> tuple[bytes, int]:
+    """The journal's whole lines from byte ``start``, and the offset after the last one (a
+    line another run is appending, or one a crash cut short, is left for later)."""
+    try:
+        with open(outbox / JOURNAL_NAME, "rb") as journal:
+            journal.seek(start)
+            data = journal.read()
+    except OSError:
+        return b"", start
+    whole = data[: data.rfind(b"\n") + 1]
+    return whole, start + len(whole)
+
+
+def _replay(records: Manifest, lines: bytes) -> None:
+    """Apply journal lines to ``records`` in order; a line that is not a record is skipped."""
+    for line in lines.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("stem"), str):
+            record = entry.get("record")
+            if isinstance(record, dict) and _valid_record(record):
+                records[entry["stem"]] = record
+
+
 def write_manifest_file(outbox: Path, articles: Manifest) -> None:
-    """Rewrite the manifest atomically (with nothing merged: see :func:`record_outcomes`)."""
+    """Rewrite the manifest atomically with ``articles``, the journal folded in (removed)."""
     text = json.dumps({"version": MANIFEST_VERSION, "articles": articles}, indent=1, sort_keys=True)
     write_files_atomically({outbox / MANIFEST_NAME: text + "\n"})
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(outbox / JOURNAL_NAME)
+
+
+def _append_journal(outbox: Path, lines: bytes) -> int:
+    """Append whole ``lines`` to the journal and flush them to disk; returns its size."""
+    fd = os.open(outbox / JOURNAL_NAME, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        end = os.fstat(fd).st_size
+        if end and os.pread(fd, 1, end - 1) != b"\n":
+            lines = b"\n" + lines  # after a line a crash cut short: keep it apart
+        view = memoryview(lines)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if end == 0:
+        _fsync_folder(outbox)  # the journal's name, too, is on disk before its records count
+    return end + len(lines)
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -191,19 +285,29 @@ def outbox_lock(outbox: Path) -> Iterator[None]:
         os.close(fd)  # the lock goes with the descriptor
 
 
-def record_outcomes(outbox: Path, outcomes: Iterable[Outcome], key: str) -> Manifest:
-    """Merge the cleaned articles of ``outcomes`` into the manifest on disk; returns it.
+def record_outcomes(outbox: Path, outcomes: Iterable[Outcome], key: str) -> None:
+    """Record the cleaned articles of ``outcomes``: appended to the journal, which is folded
+    into the manifest once it outgrows it.
 
-    Read, merge and write happen under :func:`outbox_lock`, so records that other runs
-    wrote meanwhile are kept. Nothing is written when there is nothing to record.
+    This happens under :func:`outbox_lock`, so records that other runs wrote meanwhile are
+    kept. Nothing is written when there is nothing to record.
     """
-    cleaned = [o for o in outcomes if o.status == "cleaned"]
+    lines = b"".join(
+        json.dumps({"stem": o.stem, "record": manifest_record(o, key)}, sort_keys=True).encode()
+        + b"\n"
+        for o in outcomes
+        if o.status == "cleaned"
+    )
+    if not lines:
+        return
     with outbox_lock(outbox):
-        manifest = read_manifest_file(outbox)
-        if cleaned:
-            record_cleaned(manifest, cleaned, key)
-            write_manifest_file(outbox, manifest)
-    return manifest
+        size = _append_journal(outbox, lines)
+        try:
+            manifest_size = os.stat(outbox / MANIFEST_NAME).st_size
+        except FileNotFoundError:
+            manifest_size = 0
+        if size > max(JOURNAL_FOLD_BYTES, manifest_size):
+            write_manifest_file(outbox, _read_all(outbox))  # under the lock already
 
 
 def outputs_intact(outbox: Path, stem: str, record: dict[str, Any]) -> bool:
@@ -227,24 +331,45 @@ def is_done(record: dict[str, Any] | None, key: str, digest: str, outbox: Path, 
 
 
 class ManifestView:
-    """The manifest as it is on disk now: read again only when the file has changed."""
+    """The manifest as it is on disk now: the journal's new lines read as they come, the
+    whole read again only when the manifest itself was rewritten."""
 
     def __init__(self, outbox: Path) -> None:
         self.path = outbox / MANIFEST_NAME
-        self._stamp: tuple[int, int, int] | None = None
+        self._read = False
+        self._stamp: tuple[int, int, int] | None = None  # of the manifest
+        self._journal = (0, 0)  # the journal's inode, and the offset read up to
         self._records: Manifest = {}
 
     def record(self, stem: str) -> dict[str, Any] | None:
         """The current record of ``stem``, if any."""
-        try:
-            st = os.stat(self.path)
-            stamp: tuple[int, int, int] | None = (st.st_ino, st.st_size, st.st_mtime_ns)
-        except OSError:
-            stamp = None
-        if stamp != self._stamp or stamp is None:
-            self._records = read_manifest_file(self.path.parent)
-            self._stamp = stamp
+        outbox = self.path.parent
+        with _reading(outbox):
+            stamp = _stamp(self.path)
+            journal = _stamp(outbox / JOURNAL_NAME)
+            inode, size = (journal[0], journal[1]) if journal is not None else (0, 0)
+            if (
+                not self._read
+                or stamp != self._stamp
+                or self._journal[0] not in (0, inode)
+                or size < self._journal[1]
+            ):
+                self._records, self._stamp, self._journal = _read_base(outbox), stamp, (inode, 0)
+                self._read = True
+            if size > self._journal[1]:
+                lines, offset = _read_journal(outbox, self._journal[1])
+                _replay(self._records, lines)
+                self._journal = (inode, offset)
         return self._records.get(stem)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """A file's inode, size and modification time; None when it is absent."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 @contextlib.contextmanager
