@@ -171,7 +171,7 @@ class _Transaction:
             os.replace(tmp, path)
             self.replaced.append(path)
         for folder in {path.parent for _tmp, path in self.staged} if self.durable else ():
-            _fsync_folder(folder)
+            fsync_folder(folder)
 
     def roll_back(self) -> None:
         for path in reversed(self.replaced):
@@ -200,7 +200,8 @@ class _Transaction:
                 os.close(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (new and renamed names) to disk, where it can."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

@@ -50,7 +50,13 @@ from typing import Any
 
 from copydesk.batch.model import Outcome
 from copydesk.load import display_name
-from copydesk.output import file_sha256, output_paths, sweep_temp_files, write_files_atomically
+from copydesk.output import (
+    file_sha256,
+    fsync_folder,
+    output_paths,
+    sweep_temp_files,
+    write_files_atomically,
+)
 
 __all__ = [
     "JOURNAL_NAME",
@@ -174,7 +180,7 @@ def read_manifest_file(outbox: Path) -> Manifest:
     A record that is not a mapping of the expected fields is dropped (its article is
     cleaned again), so a damaged manifest never stops a run.
     """
-    with _reading(outbox):
+    with outbox_lock(outbox, shared=True):
         return _read_all(outbox)
 
 
@@ -182,22 +188,6 @@ def _read_all(outbox: Path) -> Manifest:
     records = _read_base(outbox)
     _replay(records, _read_journal(outbox)[0])
     return records
-
-
-@contextlib.contextmanager
-def _reading(outbox: Path) -> Iterator[None]:
-    """Hold a shared ``flock`` on the outbox folder, if it exists, meanwhile: the manifest
-    and the journal are then read as one writer left them both."""
-    try:
-        fd = os.open(outbox, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _read_base(outbox: Path) -> Manifest:
@@ -261,25 +251,26 @@ def _append_journal(outbox: Path, lines: bytes) -> int:
     finally:
         os.close(fd)
     if end == 0:
-        _fsync_folder(outbox)  # the journal's name, too, is on disk before its records count
+        fsync_folder(outbox)  # the journal's name, too, is on disk before its records count
     return end + len(lines)
 
 
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 @contextlib.contextmanager
-def outbox_lock(outbox: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on the outbox folder (created if missing) meanwhile."""
-    outbox.mkdir(parents=True, exist_ok=True)
-    fd = os.open(outbox, os.O_RDONLY | os.O_DIRECTORY)
+def outbox_lock(outbox: Path, *, shared: bool = False) -> Iterator[None]:
+    """Hold a ``flock`` on the outbox folder meanwhile: exclusive to write (the folder
+    created if missing), shared to read the manifest and its journal as one writer left
+    them both (no lock when there is no folder: nothing to read)."""
+    if shared:
+        try:
+            fd = os.open(outbox, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            yield
+            return
+    else:
+        outbox.mkdir(parents=True, exist_ok=True)
+        fd = os.open(outbox, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # the lock goes with the descriptor
@@ -344,7 +335,7 @@ class ManifestView:
     def record(self, stem: str) -> dict[str, Any] | None:
         """The current record of ``stem``, if any."""
         outbox = self.path.parent
-        with _reading(outbox):
+        with outbox_lock(outbox, shared=True):
             stamp = _stamp(self.path)
             journal = _stamp(outbox / JOURNAL_NAME)
             inode, size = (journal[0], journal[1]) if journal is not None else (0, 0)

@@ -31,6 +31,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from copydesk.batch.manifest import (
     ManifestView,
@@ -153,18 +154,19 @@ def process_articles(
     return [_process_one(article, settings, outbox, quarantine) for article in articles]
 
 
-def _done_meanwhile(article: Planned, view: ManifestView, key: str, settings: Settings) -> str:
-    """The article's hash when the manifest on disk says it is done, else ""."""
+def _done_meanwhile(
+    article: Planned, record: dict[str, Any] | None, outbox: Path, key: str, settings: Settings
+) -> str:
+    """The article's hash when its ``record``, as the manifest on disk has it now, says it
+    is done, else ""."""
     path = Path(article.path)
-    stem = article_stem(path.name)
-    record = view.record(stem)
     if record is None or article.size > max_size_mb(settings.max_mb) * 1_000_000:
         return ""
     try:
         digest = article_hash(path.read_bytes(), path.name, settings.source_dir)
     except OSError:
         return ""
-    return digest if is_done(record, key, digest, view.path.parent, stem) else ""
+    return digest if is_done(record, key, digest, outbox, article_stem(path.name)) else ""
 
 
 def _claimed(
@@ -180,10 +182,11 @@ def _claimed(
     name, stem = display_name(path.name), article_stem(path.name)
     if held is None:
         return Outcome(name, "vanished", stem=stem)
+    record = view.record(stem)
     # another inbox may have recorded this stem since this run planned
-    if (other := other_inbox(view.record(stem), article_inbox(path))) is not None:
+    if (other := other_inbox(record, article_inbox(path))) is not None:
         return Outcome(name, "refused", stem=stem, reason=shared_stem_reason(name, stem, other))
-    if digest := _done_meanwhile(article, view, key, settings):
+    if digest := _done_meanwhile(article, record, folders[0], key, settings):
         return Outcome(name, "unchanged", digest, stem=stem)
     return _process_one(article, settings, *folders, durable=False)
 
