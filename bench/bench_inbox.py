@@ -15,8 +15,8 @@ change of its own) in a temporary folder, then times, in one run:
    worker processes (started before the clock, each loading the settings on its first chunk).
 
 and prints each time, per article, and the ratio flow / core: of wall times, and of CPU
-times (this process's, plus, for the flow, the Prefect server's and any other child
-process's), which other work on a shared machine disturbs less.
+times (this process's, plus, for the flow, the Prefect server's, the worker process's and
+any other child process's), which other work on a shared machine disturbs less.
 """
 
 from __future__ import annotations
@@ -61,8 +61,12 @@ def _children_cpu_seconds() -> float:
 
 
 def cpu_seconds() -> float:
-    """CPU seconds of this process (every thread) and its descendants so far."""
-    return time.process_time() + _children_cpu_seconds()
+    """CPU seconds of this process (every thread) and its descendants so far: the live ones
+    (the Prefect server) and those that ended and were waited for (the flow's worker)."""
+    ended = os.times()
+    return (
+        time.process_time() + _children_cpu_seconds() + ended.children_user + ended.children_system
+    )
 
 
 class Clock:

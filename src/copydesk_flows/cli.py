@@ -241,6 +241,12 @@ def clean_article_command(
 @click.option(
     "--chunk-size", default=25, show_default=True, type=click.IntRange(1), help="Articles per task."
 )
+@click.option(
+    "--worker-process/--no-worker-process",
+    default=None,
+    help="Clean in a worker process beside the flow's own (default: when there is more "
+    "than one chunk).",
+)
 @_dask_address
 @settings_options
 def clean_inbox_command(
@@ -249,6 +255,7 @@ def clean_inbox_command(
     quarantine: str | None,
     pattern: str,
     chunk_size: int,
+    worker_process: bool | None,
     dask_address: str | None,
     **options: Any,
 ) -> int:
@@ -274,6 +281,7 @@ def clean_inbox_command(
         pattern=pattern,
         chunk_size=chunk_size,
         dask_address=dask_address,
+        worker_process=worker_process,
     )
     click.echo(
         f"{inbox}: {len(result['cleaned'])} cleaned, {len(result['skipped'])} unchanged, "

@@ -46,11 +46,20 @@ Contract:
   run whose every planned article vanished fails.
 * **Coarse tasks.** Articles are cleaned in chunks (``chunk_size``, default 25) so that
   Prefect's per-task cost (3-6 ms in-process, 70-120 ms on Dask) stays small beside
-  copydesk's (about 30 ms per seed-size article). With ``dask_address`` (or
+  copydesk's (about 16 ms per seed-size article, its files included); the last
+  ``chunk_size`` articles go in halving chunks (:func:`copydesk.batch.plan.tapered`), so
+  that few reports are left to publish once the cleaning ends. With ``dask_address`` (or
   ``COPYDESK_DASK_ADDRESS``) the chunks run on that Dask cluster via prefect-dask; the
   inbox, outbox and quarantine must then be on storage every worker sees. In-process, a
   chunk's arguments are passed quoted (``prefect.utilities.annotations.quote``), so that
   Prefect does not walk the whole ``Settings`` for futures at every task run.
+* **A worker process.** Without Dask, a run of more than one chunk cleans them in one
+  worker process (:class:`copydesk.batch.worker.ChunkCleaner`; ``worker_process`` forces it
+  on or off), while the flow's own process publishes the reports of the chunk before: in
+  one process both would share one interpreter lock. An article during which the worker
+  dies (a crash, the memory limit) is tried alone in a new worker, then quarantined with
+  the reason; a worker that cannot start leaves the cleaning to the flow's process, with a
+  warning in the run's log.
 * **Artifacts.** A progress artifact while it runs; each cleaned article's Markdown report
   (the same as ``clean-article`` publishes, keyed by the article's stem, so one history per
   article); and a Markdown summary of the batch, keyed by the inbox path, whose article
@@ -74,7 +83,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
     create_markdown_artifact,
     create_progress_artifact,
@@ -95,10 +104,10 @@ from copydesk.batch.plan import (
     check_folders,
     check_not_all_vanished,
     check_pattern,
-    chunked,
     inbox_siblings,
     inbox_sources,
     plan_articles,
+    tapered,
     vanished_names,
 )
 from copydesk.batch.process import process_chunk
@@ -110,6 +119,7 @@ from copydesk.batch.summary import (
     progress_description,
     summary_kind,
 )
+from copydesk.batch.worker import ChunkCleaner
 from copydesk.report import escape_markdown_line
 from copydesk.settings import Settings, SettingsSpec
 from copydesk_flows._artifacts import publish_reports
@@ -151,9 +161,16 @@ def plan_inbox(
 
 @task(name="clean-chunk", cache_policy=NO_CACHE)
 def clean_chunk(
-    articles: list[Planned], settings: Settings, outbox: str, quarantine: str
+    articles: list[Planned],
+    settings: Settings,
+    outbox: str,
+    quarantine: str,
+    cleaner: ChunkCleaner | None = None,
 ) -> list[Outcome]:
-    """Clean and record a chunk of articles; a bad one is quarantined, never raised."""
+    """Clean and record a chunk of articles (in the run's worker process, if it has one); a
+    bad one is quarantined, never raised."""
+    if cleaner is not None:
+        return cleaner.clean(articles, Path(outbox), Path(quarantine))
     return process_chunk(articles, settings, Path(outbox), Path(quarantine))
 
 
@@ -204,6 +221,7 @@ def clean_inbox(
     chunk_size: int = 25,
     spec: SettingsSpec | None = None,
     dask_address: str | None = None,
+    worker_process: bool | None = None,
 ) -> dict[str, Any]:
     """Clean every new or changed article of ``inbox`` into ``outbox``.
 
@@ -212,6 +230,9 @@ def clean_inbox(
     folder beside the inbox when there is one. In-process,
     chunks run one at a time (copydesk is CPU-bound; threads would only contend for the
     GIL); set ``dask_address`` or ``COPYDESK_DASK_ADDRESS`` to spread them over a cluster.
+    ``worker_process`` cleans them in one worker process
+    (:class:`copydesk.batch.worker.ChunkCleaner`), leaving the flow's own process to
+    publish the reports meanwhile; ``None``: when there is more than one chunk.
     """
     # Absolute before planning: workers started elsewhere must see the same files.
     inbox, outbox, quarantine = absolute_folders(inbox, outbox, quarantine)
@@ -238,12 +259,24 @@ def clean_inbox(
     )
     outcomes: list[Outcome] = list(plan.refused)
     reports: dict[str, str] = {}
-    params = {"settings": settings, "outbox": outbox, "quarantine": quarantine}
-    for chunk_outcomes in _run_chunks(chunked(plan.todo, chunk_size), params, dask_address):
-        outcomes += chunk_outcomes  # each chunk recorded itself in the manifest
-        reports.update(publish_reports(article_reports(chunk_outcomes, Path(outbox))))
-        done = len(outcomes) - len(plan.refused)
-        update_progress_artifact(progress_id, progress=100.0 * done / len(plan.todo))
+    params: dict[str, Any] = {"settings": settings, "outbox": outbox, "quarantine": quarantine}
+    chunks = tapered(plan.todo, chunk_size)
+    if worker_process is None:  # worth its start (about 0.4 s) from two chunks on
+        worker_process = len(chunks) > 1
+    cleaner = ChunkCleaner(settings, spec) if worker_process and not dask_address else None
+    try:
+        if cleaner is not None:
+            params["cleaner"] = cleaner
+        for chunk_outcomes in _run_chunks(chunks, params, dask_address):
+            outcomes += chunk_outcomes  # each chunk recorded itself in the manifest
+            reports.update(publish_reports(article_reports(chunk_outcomes, Path(outbox))))
+            done = len(outcomes) - len(plan.refused)
+            update_progress_artifact(progress_id, progress=100.0 * done / len(plan.todo))
+    finally:
+        if cleaner is not None:
+            cleaner.close()
+    if cleaner is not None and cleaner.fallback:
+        get_run_logger().warning("cleaned in the flow's own process: %s", cleaner.fallback)
     # Cleaned by another run since this one planned them: skipped, as if planned so.
     skipped = plan.skipped + [o.name for o in outcomes if o.status == "unchanged"]
     outcomes = [o for o in outcomes if o.status != "unchanged"]

@@ -57,6 +57,7 @@ __all__ = [
     "inbox_siblings",
     "inbox_sources",
     "plan_articles",
+    "tapered",
     "vanished_names",
 ]
 
@@ -244,3 +245,26 @@ def chunked(items: Sequence[T], size: int) -> list[list[T]]:
     [[1, 2], [3]]
     """
     return [list(items[i : i + size]) for i in range(0, len(items), max(1, size))]
+
+
+def tapered(items: Sequence[T], size: int) -> list[list[T]]:
+    """:func:`chunked`, but the last ``size`` items in chunks that halve (13, 6, 3, 2, 1).
+
+    A run publishes a chunk's reports while the next chunk is cleaned; only the last
+    chunk's are left to publish once cleaning ends, so the last chunk is kept small.
+
+    >>> [len(c) for c in tapered(range(60), 25)]
+    [25, 10, 13, 6, 3, 2, 1]
+    >>> [len(c) for c in tapered(range(3), 25)]
+    [3]
+    """
+    size = max(1, size)
+    if len(items) <= size:
+        return chunked(items, size)
+    head, tail = items[: len(items) - size], items[len(items) - size :]
+    chunks = chunked(head, size)
+    while tail:
+        half = (len(tail) + 1) // 2
+        chunks.append(list(tail[:half]))
+        tail = tail[half:]
+    return chunks

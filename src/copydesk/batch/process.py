@@ -55,6 +55,7 @@ __all__ = [
     "process_article",
     "process_articles",
     "process_chunk",
+    "quarantine_unclean",
     "sync_file_system",
 ]
 
@@ -74,16 +75,9 @@ def process_article(
     """
     path = Path(planned.path)
     name, stem = display_name(path.name), article_stem(path.name)
-    expected = (planned.size, planned.mtime_ns)
 
     def moved() -> Outcome | None:
-        """An outcome if the file is gone or changed since it was planned, else None."""
-        now = file_stamp(path)
-        if now == expected:
-            return None
-        if now is None:
-            return Outcome(name, "vanished", stem=stem)
-        return Outcome(name, "changing", stem=stem, reason="changed during the run; next run")
+        return _moved(planned, name, stem)
 
     digest = ""
     try:
@@ -125,6 +119,16 @@ def process_article(
         names=_name_spellings(result, settings),
         inbox=str(article_inbox(path)),
     )
+
+
+def _moved(planned: Planned, name: str, stem: str) -> Outcome | None:
+    """An outcome if the file is gone or changed since it was planned, else None."""
+    now = file_stamp(Path(planned.path))
+    if now == (planned.size, planned.mtime_ns):
+        return None
+    if now is None:
+        return Outcome(name, "vanished", stem=stem)
+    return Outcome(name, "changing", stem=stem, reason="changed during the run; next run")
 
 
 def _process_one(
@@ -225,6 +229,24 @@ def process_chunk(
             _record_synced(outbox, [outcome], key)
         by_path[article.path] = outcome
     return [by_path[article.path] for article in order]
+
+
+def quarantine_unclean(article: Planned, quarantine: Path, reason: str) -> Outcome:
+    """Quarantine an article whose cleaning failed outside this process (the worker that
+    cleaned it died), under the article's claim; left in place if it changed meanwhile."""
+    path = Path(article.path)
+    name, stem = display_name(path.name), article_stem(path.name)
+    with claim_article(path, wait=True) as held:
+        if held is None:
+            return Outcome(name, "vanished", stem=stem)
+        if (outcome := _moved(article, name, stem)) is not None:
+            return outcome
+        try:
+            quarantine_article(path, quarantine, reason)
+        except Exception as exc:  # left in place; tried again next run
+            why = f"{reason}; and it could not be quarantined: {failure_reason(exc)}"
+            return Outcome(name, "failed", stem=stem, reason=why)
+    return Outcome(name, "quarantined", stem=stem, reason=reason)
 
 
 def _record_synced(outbox: Path, outcomes: list[Outcome], key: str) -> None:
