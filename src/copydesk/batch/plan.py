@@ -248,21 +248,21 @@ def chunked(items: Sequence[T], size: int) -> list[list[T]]:
 
 
 def tapered(items: Sequence[T], size: int) -> list[list[T]]:
-    """:func:`chunked`, but the last ``size`` items in chunks that halve (13, 6, 3, 2, 1).
+    """:func:`chunked`, but the last chunk's items in chunks that halve (13, 6, 3, 2, 1).
 
     A run publishes a chunk's reports while the next chunk is cleaned; only the last
     chunk's are left to publish once cleaning ends, so the last chunk is kept small.
 
-    >>> [len(c) for c in tapered(range(60), 25)]
-    [25, 10, 13, 6, 3, 2, 1]
-    >>> [len(c) for c in tapered(range(3), 25)]
-    [3]
+    >>> [len(c) for c in tapered(range(1000), 25)][-6:]
+    [25, 13, 6, 3, 2, 1]
+    >>> [len(c) for c in tapered(range(21), 5)], [len(c) for c in tapered(range(3), 25)]
+    ([5, 5, 5, 5, 1], [3])
     """
     size = max(1, size)
-    if len(items) <= size:
+    if len(items) <= size:  # one chunk: nothing is published while it is cleaned
         return chunked(items, size)
-    head, tail = items[: len(items) - size], items[len(items) - size :]
-    chunks = chunked(head, size)
+    whole = size * ((len(items) - 1) // size)  # the items before the last chunk
+    chunks, tail = chunked(items[:whole], size), items[whole:]
     while tail:
         half = (len(tail) + 1) // 2
         chunks.append(list(tail[:half]))

@@ -133,6 +133,7 @@ class ChunkCleaner:
         self.fallback = "" if in_worker else "not asked for"
         self._worker: _Worker | None = None
         self._ready = False
+        self._closed = False
         if in_worker:
             self._start()
 
@@ -171,6 +172,9 @@ class ChunkCleaner:
 
     def clean(self, articles: Sequence[Planned], outbox: Path, quarantine: Path) -> list[Outcome]:
         """:func:`~copydesk.batch.process.process_chunk`, in the worker if there is one."""
+        if self._closed:
+            msg = "the chunk cleaner is closed"
+            raise RuntimeError(msg)
         if not self.in_worker:
             return process_chunk(articles, self.settings, outbox, quarantine)
         assert self._worker is not None
@@ -205,6 +209,9 @@ class ChunkCleaner:
         return outcomes
 
     def _restart(self) -> None:
+        if self._closed:
+            msg = "the chunk cleaner was closed during a chunk"
+            raise RuntimeError(msg)
         if self._worker is not None:
             self._worker.close()
         self._start()
@@ -215,6 +222,7 @@ class ChunkCleaner:
 
     def close(self) -> None:
         """End the worker (after the chunk it is cleaning, if any)."""
+        self._closed = True
         if self._worker is not None:
             self._worker.close()
             self._worker = None
@@ -262,8 +270,11 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
                 reply = ("ok", process_chunk(articles, settings, Path(outbox), Path(quarantine)))
         except Exception as exc:  # a fault outside any article: the caller raises it
             reply = ("error", f"{type(exc).__name__}: {exc}")
-        pickle.dump(reply, replies, pickle.HIGHEST_PROTOCOL)
-        replies.flush()
+        try:
+            pickle.dump(reply, replies, pickle.HIGHEST_PROTOCOL)
+            replies.flush()
+        except BrokenPipeError:  # the caller closed while this chunk was cleaned
+            return
 
 
 def main() -> None:
