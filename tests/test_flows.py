@@ -321,8 +321,32 @@ def test_inbox_of_200_with_3_bad_files(prefect_harness: None, tmp_path: Path, ru
     outbox = Path(result["outbox"])
     assert len(list(outbox.glob("*.clean.txt"))) == 197 and not list(outbox.glob(".*.tmp"))
 
+    assert result["cleaned_in"] == "worker process"
+
     again = clean_inbox(**params)
     assert again["cleaned"] == [] and again["quarantined"] == {} and len(again["skipped"]) == 197
+    assert again["cleaned_in"] == "flow process"  # nothing to clean: no worker started
+
+
+def test_inbox_cleaned_in_a_worker_or_in_the_flow_gives_the_same_files(
+    prefect_harness: None, tmp_path: Path, rules: str
+) -> None:
+    spec = SettingsSpec(glossary_dir=str(GLOSSARY), rules_dir=rules)
+    results = {}
+    for worker in (None, False):
+        inbox = make_inbox(tmp_path / f"worker-{worker}" / "inbox", 7, BAD_FILES)
+        results[worker] = clean_inbox(
+            inbox=str(inbox), spec=spec, chunk_size=2, worker_process=worker
+        )
+    assert results[None]["cleaned_in"] == "worker process"
+    assert results[False]["cleaned_in"] == "flow process"
+    for key in ("cleaned", "quarantined", "left", "skipped", "settings"):
+        assert results[None][key] == results[False][key], key
+    in_worker, in_flow = (Path(results[w]["outbox"]) for w in (None, False))
+    assert outputs_of(in_worker) == outputs_of(in_flow)
+    for name in outputs_of(in_flow):
+        if name not in (MANIFEST_NAME, JOURNAL_NAME):
+            assert (in_worker / name).read_bytes() == (in_flow / name).read_bytes(), name
 
 
 def test_inbox_survives_hostile_names_and_damage(

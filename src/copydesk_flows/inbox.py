@@ -47,8 +47,8 @@ Contract:
 * **Coarse tasks.** Articles are cleaned in chunks (``chunk_size``, default 25) so that
   Prefect's per-task cost (3-6 ms in-process, 70-120 ms on Dask) stays small beside
   copydesk's (about 16 ms per seed-size article, its files included); the last
-  ``chunk_size`` articles go in halving chunks (:func:`copydesk.batch.plan.tapered`), so
-  that few reports are left to publish once the cleaning ends. With ``dask_address`` (or
+  chunk's articles go in halving chunks (:func:`copydesk.batch.plan.tapered`), so that
+  few reports are left to publish once the cleaning ends. With ``dask_address`` (or
   ``COPYDESK_DASK_ADDRESS``) the chunks run on that Dask cluster via prefect-dask; the
   inbox, outbox and quarantine must then be on storage every worker sees. In-process, a
   chunk's arguments are passed quoted (``prefect.utilities.annotations.quote``), so that
@@ -59,7 +59,8 @@ Contract:
   one process both would share one interpreter lock. An article during which the worker
   dies (a crash, the memory limit) is tried alone in a new worker, then quarantined with
   the reason; a worker that cannot start leaves the cleaning to the flow's process, with a
-  warning in the run's log.
+  warning in the run's log. The run's result says where its chunks were cleaned
+  (``cleaned_in``: ``worker process``, ``flow process`` or ``dask``).
 * **Artifacts.** A progress artifact while it runs; each cleaned article's Markdown report
   (the same as ``clean-article`` publishes, keyed by the article's stem, so one history per
   article); and a Markdown summary of the batch, keyed by the inbox path, whose article
@@ -275,8 +276,11 @@ def clean_inbox(
     finally:
         if cleaner is not None:
             cleaner.close()
+    cleaned_in = "dask" if dask_address else "flow process"
     if cleaner is not None and cleaner.fallback:
         get_run_logger().warning("cleaned in the flow's own process: %s", cleaner.fallback)
+    elif cleaner is not None:
+        cleaned_in = "worker process"
     # Cleaned by another run since this one planned them: skipped, as if planned so.
     skipped = plan.skipped + [o.name for o in outcomes if o.status == "unchanged"]
     outcomes = [o for o in outcomes if o.status != "unchanged"]
@@ -296,6 +300,7 @@ def clean_inbox(
         "flow_run_name": flow_run.name,
         "flow_run_id": str(flow_run.id),
         "vanished": vanished_names(outcomes),
+        "cleaned_in": cleaned_in,
         **batch_result(outbox, quarantine, key, outcomes, skipped, artifacts),
         "reports": reports,
     }
