@@ -79,7 +79,7 @@ class _Worker:
         try:
             pickle.dump(request, self.process.stdin, pickle.HIGHEST_PROTOCOL)
             self.process.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
+        except OSError as exc:  # a broken pipe: it ended
             raise WorkerDied(self._how_it_ended()) from exc
 
     def receive(self) -> Any:
@@ -121,21 +121,18 @@ class ChunkCleaner:
     """Cleans chunks of a run in a worker process, else (see :attr:`fallback`) in this one.
 
     ``settings`` are the run's, loaded from ``spec`` (``None``: the defaults) with their
-    ``source_dir`` set; ``in_worker=False`` cleans in this process from the start.
+    ``source_dir`` set.
     """
 
-    def __init__(
-        self, settings: Settings, spec: SettingsSpec | None, *, in_worker: bool = True
-    ) -> None:
+    def __init__(self, settings: Settings, spec: SettingsSpec | None) -> None:
         self.settings = settings
         self._spec = spec
         #: Why the chunks are cleaned in this process after all ("" while in the worker).
-        self.fallback = "" if in_worker else "not asked for"
+        self.fallback = ""
         self._worker: _Worker | None = None
         self._ready = False
         self._closed = False
-        if in_worker:
-            self._start()
+        self._start()
 
     def _start(self) -> None:
         try:
