@@ -76,21 +76,18 @@ def process_article(
     path = Path(planned.path)
     name, stem = display_name(path.name), article_stem(path.name)
 
-    def moved() -> Outcome | None:
-        return _moved(planned, name, stem)
-
     digest = ""
     try:
-        if (outcome := moved()) is not None:
+        if (outcome := _moved(planned, name, stem)) is not None:
             return outcome
         data = read_regular_file(path, limit_name=name, max_mb=settings.max_mb)  # over: quarantined
-        if (outcome := moved()) is not None:
+        if (outcome := _moved(planned, name, stem)) is not None:
             return outcome
         digest = article_hash(data, path.name, settings.source_dir)
         result = clean(load_bytes(data, name, max_mb=settings.max_mb), settings)
         outputs = write_output_set(result, outbox, stem, durable=durable)
     except Exception as exc:  # one bad article must never stop the batch
-        if (outcome := moved()) is not None:
+        if (outcome := _moved(planned, name, stem)) is not None:
             return outcome
         reason = failure_reason(exc)
         try:

@@ -92,6 +92,14 @@ class _Worker:
             raise _WorkerFailed(payload)
         return payload
 
+    def clean_chunk(
+        self, articles: Sequence[Planned], outbox: Path, quarantine: Path
+    ) -> list[Outcome]:
+        """The outcomes of ``articles`` cleaned in the worker."""
+        self.send(("chunk", list(articles), str(outbox), str(quarantine)))
+        outcomes: list[Outcome] = self.receive()
+        return outcomes
+
     def _how_it_ended(self) -> str:
         try:
             code = self.process.wait(timeout=5)
@@ -176,12 +184,10 @@ class ChunkCleaner:
             return process_chunk(articles, self.settings, outbox, quarantine)
         assert self._worker is not None
         try:
-            self._worker.send(("chunk", list(articles), str(outbox), str(quarantine)))
-            outcomes: list[Outcome] = self._worker.receive()
+            return self._worker.clean_chunk(articles, outbox, quarantine)
         except WorkerDied:
             self._ready = False
             return self._one_at_a_time(articles, outbox, quarantine)
-        return outcomes
 
     def _one_at_a_time(
         self, articles: Sequence[Planned], outbox: Path, quarantine: Path
@@ -194,8 +200,7 @@ class ChunkCleaner:
                 self._restart()
             assert self._worker is not None
             try:
-                self._worker.send(("chunk", [article], str(outbox), str(quarantine)))
-                outcomes += self._worker.receive()
+                outcomes += self._worker.clean_chunk([article], outbox, quarantine)
             except WorkerDied as exc:
                 self._ready = False
                 reason = (
